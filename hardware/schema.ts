@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * The normalized GPU spec: every quantity a plain number in the base unit its name says.
+ * Spec files hold the same tree with each number wrapped as a sourced value (see
+ * presets/FORMAT.md); `loadSpec` unwraps, parses units and validates against this schema.
+ */
+export const DTYPES = ['fp32', 'tf32', 'bf16', 'fp16', 'fp8'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+export const MATRIX_PATHS = ['wgmma', 'mma_sync', 'tcgen05', 'mfma'] as const;
+export type MatrixPath = (typeof MATRIX_PATHS)[number];
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const count = z.number().int().positive();
+
+const ratesByDtype = z.partialRecord(z.enum(DTYPES), positive);
+
+const onChipLevel = z.strictObject({
+  bandwidthBytesPerSecond: positive,
+  readEnergyJoulesPerByte: nonNegative,
+  writeEnergyJoulesPerByte: nonNegative,
+});
+
+const cacheLevel = onChipLevel.extend({
+  bytes: positive,
+  latencySeconds: nonNegative,
+});
+
+export const gpuSpecSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lowercase letters, digits, "." and "-"'),
+  kind: z.literal('gpu'),
+  name: z.string().min(1),
+  vendor: z.string().min(1),
+  architecture: z.string().min(1),
+  compute: z.strictObject({
+    sms: count,
+    clockHz: positive,
+    matrixFlopsPerSecond: z.partialRecord(z.enum(MATRIX_PATHS), ratesByDtype),
+    defaultMatrixPath: z.enum(MATRIX_PATHS),
+    vectorFlopsPerSecond: z.strictObject({ fp32: positive, fp16: positive.optional() }),
+    expPerSecond: positive,
+    maxThreadsPerSm: count,
+    maxCtasPerSm: count,
+    registersPerSm: count,
+    maxRegistersPerThread: count,
+    sharedMemoryBytesPerSm: positive,
+    maxSharedMemoryBytesPerCta: positive,
+  }),
+  memory: z.strictObject({
+    smem: onChipLevel,
+    l2: cacheLevel,
+    llc: cacheLevel.optional(),
+    hbm: cacheLevel.extend({ technology: z.string().min(1) }),
+  }),
+  energy: z.strictObject({
+    matrixJoulesPerFlop: ratesByDtype,
+    vectorJoulesPerFlop: nonNegative,
+    expJoulesPerOp: nonNegative,
+  }),
+  power: z.strictObject({ idleWatts: nonNegative, maxWatts: positive }),
+  launch: z.strictObject({ overheadSeconds: nonNegative }),
+});
+
+export type GpuSpecData = z.infer<typeof gpuSpecSchema>;
+
+/** Where one number came from. */
+export interface Provenance {
+  basis: 'datasheet' | 'measured' | 'derived' | 'estimate';
+  source: string;
+  notes: string;
+  /** The value as written in the file, e.g. "4.8 TB/s". */
+  written: string;
+}
+
+/** A loaded spec: the numbers, plus the provenance of each, keyed by dotted path. */
+export interface GpuSpec extends GpuSpecData {
+  provenance: Readonly<Record<string, Provenance>>;
+}
+
+export type HardwareSpec = GpuSpec;

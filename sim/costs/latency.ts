@@ -1,0 +1,90 @@
+import type { GpuSpec } from '../../hardware/schema.js';
+import type { Counts } from '../engines/counts.js';
+import { totalBytes } from '../engines/counts.js';
+import type { CtaWork, LaunchPlan } from '../kernels/plan.js';
+import { matrixRate } from './rates.js';
+
+/** What can bound a launch. */
+export type Bound = 'compute' | 'softmax' | 'hbm' | 'l2' | 'smem' | 'launch' | 'power';
+
+export interface LaunchTiming {
+  seconds: number;
+  bound: Bound;
+  /** Each candidate bound's time; the largest (plus fixed costs) is the launch's latency. */
+  terms: { compute: number; hbm: number; l2: number; smem: number; fixed: number };
+  /** Of the compute term: tensor-core time and softmax (exp + vector) time of the busiest SM. */
+  matrixSeconds: number;
+  softmaxSeconds: number;
+  /** Work tiles per SM, rounded up: the wave count at SM granularity. */
+  waves: number;
+}
+
+/**
+ * Seconds one SM spends on one CTA's work: tensor-core time and softmax time, overlapped as
+ * far as the kernel's `softmaxOverlap` says.
+ */
+export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { total: number; matrix: number; softmax: number } {
+  const sms = spec.compute.sms;
+  const matrix = launch.matrixPath ? work.matrixFlops / (matrixRate(spec, launch.matrixPath, launch.dtype) / sms) : 0;
+  const softmax = work.exps / (spec.compute.expPerSecond / sms) + work.vectorFlops / (spec.compute.vectorFlopsPerSecond.fp32 / sms);
+  const hidden = launch.softmaxOverlap * Math.min(matrix, softmax);
+  return { total: matrix + softmax - hidden, matrix, softmax };
+}
+
+/**
+ * Roofline per launch with wave quantization: the SMs share the work tiles; a launch takes the
+ * longest of its compute time (work per SM, at least the longest tile) and its memory times at
+ * each level, plus the launch overhead and one memory round trip to fill the pipeline.
+ */
+export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec): LaunchTiming {
+  const sms = spec.compute.sms;
+  let tiles = 0;
+  let sum = 0;
+  let longest = 0;
+  let matrixSum = 0;
+  let softmaxSum = 0;
+  for (const w of launch.work) {
+    if (w.count === 0) continue;
+    const t = ctaSeconds(w, launch, spec);
+    tiles += w.count;
+    sum += w.count * t.total;
+    matrixSum += w.count * t.matrix;
+    softmaxSum += w.count * t.softmax;
+    longest = Math.max(longest, t.total);
+  }
+  const waves = Math.ceil(tiles / sms);
+  // Wave quantization: with n equal tiles on s SMs the busiest SM runs ceil(n/s) of them.
+  const quantization = tiles > 0 ? waves / (tiles / sms) : 1;
+  const compute = Math.max((quantization * sum) / sms, longest);
+  const scale = sum > 0 ? compute / sum : 0;
+  const hbm = totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond;
+  const l2 = totalBytes(counts.bytes.l2) / spec.memory.l2.bandwidthBytesPerSecond;
+  const smem = totalBytes(counts.bytes.smem) / spec.memory.smem.bandwidthBytesPerSecond;
+  const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds;
+  const busiest = Math.max(compute, hbm, l2, smem);
+  let bound: Bound;
+  if (fixed > busiest) bound = 'launch';
+  else if (busiest === compute) bound = softmaxSum > matrixSum ? 'softmax' : 'compute';
+  else if (busiest === hbm) bound = 'hbm';
+  else if (busiest === l2) bound = 'l2';
+  else bound = 'smem';
+  return {
+    seconds: fixed + busiest,
+    bound,
+    terms: { compute, hbm, l2, smem, fixed },
+    matrixSeconds: matrixSum * scale,
+    softmaxSeconds: softmaxSum * scale,
+    waves,
+  };
+}
+
+/**
+ * The board cannot draw more than its power limit: when the work's dynamic energy over the
+ * roofline time would need more, the clocks drop until it fits. Returns the stretched time,
+ * or the given one when the limit is not reached.
+ */
+export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idleWatts: number, maxWatts: number): number {
+  const headroom = maxWatts - idleWatts;
+  if (headroom <= 0) return seconds;
+  return Math.max(seconds, dynamicJoules / headroom);
+}

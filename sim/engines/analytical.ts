@@ -1,0 +1,28 @@
+import type { GpuSpec } from '../../hardware/schema.js';
+import type { KernelPlan, LaunchPlan } from '../kernels/plan.js';
+import { totalOf } from '../kernels/plan.js';
+import type { Counts } from './counts.js';
+import { hbmReadBytes } from './l2-reuse.js';
+
+/**
+ * Analytical engine, counting half: action counts per launch in closed form from the tiling.
+ * Costing (seconds, joules) is in sim/costs and takes these counts as they are.
+ */
+export function countLaunch(launch: LaunchPlan, spec: GpuSpec): Counts {
+  const l2Read = totalOf(launch.work, 'globalReadBytes');
+  const l2Write = totalOf(launch.work, 'globalWriteBytes');
+  return {
+    matrixFlops: totalOf(launch.work, 'matrixFlops'),
+    vectorFlops: totalOf(launch.work, 'vectorFlops'),
+    exps: totalOf(launch.work, 'exps'),
+    bytes: {
+      hbm: { read: hbmReadBytes(launch, spec, l2Read), write: launch.compulsoryWriteBytes },
+      l2: { read: l2Read, write: l2Write },
+      smem: { read: totalOf(launch.work, 'smemReadBytes'), write: totalOf(launch.work, 'smemWriteBytes') },
+    },
+  };
+}
+
+export function countPlan(plan: KernelPlan, spec: GpuSpec): Counts[] {
+  return plan.launches.map((l) => countLaunch(l, spec));
+}

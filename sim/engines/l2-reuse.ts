@@ -1,0 +1,27 @@
+import type { GpuSpec } from '../../hardware/schema.js';
+import type { LaunchPlan } from '../kernels/plan.js';
+
+/**
+ * The analytical engine's model of HBM reads: compulsory bytes, plus re-fetches of shared
+ * operands (K/V) whose readers run too far apart for L2 to keep the data between them.
+ *
+ * - If everything the launch touches fits in L2, every operand is fetched once.
+ * - Compulsory bytes count whole tensors; a sparse mask may leave some K/V unread, so reads
+ *   are also capped by what the CTAs request.
+ * - Otherwise readers that run in the same wave (the sms × ctasPerSm resident CTAs, in launch
+ *   order) stream a shared operand through L2 together, and each later wave that reads it
+ *   fetches it again: fetches ≈ readerSpan / resident CTAs, at least 1, at most the readers.
+ * The cycle engine replaces this with a simulated cache; this is the closed form for sweeps.
+ */
+export function hbmReadBytes(launch: LaunchPlan, spec: GpuSpec, l2ReadBytes: number): number {
+  const footprint = launch.compulsoryReadBytes + launch.compulsoryWriteBytes;
+  if (footprint <= spec.memory.l2.bytes) return Math.min(launch.compulsoryReadBytes, l2ReadBytes);
+  const resident = spec.compute.sms * launch.ctasPerSm;
+  let extra = 0;
+  for (const op of launch.sharedOperands) {
+    const fetches = op.readerSpan <= resident ? 1 : Math.min(op.readersPerInstance, op.readerSpan / resident);
+    extra += op.instances * op.bytes * (fetches - 1);
+  }
+  // HBM can never deliver more than the SMs asked L2 for.
+  return Math.min(launch.compulsoryReadBytes + extra, l2ReadBytes);
+}

@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './report.js';
+export * from './simulate.js';
+export * from './kernels/index.js';
+export type { Counts, ReadWrite } from './engines/counts.js';
+export type { Bound } from './costs/latency.js';

@@ -1,0 +1,91 @@
+import type { Dtype, MatrixPath } from '../../hardware/schema.js';
+import type { TileCoverage } from '../../workloads/masks/coverage.js';
+
+/**
+ * What a kernel lowering hands to every engine: the launches, and for each the tiling, the
+ * CTAs and their per-CTA work. Engines count and cost from these facts and nothing else.
+ */
+
+/** CTAs (or, for persistent kernels, work tiles) that do exactly the same work. */
+export interface CtaWork {
+  /** How many CTAs (or tiles) do this work. */
+  count: number;
+  /** Main-loop iterations (key tiles) of one. */
+  iterations: number;
+  /** Action counts of one. FLOPs on the tensor cores, padding and masked elements included. */
+  matrixFlops: number;
+  /** Non-tensor arithmetic (softmax scaling, max, sums, rescales, masking). */
+  vectorFlops: number;
+  /** Special-function-unit exponentials. */
+  exps: number;
+  /** Global-memory traffic it requests, which reaches L2 (hits or misses). */
+  globalReadBytes: number;
+  globalWriteBytes: number;
+  /** Shared-memory traffic. */
+  smemReadBytes: number;
+  smemWriteBytes: number;
+}
+
+/**
+ * An operand that many CTAs read (the K/V of one kv head, say). Whether the second and later
+ * readers find it in L2 depends on how far apart they run; that is the engines' business.
+ */
+export interface SharedOperand {
+  label: string;
+  /** Distinct copies (e.g. batch × kvHeads). */
+  instances: number;
+  /** Bytes of one copy. */
+  bytes: number;
+  /** CTAs that read one copy in full. */
+  readersPerInstance: number;
+  /** Launch-order distance from the first reader of a copy to its last, plus one. */
+  readerSpan: number;
+}
+
+export type LaunchRole = 'attention' | 'split-attention' | 'combine' | 'gemm' | 'softmax';
+
+export interface LaunchPlan {
+  name: string;
+  role: LaunchRole;
+  /** Tensor-core instruction path of its matrix work, or null for none. */
+  matrixPath: MatrixPath | null;
+  dtype: Dtype;
+  /** Query-tile × key-tile (Br × Bc) shape of the main loop, when it has one. */
+  tileQ: number | null;
+  tileK: number | null;
+  threadsPerCta: number;
+  sharedBytesPerCta: number;
+  registersPerThread: number;
+  /** Grid size. For a persistent kernel, the persistent CTAs (work tiles are in `work`). */
+  ctaCount: number;
+  persistent: boolean;
+  /** Resident CTAs per SM, and what limits it. */
+  ctasPerSm: number;
+  occupancyLimiter: 'shared memory' | 'registers' | 'threads' | 'CTA slots';
+  work: CtaWork[];
+  /**
+   * Fraction of softmax (exp and vector) time hidden under tensor-core time inside one CTA:
+   * 0 when a warp does them in turn (FlashAttention-2), 1 with warp-group ping-pong (FA-3).
+   */
+  softmaxOverlap: number;
+  /** Each input read once and each output written once: the floor of HBM traffic. */
+  compulsoryReadBytes: number;
+  compulsoryWriteBytes: number;
+  sharedOperands: SharedOperand[];
+  /** Kept (query, key) pairs: the useful work, for achieved-throughput figures. */
+  usefulFlops: number;
+}
+
+export interface KernelPlan {
+  kernel: string;
+  description: string;
+  launches: LaunchPlan[];
+  /** The mask on the main loop's tile grid, for reports (null for unfused kernels). */
+  coverage: TileCoverage | null;
+}
+
+export function totalOf(work: readonly CtaWork[], key: Exclude<keyof CtaWork, 'count'>): number {
+  let sum = 0;
+  for (const w of work) sum += w.count * w[key];
+  return sum;
+}

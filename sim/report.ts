@@ -1,0 +1,64 @@
+import type { Workload } from '../workloads/workload.js';
+import type { EnergyBreakdown } from './costs/energy.js';
+import type { Bound } from './costs/latency.js';
+import type { ReadWrite } from './engines/counts.js';
+
+/** One kernel launch of the call, as the engine saw it. */
+export interface LaunchReport {
+  name: string;
+  role: string;
+  matrixPath: string | null;
+  tileQ: number | null;
+  tileK: number | null;
+  ctaCount: number;
+  persistent: boolean;
+  threadsPerCta: number;
+  sharedBytesPerCta: number;
+  registersPerThread: number;
+  ctasPerSm: number;
+  occupancyLimiter: string;
+  waves: number;
+  latencySeconds: number;
+  bound: Bound;
+  /** Time each resource would need on its own; the largest decides. */
+  boundSeconds: { compute: number; hbm: number; l2: number; smem: number; fixed: number };
+  matrixSeconds: number;
+  softmaxSeconds: number;
+  flops: { matrix: number; vector: number; exp: number };
+  bytes: { hbm: ReadWrite; l2: ReadWrite; smem: ReadWrite };
+  energyJoules: number;
+}
+
+/** The one result type: what `--json` prints, and what every front end consumes. */
+export interface Report {
+  engine: string;
+  hardware: { id: string; name: string };
+  kernel: { id: string; description: string };
+  workload: Workload;
+  latencySeconds: number;
+  energyJoules: number;
+  averagePowerWatts: number;
+  bound: Bound;
+  flops: {
+    /** Tensor-core FLOPs executed, padding and masked parts included. */
+    matrix: number;
+    vector: number;
+    /** Exponentials. */
+    exp: number;
+    /** 2·(d + dv) per kept (query, key) pair: the work the attention needs. */
+    useful: number;
+  };
+  bytes: { hbm: ReadWrite; l2: ReadWrite; smem: ReadWrite };
+  /** Each input read once, each output written once. */
+  compulsoryBytes: ReadWrite;
+  achievedFlopsPerSecond: number;
+  /** Useful FLOPs per byte moved at each level. */
+  arithmeticIntensity: { hbm: number; l2: number; smem: number };
+  /** Fraction of each ceiling used over the whole call. */
+  utilization: { matrix: number; hbm: number; l2: number; smem: number };
+  energy: EnergyBreakdown;
+  /** How the mask falls on the main loop's tiles (per batch × head). */
+  tiles: { tileQ: number; tileK: number; full: number; partial: number; skipped: number; keptFraction: number; computedFraction: number } | null;
+  breakdown: LaunchReport[];
+  warnings: string[];
+}

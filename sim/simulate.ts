@@ -1,0 +1,121 @@
+import type { GpuSpec } from '../hardware/schema.js';
+import type { Workload } from '../workloads/workload.js';
+import { energyOf } from './costs/energy.js';
+import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
+import { matrixRate } from './costs/rates.js';
+import { countLaunch } from './engines/analytical.js';
+import { addCounts, totalBytes, zeroCounts } from './engines/counts.js';
+import { InputError } from './errors.js';
+import { lowerKernel, type KernelOptions } from './kernels/index.js';
+import type { LaunchReport, Report } from './report.js';
+
+export const ENGINES = ['analytical'] as const;
+export type EngineId = (typeof ENGINES)[number];
+
+export interface SimulateRequest {
+  hardware: GpuSpec;
+  workload: Workload;
+  kernel: string;
+  engine?: EngineId;
+  kernelOptions?: KernelOptions;
+}
+
+/** spec + workload → kernel lowering → engine counts → costs → report. */
+export function simulate(request: SimulateRequest): Report {
+  const { hardware: spec, workload: w } = request;
+  const engine = request.engine ?? 'analytical';
+  if (!ENGINES.includes(engine)) throw new InputError('engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
+  const plan = lowerKernel(request.kernel, w, spec, request.kernelOptions);
+
+  let total = zeroCounts();
+  let latency = 0;
+  let useful = 0;
+  let compulsoryRead = 0;
+  let compulsoryWrite = 0;
+  let matrixCapacity = 0; // FLOPs the launches' tensor-core paths could have done in their time
+  const breakdown: LaunchReport[] = [];
+  const warnings: string[] = [];
+  for (const launch of plan.launches) {
+    const counts = countLaunch(launch, spec);
+    const timing = launchLatency(launch, counts, spec);
+    const roofline = energyOf(counts, w.dtype, timing.seconds, spec);
+    const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
+    if (capped > timing.seconds) {
+      warnings.push(`${launch.name}: the work needs ${(roofline.total / timing.seconds).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / timing.seconds).toFixed(2)}× longer`);
+      timing.seconds = capped;
+      timing.bound = 'power';
+    }
+    const energy = energyOf(counts, w.dtype, timing.seconds, spec);
+    total = addCounts(total, counts);
+    latency += timing.seconds;
+    useful += launch.usefulFlops;
+    // What must cross HBM at least once: each input read once, unless nothing reads it at all.
+    compulsoryRead += Math.min(launch.compulsoryReadBytes, counts.bytes.l2.read);
+    compulsoryWrite += launch.compulsoryWriteBytes;
+    if (launch.matrixPath) matrixCapacity += matrixRate(spec, launch.matrixPath, w.dtype) * timing.seconds;
+    breakdown.push({
+      name: launch.name,
+      role: launch.role,
+      matrixPath: launch.matrixPath,
+      tileQ: launch.tileQ,
+      tileK: launch.tileK,
+      ctaCount: launch.ctaCount,
+      persistent: launch.persistent,
+      threadsPerCta: launch.threadsPerCta,
+      sharedBytesPerCta: launch.sharedBytesPerCta,
+      registersPerThread: launch.registersPerThread,
+      ctasPerSm: launch.ctasPerSm,
+      occupancyLimiter: launch.occupancyLimiter,
+      waves: timing.waves,
+      latencySeconds: timing.seconds,
+      bound: timing.bound,
+      boundSeconds: timing.terms,
+      matrixSeconds: timing.matrixSeconds,
+      softmaxSeconds: timing.softmaxSeconds,
+      flops: { matrix: counts.matrixFlops, vector: counts.vectorFlops, exp: counts.exps },
+      bytes: counts.bytes,
+      energyJoules: energy.total,
+    });
+  }
+  const energy = energyOf(total, w.dtype, latency, spec);
+  const longest = breakdown.reduce((a, b) => (b.latencySeconds > a.latencySeconds ? b : a));
+  const hbmBytes = totalBytes(total.bytes.hbm);
+  const l2Bytes = totalBytes(total.bytes.l2);
+  const smemBytes = totalBytes(total.bytes.smem);
+  const power = energy.total / latency;
+  const cov = plan.coverage;
+  return {
+    engine,
+    hardware: { id: spec.id, name: spec.name },
+    kernel: { id: request.kernel, description: plan.description },
+    workload: w,
+    latencySeconds: latency,
+    energyJoules: energy.total,
+    averagePowerWatts: power,
+    bound: longest.bound,
+    flops: { matrix: total.matrixFlops, vector: total.vectorFlops, exp: total.exps, useful },
+    bytes: total.bytes,
+    compulsoryBytes: { read: compulsoryRead, write: compulsoryWrite },
+    achievedFlopsPerSecond: useful / latency,
+    arithmeticIntensity: { hbm: safeRatio(useful, hbmBytes), l2: safeRatio(useful, l2Bytes), smem: safeRatio(useful, smemBytes) },
+    utilization: {
+      matrix: safeRatio(total.matrixFlops, matrixCapacity),
+      hbm: hbmBytes / (spec.memory.hbm.bandwidthBytesPerSecond * latency),
+      l2: l2Bytes / (spec.memory.l2.bandwidthBytesPerSecond * latency),
+      smem: smemBytes / (spec.memory.smem.bandwidthBytesPerSecond * latency),
+    },
+    energy,
+    tiles: cov
+      ? {
+          tileQ: cov.tileQ, tileK: cov.tileK, full: cov.fullTiles, partial: cov.partialTiles, skipped: cov.skippedTiles,
+          keptFraction: cov.keptElements / cov.totalElements, computedFraction: cov.computedElements / cov.totalElements,
+        }
+      : null,
+    breakdown,
+    warnings,
+  };
+}
+
+function safeRatio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { deriveSpec, getPreset } from '../hardware/index.js';
+import { countLaunch } from '../sim/engines/analytical.js';
+import { lowerKernel } from '../sim/kernels/index.js';
+import { totalOf } from '../sim/kernels/plan.js';
+import { splitHeuristic } from '../sim/kernels/split-kv.js';
+import { makeWorkload } from '../workloads/workload.js';
+import { toyGpu } from './helpers.js';
+
+describe('lowerKernel(naive)', () => {
+  it('naive on toy-gpu: HBM bytes are exactly Q, K, S, S, P, P, V, O per head', () => {
+    const w = makeWorkload({ batch: 1, heads: 2, qLen: 256, headDim: 64 });
+    const plan = lowerKernel('naive', w, toyGpu());
+    const counts = plan.launches.map((l) => countLaunch(l, toyGpu()));
+    const read = counts.reduce((a, c) => a + c.bytes.hbm.read, 0);
+    const write = counts.reduce((a, c) => a + c.bytes.hbm.write, 0);
+    const qkv = 256 * 64 * 2; // one head's Q (or K, V, O) in bf16
+    const scores = 256 * 256 * 2;
+    expect(read).toBe(2 * (qkv /* Q */ + qkv /* K */ + scores /* S */ + scores /* P */ + qkv /* V */));
+    expect(write).toBe(2 * (scores /* S */ + scores /* P */ + qkv /* O */));
+    expect(plan.launches.map((l) => l.name)).toEqual(['gemm_qk', 'softmax', 'gemm_pv']);
+  });
+});
+
+describe('lowerKernel(fa2)', () => {
+  it('fa2 on toy-gpu: K and V are read once per query tile', () => {
+    const w = makeWorkload({ batch: 1, heads: 1, qLen: 512, headDim: 64 });
+    const [launch] = lowerKernel('fa2', w, toyGpu()).launches;
+    expect([launch!.tileQ, launch!.tileK, launch!.ctaCount]).toEqual([128, 128, 4]);
+    const kv = 512 * (64 + 64) * 2;
+    const qTile = 128 * 64 * 2;
+    expect(totalOf(launch!.work, 'globalReadBytes')).toBe(4 * (kv + qTile));
+    // Everything fits the toy's 1 MiB L2, so HBM sees each input once.
+    expect(countLaunch(launch!, toyGpu()).bytes.hbm.read).toBe(512 * 64 * 2 + kv);
+  });
+
+  it('fa2 causal: query tile t visits t + 1 key tiles, the diagonal one partial', () => {
+    const w = makeWorkload({ batch: 1, heads: 1, qLen: 512, headDim: 64, mask: { kind: 'causal' } });
+    const plan = lowerKernel('fa2', w, toyGpu());
+    const launch = plan.launches[0]!;
+    expect(totalOf(launch.work, 'iterations')).toBe(1 + 2 + 3 + 4);
+    expect(plan.coverage!.partialTiles).toBe(4);
+    expect(totalOf(launch.work, 'matrixFlops')).toBe(2 * 128 * (10 * 128) * (64 + 64));
+  });
+
+  it('fa2 on h200-sxm picks the real kernel tiles: 128×64 (4 warps) at d=128, 128×64 (8 warps) at d=256', () => {
+    const h200 = getPreset('h200-sxm');
+    const d128 = lowerKernel('fa2', makeWorkload({ heads: 32, qLen: 8192, headDim: 128 }), h200).launches[0]!;
+    expect([d128.tileQ, d128.tileK, d128.threadsPerCta, d128.matrixPath]).toEqual([128, 64, 128, 'mma_sync']);
+    const d256 = lowerKernel('fa2', makeWorkload({ heads: 8, qLen: 8192, headDim: 256 }), h200).launches[0]!;
+    expect([d256.tileQ, d256.tileK, d256.threadsPerCta]).toEqual([128, 64, 256]);
+  });
+
+  it('fa2 falls back to smaller tiles when shared memory is short, and refuses when nothing fits', () => {
+    const small = deriveSpec(toyGpu(), { 'compute.maxSharedMemoryBytesPerCta': '100 KiB' });
+    const launch = lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 256 }), small).launches[0]!;
+    expect([launch.tileQ, launch.tileK]).toEqual([64, 64]);
+    const tiny = deriveSpec(toyGpu(), { 'compute.maxSharedMemoryBytesPerCta': '16 KiB' });
+    expect(() => lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 256 }), tiny)).toThrow(/headDim: no FlashAttention-2 tile/);
+    expect(() => lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 512 }), toyGpu())).toThrow(/up to 256/);
+  });
+
+  it('fa2 decode on h200-sxm: Llama-3.1-8B at 128K splits the KV range and combines', () => {
+    const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128, phase: 'decode' });
+    const plan = lowerKernel('fa2', w, getPreset('h200-sxm'));
+    expect(plan.launches.map((l) => l.name)).toEqual(['flash_fwd_splitkv_kernel', 'flash_fwd_splitkv_kernel_combine']);
+    // 8 (batch × kv heads) units, 1024 key blocks of 128: 14 splits give 112 CTAs (0.848 of a wave),
+    // within 85% of the best eligible efficiency (49 splits, 0.990).
+    expect(plan.launches[0]!.ctaCount).toBe(8 * 14);
+    // The GQA group's 4 query heads share one tile, so K/V are read once per kv head;
+    // each of the 14 splits reads the group's queries again.
+    const kvBytes = 8 * 131072 * 256 * 2;
+    expect(totalOf(plan.launches[0]!.work, 'globalReadBytes')).toBe(kvBytes + 14 * 32 * 128 * 2);
+  });
+});
+
+describe('splitHeuristic', () => {
+  it('splitHeuristic: no split once the units nearly fill the SMs', () => {
+    expect(splitHeuristic(106, 132, 1024)).toBe(1);
+    expect(splitHeuristic(8, 132, 1024)).toBe(14);
+    expect(splitHeuristic(1, 132, 4)).toBe(4); // never more splits than key blocks
+  });
+});
+
+describe('lowerKernel(fa3)', () => {
+  it('fa3 needs wgmma: refused on a100-sxm-80gb, persistent on h200-sxm', () => {
+    const w = makeWorkload({ heads: 32, qLen: 8192, headDim: 128, mask: { kind: 'causal' } });
+    expect(() => lowerKernel('fa3', w, getPreset('a100-sxm-80gb'))).toThrow(/kernel: fa3 needs Hopper's wgmma/);
+    const launch = lowerKernel('fa3', w, getPreset('h200-sxm')).launches[0]!;
+    expect(launch.persistent).toBe(true);
+    expect(launch.ctaCount).toBe(132);
+    expect([launch.tileQ, launch.tileK]).toEqual([128, 128]);
+  });
+
+  it('unknown kernels list the valid ones', () => {
+    expect(() => lowerKernel('fa9', makeWorkload({ heads: 1, qLen: 64, headDim: 64 }), toyGpu())).toThrow(/valid kernels: naive, fa2, fa3, split-kv/);
+  });
+});

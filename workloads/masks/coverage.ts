@@ -1,0 +1,241 @@
+import { InputError } from '../../sim/errors.js';
+import type { Mask } from './mask.js';
+import { intersectRanges, rangesLength, unionRanges, type Ranges } from './ranges.js';
+import { rowIntervals } from './rows.js';
+
+/** Query tiles (of one batch × head) that do exactly the same work. */
+export interface QTileClass {
+  /** How many query tiles are in this class. */
+  count: number;
+  /** Query rows per tile (the last tile may be short). */
+  rows: number;
+  /** Key tiles computed: fully kept plus partially kept ones (computed in full, then masked). */
+  visitedTiles: number;
+  /** Of those, how many are partially kept (they pay the mask's element-wise work). */
+  partialTiles: number;
+  /** Keys in the visited tiles (the last key tile may be short). */
+  visitedKeys: number;
+  /** Kept (query, key) pairs over all tiles of the class. */
+  keptElements: number;
+}
+
+/** How a mask falls on a tile grid, for one batch × head. */
+export interface TileCoverage {
+  tileQ: number;
+  tileK: number;
+  qTiles: number;
+  kTiles: number;
+  fullTiles: number;
+  partialTiles: number;
+  skippedTiles: number;
+  /** (query, key) pairs the mask keeps. */
+  keptElements: number;
+  /** (query, key) pairs inside visited tiles: what a tiled kernel actually computes. */
+  computedElements: number;
+  /** qLen × kvLen. */
+  totalElements: number;
+  classes: QTileClass[];
+}
+
+const cache = new Map<string, TileCoverage>();
+const CACHE_LIMIT = 512;
+
+/**
+ * Classify every (query tile × key tile) of a qLen × kvLen attention as fully kept, partially
+ * kept or skipped under `mask`. Exact, memoized (sweeps ask for the same few tilings often).
+ */
+export function tileCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  for (const [name, v] of [['qLen', qLen], ['kvLen', kvLen], ['tileQ', tileQ], ['tileK', tileK]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new InputError(name, `must be a positive integer, got ${v}`);
+  }
+  const key = JSON.stringify([mask, qLen, kvLen, tileQ, tileK]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = mask.kind === 'block_sparse'
+    ? blockSparseCoverage(mask, qLen, kvLen, tileQ, tileK)
+    : intervalCoverage(mask, qLen, kvLen, tileQ, tileK);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, result);
+  return result;
+}
+
+/** Keys in key tile `t` (only the last tile can be short). */
+function tileWidth(t: number, tile: number, len: number): number {
+  return Math.min(tile, len - t * tile);
+}
+
+function visitedKeysOf(touched: Ranges, tileK: number, kvLen: number): number {
+  let keys = 0;
+  for (let i = 0; i < touched.length; i += 2) {
+    const s = touched[i]!;
+    const e = touched[i + 1]!;
+    keys += Math.min(e * tileK, kvLen) - s * tileK;
+  }
+  return keys;
+}
+
+class ClassCollector {
+  private readonly byKey = new Map<string, QTileClass>();
+  add(rows: number, visitedTiles: number, partialTiles: number, visitedKeys: number, kept: number): void {
+    const key = `${rows}/${visitedTiles}/${partialTiles}/${visitedKeys}`;
+    const c = this.byKey.get(key);
+    if (c) {
+      c.count += 1;
+      c.keptElements += kept;
+    } else {
+      this.byKey.set(key, { count: 1, rows, visitedTiles, partialTiles, visitedKeys, keptElements: kept });
+    }
+  }
+  classes(): QTileClass[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function intervalCoverage(mask: Exclude<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  if (mask.kind === 'document') {
+    const total = mask.lengths.reduce((a, b) => a + b, 0);
+    if (total !== kvLen || qLen !== kvLen) {
+      throw new InputError('mask.lengths', `document lengths sum to ${total}; they must equal qLen = kvLen (${qLen}, ${kvLen})`);
+    }
+  }
+  const fill = rowIntervals(mask, kvLen);
+  const qTiles = Math.ceil(qLen / tileQ);
+  const kTiles = Math.ceil(kvLen / tileK);
+  const offset = kvLen - qLen;
+  const out = [0, 0, 0, 0];
+  const collector = new ClassCollector();
+  let full = 0;
+  let partial = 0;
+  let kept = 0;
+  let computed = 0;
+  for (let t = 0; t < qTiles; t++) {
+    const rows = tileWidth(t, tileQ, qLen);
+    let fullSet: Ranges | null = null;
+    let touched: Ranges = [];
+    let tileKept = 0;
+    for (let r = 0; r < rows; r++) {
+      const n = fill(t * tileQ + r + offset, out);
+      const rowFull: Ranges = [];
+      const rowTouched: Ranges = [];
+      for (let k = 0; k < n; k++) {
+        const lo = out[2 * k]!;
+        const hi = out[2 * k + 1]!;
+        tileKept += hi - lo;
+        // A key tile is fully kept by this row when the interval covers every key it holds.
+        const fs = Math.ceil(lo / tileK);
+        const fe = hi >= kvLen ? kTiles : Math.floor(hi / tileK);
+        if (fs < fe) rowFull.push(fs, fe);
+        rowTouched.push(Math.floor(lo / tileK), Math.ceil(hi / tileK));
+      }
+      fullSet = fullSet === null ? rowFull : intersectRanges(fullSet, rowFull);
+      touched = unionRanges(touched, rowTouched);
+    }
+    const fullTiles = rangesLength(fullSet ?? []);
+    const visitedTiles = rangesLength(touched);
+    const visitedKeys = visitedKeysOf(touched, tileK, kvLen);
+    full += fullTiles;
+    partial += visitedTiles - fullTiles;
+    kept += tileKept;
+    computed += rows * visitedKeys;
+    collector.add(rows, visitedTiles, visitedTiles - fullTiles, visitedKeys, tileKept);
+  }
+  return finish(tileQ, tileK, qTiles, kTiles, full, partial, kept, computed, qLen * kvLen, collector);
+}
+
+function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, full: number, partial: number,
+  kept: number, computed: number, total: number, collector: ClassCollector): TileCoverage {
+  return {
+    tileQ, tileK, qTiles, kTiles,
+    fullTiles: full,
+    partialTiles: partial,
+    skippedTiles: qTiles * kTiles - full - partial,
+    keptElements: kept,
+    computedElements: computed,
+    totalElements: total,
+    classes: collector.classes(),
+  };
+}
+
+/** A small seeded generator (mulberry32): the same pattern for the same seed, everywhere. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Kept blocks per query-block row: the rule of mask.ts. */
+export function blocksKeptPerRow(blockDensity: number, kvBlocks: number): number {
+  return Math.min(kvBlocks, Math.max(1, Math.round(blockDensity * kvBlocks)));
+}
+
+/** The kept-block grid (row-major, qBlocks × kvBlocks) of a block-sparse mask. */
+export function blockSparsePattern(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number; kept: Uint8Array } {
+  const qBlocks = Math.ceil(qLen / mask.blockSize);
+  const kvBlocks = Math.ceil(kvLen / mask.blockSize);
+  const perRow = blocksKeptPerRow(mask.blockDensity, kvBlocks);
+  const kept = new Uint8Array(qBlocks * kvBlocks);
+  const random = mulberry32(mask.seed ?? 0);
+  const columns = Array.from({ length: kvBlocks }, (_, i) => i);
+  for (let r = 0; r < qBlocks; r++) {
+    // Partial Fisher–Yates: the first `perRow` entries become a uniform random subset.
+    for (let i = 0; i < perRow; i++) {
+      const j = i + Math.floor(random() * (kvBlocks - i));
+      [columns[i], columns[j]] = [columns[j]!, columns[i]!];
+      kept[r * kvBlocks + columns[i]!] = 1;
+    }
+  }
+  return { qBlocks, kvBlocks, kept };
+}
+
+function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const { kvBlocks, kept } = blockSparsePattern(mask, qLen, kvLen);
+  const B = mask.blockSize;
+  const qTiles = Math.ceil(qLen / tileQ);
+  const kTiles = Math.ceil(kvLen / tileK);
+  const collector = new ClassCollector();
+  let full = 0;
+  let partial = 0;
+  let keptTotal = 0;
+  let computed = 0;
+  for (let t = 0; t < qTiles; t++) {
+    const q0 = t * tileQ;
+    const q1 = Math.min(q0 + tileQ, qLen);
+    const rows = q1 - q0;
+    let visited = 0;
+    let partialHere = 0;
+    let visitedKeys = 0;
+    let keptHere = 0;
+    for (let u = 0; u < kTiles; u++) {
+      const k0 = u * tileK;
+      const k1 = Math.min(k0 + tileK, kvLen);
+      let cells = 0;
+      let keptCells = 0;
+      for (let rb = Math.floor(q0 / B); rb * B < q1; rb++) {
+        for (let cb = Math.floor(k0 / B); cb * B < k1; cb++) {
+          cells += 1;
+          if (kept[rb * kvBlocks + cb] === 1) {
+            keptCells += 1;
+            const h = Math.min(q1, (rb + 1) * B) - Math.max(q0, rb * B);
+            const w = Math.min(k1, (cb + 1) * B) - Math.max(k0, cb * B);
+            keptHere += h * w;
+          }
+        }
+      }
+      if (keptCells === 0) continue;
+      visited += 1;
+      visitedKeys += k1 - k0;
+      if (keptCells < cells) partialHere += 1;
+    }
+    full += visited - partialHere;
+    partial += partialHere;
+    keptTotal += keptHere;
+    computed += rows * visitedKeys;
+    collector.add(rows, visited, partialHere, visitedKeys, keptHere);
+  }
+  return finish(tileQ, tileK, qTiles, kTiles, full, partial, keptTotal, computed, qLen * kvLen, collector);
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { DTYPES, type Dtype } from '../hardware/schema.js';
+import { InputError } from '../sim/errors.js';
+import { maskSchema, type Mask } from './masks/mask.js';
+
+/**
+ * One attention call: the record of DESIGN.md. `heads` query heads share `kvHeads` key/value
+ * heads (MHA: equal; GQA: heads a multiple of kvHeads; MQA: kvHeads = 1).
+ */
+export interface Workload {
+  batch: number;
+  heads: number;
+  kvHeads: number;
+  qLen: number;
+  kvLen: number;
+  headDim: number;
+  valueHeadDim: number;
+  dtype: Dtype;
+  mask: Mask;
+  phase: 'prefill' | 'decode';
+}
+
+const size = (name: string) =>
+  z.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+
+export const workloadSchema = z.strictObject({
+  batch: size('batch'),
+  heads: size('heads'),
+  kvHeads: size('kvHeads'),
+  qLen: size('qLen'),
+  kvLen: size('kvLen'),
+  headDim: size('headDim'),
+  valueHeadDim: size('valueHeadDim'),
+  dtype: z.enum(DTYPES),
+  mask: maskSchema,
+  phase: z.enum(['prefill', 'decode']),
+});
+
+/** Validate an untrusted workload; the error names the first bad field. */
+export function validateWorkload(candidate: unknown, field = 'workload'): Workload {
+  const result = workloadSchema.safeParse(candidate);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InputError(issue.path.length > 0 ? issue.path.join('.') : field, issue.message);
+  }
+  const w = result.data;
+  if (w.heads % w.kvHeads !== 0) {
+    throw new InputError('kvHeads', `heads (${w.heads}) must be a multiple of kvHeads (${w.kvHeads})`);
+  }
+  if (w.phase === 'decode' && w.qLen > w.kvLen) {
+    throw new InputError('qLen', `a decode step has qLen (${w.qLen}) ≤ kvLen (${w.kvLen})`);
+  }
+  return w;
+}
+
+export type WorkloadInput = Partial<Workload> & Pick<Workload, 'heads' | 'qLen' | 'headDim'>;
+
+/**
+ * A workload from the fields that matter, with the usual defaults: batch 1, MHA, kvLen = qLen,
+ * valueHeadDim = headDim, bf16, no mask, decode when qLen = 1 and kvLen > 1.
+ */
+export function makeWorkload(input: WorkloadInput): Workload {
+  const kvLen = input.kvLen ?? input.qLen;
+  return validateWorkload({
+    batch: 1,
+    kvHeads: input.heads,
+    kvLen,
+    valueHeadDim: input.headDim,
+    dtype: 'bf16',
+    mask: { kind: 'none' },
+    phase: input.qLen === 1 && kvLen > 1 ? 'decode' : 'prefill',
+    ...input,
+  });
+}
+
+/** Query heads per key/value head. */
+export function groupSize(w: Workload): number {
+  return w.heads / w.kvHeads;
+}
