@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { getPreset, listPresets } from '../../../hardware/index.js';
+import { formatBytes, table, withPrefix } from '../format.js';
+import { resolveHardware } from '../inputs.js';
+import type { CliIo } from '../io.js';
+
+/** `attnsim hardware list|show`. */
+export function registerHardware(program: Command, io: CliIo): void {
+  const hardware = program.command('hardware').description('list or show hardware presets');
+  hardware.command('list').description('the presets, one line each').action(() => {
+    const rows = [['id', 'name', 'SMs', 'HBM', 'HBM bandwidth', 'bf16 tensor (default path)']];
+    for (const id of listPresets()) {
+      const s = getPreset(id);
+      const rate = s.compute.matrixFlopsPerSecond[s.compute.defaultMatrixPath]?.bf16;
+      rows.push([id, s.name, String(s.compute.sms), formatBytes(s.memory.hbm.bytes), withPrefix(s.memory.hbm.bandwidthBytesPerSecond, 'B/s'),
+        rate ? `${withPrefix(rate, 'FLOP/s')} (${s.compute.defaultMatrixPath})` : '-']);
+    }
+    io.stdout(`${table(rows)}\n`);
+  });
+  hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
+    const spec = resolveHardware(id, [], io);
+    if (opts.json) {
+      io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
+      return;
+    }
+    const rows = [['field', 'value', 'basis', 'source']];
+    for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
+    io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
+  });
+}

@@ -1,0 +1,107 @@
+import { deriveSpec, getPreset, loadSpec, type GpuSpec } from '../../hardware/index.js';
+import { parseMask } from '../../workloads/masks/mask.js';
+import { modelWorkload } from '../../workloads/models/index.js';
+import { makeWorkload, type Workload } from '../../workloads/workload.js';
+import { InputError } from '../errors.js';
+import { parseCount, parseDtype, parseOverrides, parsePhase } from './args.js';
+import type { CliIo } from './io.js';
+
+/** Hardware and workload from command-line flags: shared by every command that simulates. */
+
+/** The built-in default of `attnsim simulate`: Llama-3.1-8B attention, 32K prefill, on an H200. */
+export const DEFAULT_CALL = { hardware: 'h200-sxm', kernel: 'fa2', model: 'llama-3.1-8b', context: 32768 } as const;
+
+export interface SimulateFlags {
+  hardware: string;
+  set: string[];
+  kernel: string;
+  engine: string;
+  model?: string;
+  layer?: string;
+  context?: string;
+  phase?: string;
+  batch?: string;
+  heads?: string;
+  kvHeads?: string;
+  qLen?: string;
+  kvLen?: string;
+  headDim?: string;
+  valueHeadDim?: string;
+  mask?: string;
+  dtype?: string;
+  tileQ?: string;
+  tileK?: string;
+  splits?: string;
+  json?: boolean;
+}
+
+/** A preset id, or a path to a spec file of the preset format (bare numbers allowed there). */
+export function resolveHardware(name: string, overrides: readonly string[], io: CliIo): GpuSpec {
+  let spec: GpuSpec;
+  if (name.endsWith('.json') || name.includes('/')) {
+    let text: string;
+    try {
+      text = io.readFile(name);
+    } catch {
+      throw new InputError('--hardware', `cannot read hardware file "${name}"`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new InputError('--hardware', `"${name}" is not valid JSON (${(e as Error).message})`);
+    }
+    spec = loadSpec(raw, { requireProvenance: false, origin: name });
+  } else {
+    spec = getPreset(name);
+  }
+  return overrides.length > 0 ? deriveSpec(spec, parseOverrides(overrides), '--set') : spec;
+}
+
+const SHAPE_FLAGS = ['heads', 'kvHeads', 'qLen', 'kvLen', 'headDim', 'valueHeadDim'] as const;
+
+/** The workload the flags describe: a model layer, explicit shapes, or the built-in default. */
+export function workloadFromFlags(f: SimulateFlags): Workload {
+  const shapeGiven = SHAPE_FLAGS.some((k) => f[k] !== undefined);
+  const phase = f.phase !== undefined ? parsePhase(f.phase) : undefined;
+  const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
+  let base: Partial<Workload> = {};
+  if (f.model !== undefined || !shapeGiven) {
+    const model = f.model ?? DEFAULT_CALL.model;
+    base = modelWorkload({
+      model,
+      layer: f.layer !== undefined ? Number(f.layer) : 0,
+      context: count(f.context, '--context') ?? DEFAULT_CALL.context,
+      ...(phase ? { phase } : {}),
+      batch: count(f.batch, '--batch') ?? 1,
+    });
+  } else if (f.context !== undefined || f.layer !== undefined) {
+    throw new InputError(f.context !== undefined ? '--context' : '--layer', 'needs --model (or give --q-len and --kv-len)');
+  }
+  const explicit: Partial<Workload> = {};
+  const set = <K extends keyof Workload>(key: K, value: Workload[K] | undefined) => {
+    if (value !== undefined) explicit[key] = value;
+  };
+  set('batch', count(f.batch, '--batch'));
+  set('heads', count(f.heads, '--heads'));
+  set('kvHeads', count(f.kvHeads, '--kv-heads'));
+  set('qLen', count(f.qLen, '--q-len'));
+  set('kvLen', count(f.kvLen, '--kv-len'));
+  set('headDim', count(f.headDim, '--head-dim'));
+  set('valueHeadDim', count(f.valueHeadDim, '--value-head-dim'));
+  if (f.mask !== undefined) explicit.mask = parseMask(f.mask, '--mask');
+  if (f.dtype !== undefined) explicit.dtype = parseDtype(f.dtype);
+  if (phase) explicit.phase = phase;
+  const merged = { ...base, ...explicit };
+  if (!f.model && shapeGiven) {
+    for (const [key, flag] of [['heads', '--heads'], ['qLen', '--q-len'], ['headDim', '--head-dim']] as const) {
+      if (merged[key] === undefined) throw new InputError(flag, 'is required with explicit shapes (or use --model)');
+    }
+  }
+  if (f.model !== undefined && f.headDim !== undefined && f.valueHeadDim === undefined) merged.valueHeadDim = merged.headDim;
+  if (f.model !== undefined && (f.qLen !== undefined) !== (f.kvLen !== undefined) && merged.phase !== 'decode') {
+    // One of the two lengths given with a model: keep prefill square.
+    merged.kvLen = merged.qLen = (f.qLen !== undefined ? merged.qLen : merged.kvLen)!;
+  }
+  return makeWorkload(merged as Parameters<typeof makeWorkload>[0]);
+}
