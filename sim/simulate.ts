@@ -6,7 +6,7 @@ import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
 import { addCounts, totalBytes, zeroCounts } from './engines/counts.js';
 import { InputError } from './errors.js';
-import { lowerKernel, type KernelOptions } from './kernels/index.js';
+import { lowerKernel, type KernelOptions, type KernelPlan } from './kernels/index.js';
 import type { LaunchReport, Report } from './report.js';
 
 export const ENGINES = ['analytical'] as const;
@@ -22,10 +22,13 @@ export interface SimulateRequest {
 
 /** spec + workload → kernel lowering → engine counts → costs → report. */
 export function simulate(request: SimulateRequest): Report {
-  const { hardware: spec, workload: w } = request;
-  const engine = request.engine ?? 'analytical';
+  const plan = lowerKernel(request.kernel, request.workload, request.hardware, request.kernelOptions);
+  return simulatePlan(plan, request.hardware, request.workload, request.kernel, request.engine);
+}
+
+/** Run an already-lowered plan through an engine and the cost tables. */
+export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kernelId: string, engine: EngineId = 'analytical'): Report {
   if (!ENGINES.includes(engine)) throw new InputError('engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
-  const plan = lowerKernel(request.kernel, w, spec, request.kernelOptions);
 
   let total = zeroCounts();
   let latency = 0;
@@ -87,7 +90,7 @@ export function simulate(request: SimulateRequest): Report {
   return {
     engine,
     hardware: { id: spec.id, name: spec.name },
-    kernel: { id: request.kernel, description: plan.description },
+    kernel: { id: kernelId, description: plan.description },
     workload: w,
     latencySeconds: latency,
     energyJoules: energy.total,

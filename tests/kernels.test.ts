@@ -64,20 +64,28 @@ describe('lowerKernel(fa2)', () => {
     const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128, phase: 'decode' });
     const plan = lowerKernel('fa2', w, getPreset('h200-sxm'));
     expect(plan.launches.map((l) => l.name)).toEqual(['flash_fwd_splitkv_kernel', 'flash_fwd_splitkv_kernel_combine']);
-    // 8 (batch × kv heads) units, 1024 key blocks of 128: 14 splits give 112 CTAs (0.848 of a wave),
-    // within 85% of the best eligible efficiency (49 splits, 0.990).
-    expect(plan.launches[0]!.ctaCount).toBe(8 * 14);
+    // 8 (batch × kv heads) units over 2 × 132 CTA slots, 1024 key blocks of 128: 28 splits give
+    // 224 CTAs (0.85 of the slots), the fewest within 85% of the best eligible wave efficiency.
+    expect(plan.launches[0]!.ctaCount).toBe(8 * 28);
     // The GQA group's 4 query heads share one tile, so K/V are read once per kv head;
-    // each of the 14 splits reads the group's queries again.
+    // each of the 28 splits reads the group's queries again.
     const kvBytes = 8 * 131072 * 256 * 2;
-    expect(totalOf(plan.launches[0]!.work, 'globalReadBytes')).toBe(kvBytes + 14 * 32 * 128 * 2);
+    expect(totalOf(plan.launches[0]!.work, 'globalReadBytes')).toBe(kvBytes + 28 * 32 * 128 * 2);
+  });
+
+  it('fa2 decode matches the H200 launch record: 8 kv heads over 4K keys → 256 split CTAs of 128 threads, 80 KiB', () => {
+    // validation/data/h200-sxm (ncu): flash_fwd_splitkv_kernel grid 256, block 128, 81920 B shared.
+    const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 4096, headDim: 128, phase: 'decode' });
+    const [split] = lowerKernel('fa2', w, getPreset('h200-sxm')).launches;
+    expect([split!.ctaCount, split!.threadsPerCta, split!.sharedBytesPerCta]).toEqual([256, 128, 81920]);
   });
 });
 
 describe('splitHeuristic', () => {
   it('splitHeuristic: no split once the units nearly fill the SMs', () => {
-    expect(splitHeuristic(106, 132, 1024)).toBe(1);
+    expect(splitHeuristic(212, 264, 1024)).toBe(1);
     expect(splitHeuristic(8, 132, 1024)).toBe(14);
+    expect(splitHeuristic(8, 264, 32)).toBe(32);
     expect(splitHeuristic(1, 132, 4)).toBe(4); // never more splits than key blocks
   });
 });

@@ -3,6 +3,7 @@ import { isInputError } from '../errors.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerHardware } from './commands/hardware.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerValidate } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -12,6 +13,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerSimulate,
   registerHardware,
   registerCatalogue,
+  registerValidate,
 ];
 
 function buildProgram(io: CliIo): Command {

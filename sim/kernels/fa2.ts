@@ -36,6 +36,11 @@ const FA2_TILES: ReadonlyArray<{ maxHeadDim: number; candidates: TileChoice[] }>
 
 /** Split-KV kernel tiles (run_mha_fwd_splitkv_dispatch): 64 query rows, key tile by head dim. */
 const FA2_SPLIT_TILE_Q = 64;
+/**
+ * The split heuristic counts two CTA slots per SM (flash_api.cpp passes multiProcessorCount * 2);
+ * seen on the H200: decode of 8 kv heads over 4K keys launched 8 × 32 split CTAs.
+ */
+const FA2_SPLIT_SLOTS_PER_SM = 2;
 function fa2SplitTileK(headDim: number): number {
   return headDim <= 64 ? 256 : headDim <= 128 ? 128 : 64;
 }
@@ -75,7 +80,7 @@ export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}
   const packed = packsGqaGroup(w);
   const splitTileK = fa2SplitTileK(Math.max(w.headDim, w.valueHeadDim));
   const units = w.batch * (packed ? w.kvHeads : w.heads) * Math.ceil((packed ? w.heads / w.kvHeads : w.qLen) / FA2_SPLIT_TILE_Q);
-  const splits = options.splits ?? splitHeuristic(units, spec.compute.sms, Math.ceil(w.kvLen / splitTileK));
+  const splits = options.splits ?? splitHeuristic(units, spec.compute.sms * FA2_SPLIT_SLOTS_PER_SM, Math.ceil(w.kvLen / splitTileK));
   const description = 'FlashAttention-2 (PyTorch flash backend): mma.sync, one CTA per query tile, softmax between GEMMs';
   if (splits > 1 || packed) {
     const split = splits > 1;

@@ -16,18 +16,18 @@ const COMBINE_REGISTERS_PER_THREAD = 64;
  * a second kernel merges the partials. This fills the GPU when batch × heads is small.
  */
 
-/** FlashAttention-2's rule for the number of splits (flash_api.cpp, num_splits_heuristic). */
-export function splitHeuristic(units: number, sms: number, keyBlocks: number, maxSplits = 128): number {
-  // Enough work already to nearly fill the SMs: no split.
-  if (units >= 0.8 * sms) return 1;
-  const limit = Math.min(maxSplits, sms, keyBlocks);
+/** FlashAttention-2's rule for the number of splits (flash_api.cpp, num_splits_heuristic), over `slots` CTA slots. */
+export function splitHeuristic(units: number, slots: number, keyBlocks: number, maxSplits = 128): number {
+  // Enough work already to nearly fill the slots: no split.
+  if (units >= 0.8 * slots) return 1;
+  const limit = Math.min(maxSplits, slots, keyBlocks);
   const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
   // A split count that gives the same blocks per split as one fewer is not a real choice.
   const eligible = (s: number) => s === 1 || ceilDiv(keyBlocks, s) !== ceilDiv(keyBlocks, s - 1);
   const efficiency: number[] = [];
   let best = 0;
   for (let s = 1; s <= limit; s++) {
-    const waves = (units * s) / sms;
+    const waves = (units * s) / slots;
     const eff = eligible(s) ? waves / Math.ceil(waves) : 0;
     efficiency.push(eff);
     best = Math.max(best, eff);

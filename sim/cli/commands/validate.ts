@@ -1,0 +1,120 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { ENGINES, type EngineId } from '../../simulate.js';
+import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
+import { METRICS, validateCases, type CaseResult, type MetricSummary, type ValidationResult } from '../../validate/run.js';
+import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
+import type { CliIo } from '../io.js';
+
+/** The repository root: the nearest folder above this module that holds package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('attnsim: cannot find the package root');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
+export function shippedDataFiles(): string[] {
+  const root = join(packageRoot(), 'validation', 'data');
+  if (!existsSync(root)) return [];
+  const files: string[] = [];
+  for (const hw of readdirSync(root).sort()) {
+    const dir = join(root, hw);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const f of readdirSync(dir).sort()) {
+      if (f.endsWith('.jsonl') && !f.startsWith('ceilings')) files.push(join(dir, f));
+    }
+  }
+  return files;
+}
+
+export function loadCaseFiles(files: readonly string[], io: CliIo): { cases: MeasuredCase[]; errors: FormatError[] } {
+  const cases: MeasuredCase[] = [];
+  const errors: FormatError[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = io.readFile(file);
+    } catch {
+      throw new InputError('--data', `cannot read "${file}"`);
+    }
+    const parsed = parseCases(text, file);
+    cases.push(...parsed.cases);
+    errors.push(...parsed.errors);
+  }
+  return { cases, errors };
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+
+function formatMetric(metric: string, v: number | undefined): string {
+  if (v === undefined) return '';
+  if (metric === 'latency') return formatSeconds(v);
+  if (metric === 'energy') return formatJoules(v);
+  return formatBytes(v);
+}
+
+function caseRows(cases: readonly CaseResult[]): string[][] {
+  const rows = [['case', 'split', 'latency meas', 'pred', 'err', 'roofline err', 'DRAM err', 'L2 err', 'energy err']];
+  for (const c of cases) {
+    rows.push([
+      c.id, c.split === 'calibration' ? 'cal' : 'held',
+      formatMetric('latency', c.measured.latency), formatMetric('latency', c.predicted.latency), pct(c.error.latency),
+      pct(c.baseline.error), pct(c.error.dramBytes), pct(c.error.l2Bytes), pct(c.error.energy),
+    ]);
+  }
+  return rows;
+}
+
+/** The summary table: one row per metric and split, with the roofline baseline's latency. */
+export function summaryTable(result: ValidationResult): string {
+  const rows = [['metric', 'split', 'cases', 'MAPE', 'max |err|', 'Spearman']];
+  const push = (metric: string, split: string, s: MetricSummary | null | undefined) => {
+    if (!s) return;
+    rows.push([metric, split, String(s.count), `${s.mape.toFixed(1)}%`, `${s.maxAbsPctError.toFixed(1)}%`, s.spearman.toFixed(3)]);
+  };
+  const { summary } = result;
+  for (const metric of METRICS) {
+    push(metric, 'held-out', summary.heldOut[metric]);
+    push(metric, 'calibration', summary.calibration[metric]);
+  }
+  push('latency (plain roofline)', 'held-out', summary.baseline.heldOut);
+  return table(rows);
+}
+
+export function registerValidate(program: Command, io: CliIo): void {
+  program
+    .command('validate')
+    .description('predict measured kernels (default: all shipped H200 data) and report the error per case and in summary')
+    .option('--data <file...>', 'measured-case JSONL files (validation-format.md); default: validation/data/*/*.jsonl')
+    .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
+    .option('--cases', 'print every case, not only the summary')
+    .option('--json', 'print the result as JSON')
+    .action((opts: { data?: string[]; engine: string; cases?: boolean; json?: boolean }) => {
+      if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; valid engines: ${ENGINES.join(', ')}`);
+      const files = opts.data ?? shippedDataFiles();
+      if (files.length === 0) throw new InputError('--data', 'no measurement files given and none shipped');
+      const { cases, errors } = loadCaseFiles(files, io);
+      for (const e of errors) io.stderr(`attnsim: ${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message} (line skipped)\n`);
+      const result = validateCases(cases, opts.engine as EngineId);
+      if (opts.json) {
+        io.stdout(`${JSON.stringify({ ...result, formatErrors: errors }, null, 2)}\n`);
+        return;
+      }
+      if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
+      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s) with the ${opts.engine} engine; ` +
+        `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
+      io.stdout(`${summaryTable(result)}\n`);
+      if (result.unsupported.length > 0) {
+        io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
+        for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
+      }
+    });
+}

@@ -1,0 +1,147 @@
+import { getPreset } from '../../hardware/index.js';
+import { validateWorkload, type Workload } from '../../workloads/workload.js';
+import { isInputError } from '../errors.js';
+import { simulatePlan, type EngineId } from '../simulate.js';
+import { rooflineSeconds } from './baseline.js';
+import { caseMask, type MeasuredCase } from './format.js';
+import { getProfile } from './profiles.js';
+import { isCalibrationCase, mape, maxAbsPctError, relativeError, spearman } from './stats.js';
+
+/** The four compared metrics; each case carries the ones it measured. */
+export const METRICS = ['latency', 'dramBytes', 'l2Bytes', 'energy'] as const;
+export type Metric = (typeof METRICS)[number];
+type Values = Partial<Record<Metric, number>>;
+
+export interface CaseResult {
+  id: string;
+  kernel: string;
+  split: 'calibration' | 'held-out';
+  predicted: Values;
+  measured: Values;
+  error: Values;
+  /** The plain roofline's latency, for the baseline column. */
+  baseline: { latency: number; error: number };
+}
+
+export interface MetricSummary {
+  count: number;
+  mape: number;
+  maxAbsPctError: number;
+  spearman: number;
+}
+
+export type Summary = { count: number } & Partial<Record<Metric, MetricSummary>>;
+
+export interface ValidationResult {
+  cases: CaseResult[];
+  unsupported: Array<{ id: string; reason: string }>;
+  summary: Summary & {
+    unsupported: number;
+    calibration: Summary;
+    heldOut: Summary;
+    /** The plain roofline's latency error on the same cases. */
+    baseline: { all: MetricSummary | null; heldOut: MetricSummary | null };
+  };
+}
+
+function measuredValues(c: MeasuredCase): Values {
+  const m = c.measured;
+  const out: Values = { latency: m.latencyMs / 1e3 };
+  if (m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined) out.dramBytes = m.dramReadBytes + m.dramWriteBytes;
+  if (m.l2Bytes !== undefined) out.l2Bytes = m.l2Bytes;
+  if (m.energyMilliJoules !== undefined) out.energy = m.energyMilliJoules / 1e3;
+  return out;
+}
+
+/** Predict one case with the kernel profile it names, or say why it cannot be modeled. */
+export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { id: string; reason: string } {
+  const profile = getProfile(c.kernel);
+  if (!profile) return { id: c.id, reason: `no kernel profile for "${c.kernel}"` };
+  const mask = caseMask(c);
+  if (!mask.ok) return { id: c.id, reason: mask.reason };
+  let spec;
+  let workload: Workload;
+  try {
+    spec = getPreset(c.hardware);
+    workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+  } catch (e) {
+    if (isInputError(e)) return { id: c.id, reason: e.message };
+    throw e;
+  }
+  let report;
+  try {
+    report = simulatePlan(profile.lower(workload, spec), spec, workload, c.kernel, engine);
+  } catch (e) {
+    if (isInputError(e)) return { id: c.id, reason: e.message };
+    throw e;
+  }
+  const predicted: Values = {
+    latency: report.latencySeconds,
+    dramBytes: report.bytes.hbm.read + report.bytes.hbm.write,
+    l2Bytes: report.bytes.l2.read + report.bytes.l2.write,
+    energy: report.energyJoules,
+  };
+  const measured = measuredValues(c);
+  const error: Values = {};
+  for (const k of METRICS) {
+    const m = measured[k];
+    if (m !== undefined && m > 0) error[k] = relativeError(predicted[k]!, m);
+  }
+  const baseline = rooflineSeconds(report, spec);
+  return {
+    id: c.id, kernel: c.kernel, split: isCalibrationCase(c.id) ? 'calibration' : 'held-out',
+    predicted, measured, error, baseline: { latency: baseline, error: relativeError(baseline, measured.latency!) },
+  };
+}
+
+function summarizeMetric(results: readonly CaseResult[], metric: Metric): MetricSummary | undefined {
+  const withMetric = results.filter((r) => r.error[metric] !== undefined);
+  if (withMetric.length === 0) return undefined;
+  const errors = withMetric.map((r) => r.error[metric]!);
+  return {
+    count: withMetric.length,
+    mape: mape(errors),
+    maxAbsPctError: maxAbsPctError(errors),
+    spearman: spearman(withMetric.map((r) => r.predicted[metric]!), withMetric.map((r) => r.measured[metric]!)),
+  };
+}
+
+function summarize(results: readonly CaseResult[]): Summary {
+  const out: Summary = { count: results.length };
+  for (const metric of METRICS) {
+    const s = summarizeMetric(results, metric);
+    if (s) out[metric] = s;
+  }
+  return out;
+}
+
+function baselineSummary(results: readonly CaseResult[]): MetricSummary | null {
+  if (results.length === 0) return null;
+  const errors = results.map((r) => r.baseline.error);
+  return {
+    count: results.length, mape: mape(errors), maxAbsPctError: maxAbsPctError(errors),
+    spearman: spearman(results.map((r) => r.baseline.latency), results.map((r) => r.measured.latency!)),
+  };
+}
+
+export function validateCases(cases: readonly MeasuredCase[], engine: EngineId = 'analytical'): ValidationResult {
+  const results: CaseResult[] = [];
+  const unsupported: Array<{ id: string; reason: string }> = [];
+  for (const c of cases) {
+    const r = predictCase(c, engine);
+    if ('reason' in r) unsupported.push(r);
+    else results.push(r);
+  }
+  const heldOut = results.filter((r) => r.split === 'held-out');
+  return {
+    cases: results,
+    unsupported,
+    summary: {
+      ...summarize(results),
+      unsupported: unsupported.length,
+      calibration: summarize(results.filter((r) => r.split === 'calibration')),
+      heldOut: summarize(heldOut),
+      baseline: { all: baselineSummary(results), heldOut: baselineSummary(heldOut) },
+    },
+  };
+}
