@@ -35,7 +35,7 @@ function rate(fn: () => void, minSeconds = 0.5): number {
 }
 
 const rows: string[][] = [['case', 'simulations/s (same preset)', 'simulations/s (cycling 6 presets)']];
-const presets = listPresets().map(getPreset);
+const presets = listPresets().map((id) => getPreset(id));
 for (const c of CASES) {
   const h200 = getPreset('h200-sxm');
   const one = rate(() => simulate({ hardware: h200, kernel: c.kernel, workload: c.workload }));

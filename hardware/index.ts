@@ -1,4 +1,5 @@
 import { InputError } from '../sim/errors.js';
+import { getCalibration, withEnergyScales } from './calibration.js';
 import { loadSpec } from './load.js';
 import type { GpuSpec } from './schema.js';
 import a100 from './presets/a100-sxm-80gb.json' with { type: 'json' };
@@ -11,6 +12,7 @@ import mi300x from './presets/mi300x.json' with { type: 'json' };
 export * from './schema.js';
 export { loadSpec, deriveSpec, withSmCount } from './load.js';
 export { parseQuantity, unitForFieldName } from './units.js';
+export { getCalibration, withEnergyScales, ENERGY_GROUPS, type HardwareCalibration, type KernelCalibration } from './calibration.js';
 
 /** Preset files, bundled as data so that the browser build carries them too. */
 const PRESET_FILES: Readonly<Record<string, unknown>> = {
@@ -23,21 +25,31 @@ const PRESET_FILES: Readonly<Record<string, unknown>> = {
 };
 
 const loaded = new Map<string, GpuSpec>();
+const loadedRaw = new Map<string, GpuSpec>();
 
 export function listPresets(): string[] {
   return Object.keys(PRESET_FILES).sort();
 }
 
-/** A preset by id, parsed and validated once, then shared (specs are never mutated). */
-export function getPreset(id: string): GpuSpec {
-  const cached = loaded.get(id);
+/**
+ * A preset by id, parsed and validated once, then shared (specs are never mutated). With
+ * `calibrated` (the default) the hardware's fitted energy scales are applied, if it has any.
+ */
+export function getPreset(id: string, options: { calibrated?: boolean } = {}): GpuSpec {
+  const calibrated = options.calibrated ?? true;
+  const cache = calibrated ? loaded : loadedRaw;
+  const cached = cache.get(id);
   if (cached) return cached;
   const raw = PRESET_FILES[id];
   if (raw === undefined) {
     throw new InputError('hardware', `unknown preset "${id}"; valid presets: ${listPresets().join(', ')}`);
   }
-  const spec = loadSpec(raw, { requireProvenance: true, origin: `preset ${id}` });
+  let spec = loadSpec(raw, { requireProvenance: true, origin: `preset ${id}` });
   if (spec.id !== id) throw new InputError(`preset ${id}: id`, `file declares id "${spec.id}"`);
-  loaded.set(id, spec);
+  const calibration = calibrated ? getCalibration(id) : undefined;
+  if (calibration) {
+    spec = withEnergyScales(spec, calibration.energy, `calibration of ${id} (hardware/calibration/${id}.json)`);
+  }
+  cache.set(id, spec);
   return spec;
 }

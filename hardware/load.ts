@@ -105,25 +105,6 @@ export function deriveSpec(spec: GpuSpec, overrides: Readonly<Record<string, num
   return { ...result.data, provenance: newProvenance };
 }
 
-/**
- * The same chip with `sms` SMs: per-SM resources stay, so whole-chip tensor, vector, exp and
- * shared-memory rates scale with the SM count. Memory outside the SMs (L2, HBM) is unchanged.
- */
-export function withSmCount(spec: GpuSpec, sms: number): GpuSpec {
-  if (!Number.isInteger(sms) || sms <= 0) throw new InputError('compute.sms', `must be a positive integer, got ${sms}`);
-  const k = sms / spec.compute.sms;
-  const c = spec.compute;
-  const scaleRates = <T extends Partial<Record<string, number>>>(rates: T): T =>
-    Object.fromEntries(Object.entries(rates).map(([key, v]) => [key, (v as number) * k])) as T;
-  return {
-    ...spec,
-    compute: {
-      ...c,
-      sms,
-      matrixFlopsPerSecond: Object.fromEntries(Object.entries(c.matrixFlopsPerSecond).map(([p, r]) => [p, scaleRates(r!)])),
-      vectorFlopsPerSecond: scaleRates(c.vectorFlopsPerSecond),
-      expPerSecond: c.expPerSecond * k,
-    },
-    memory: { ...spec.memory, smem: { ...spec.memory.smem, bandwidthBytesPerSecond: spec.memory.smem.bandwidthBytesPerSecond * k } },
-  };
-}
+// In its own module so that code which only derives specs (sweep worker threads) need not load
+// the unit parser, whose mathjs import costs most of a thread's start-up.
+export { withSmCount } from './sm-count.js';

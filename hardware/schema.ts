@@ -55,7 +55,13 @@ export const gpuSpecSchema = z.strictObject({
     hbm: cacheLevel.extend({ technology: z.string().min(1) }),
   }),
   energy: z.strictObject({
-    matrixJoulesPerFlop: ratesByDtype,
+    matrixJoulesPerFlop: z.partialRecord(z.enum(DTYPES), nonNegative),
+    /**
+     * Extra energy per tensor FLOP to deliver operands on an instruction path: mma.sync moves
+     * its fragments through the register file every instruction; wgmma reads them from shared
+     * memory in large blocks. Absent paths cost nothing extra.
+     */
+    operandJoulesPerFlop: z.partialRecord(z.enum(MATRIX_PATHS), nonNegative).optional(),
     vectorJoulesPerFlop: nonNegative,
     expJoulesPerOp: nonNegative,
   }),

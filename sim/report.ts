@@ -2,6 +2,7 @@ import type { Workload } from '../workloads/workload.js';
 import type { EnergyBreakdown } from './costs/energy.js';
 import type { Bound } from './costs/latency.js';
 import type { ReadWrite } from './engines/counts.js';
+import type { DataflowDetails } from './engines/dataflow/details.js';
 
 /** One kernel launch of the call, as the engine saw it. */
 export interface LaunchReport {
@@ -20,6 +21,8 @@ export interface LaunchReport {
   waves: number;
   latencySeconds: number;
   bound: Bound;
+  /** What would bound it at full clocks; differs from `bound` when the power limit slows it. */
+  rooflineBound: Bound;
   /** Time each resource would need on its own; the largest decides. */
   boundSeconds: { compute: number; hbm: number; l2: number; smem: number; fixed: number };
   matrixSeconds: number;
@@ -38,7 +41,10 @@ export interface Report {
   latencySeconds: number;
   energyJoules: number;
   averagePowerWatts: number;
+  /** What limits the call: a roofline resource, launch overhead, or the board's power limit. */
   bound: Bound;
+  /** What would limit it at full clocks (differs from `bound` when power-limited). */
+  rooflineBound: Bound;
   flops: {
     /** Tensor-core FLOPs executed, padding and masked parts included. */
     matrix: number;
@@ -61,4 +67,6 @@ export interface Report {
   tiles: { tileQ: number; tileK: number; full: number; partial: number; skipped: number; keptFraction: number; computedFraction: number } | null;
   breakdown: LaunchReport[];
   warnings: string[];
+  /** From the dataflow cycle engine: the pipeline plan, per-unit utilization, per-FIFO peaks. */
+  dataflow?: DataflowDetails;
 }

@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../hardware/schema.js';
 import type { Workload } from '../workloads/workload.js';
-import { energyOf } from './costs/energy.js';
+import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
 import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
@@ -31,6 +31,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   if (!ENGINES.includes(engine)) throw new InputError('engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
 
   let total = zeroCounts();
+  let totalEnergy = zeroEnergy();
   let latency = 0;
   let useful = 0;
   let compulsoryRead = 0;
@@ -41,14 +42,16 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   for (const launch of plan.launches) {
     const counts = countLaunch(launch, spec);
     const timing = launchLatency(launch, counts, spec);
-    const roofline = energyOf(counts, w.dtype, timing.seconds, spec);
+    const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
     const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
+    const rooflineBound = timing.bound;
     if (capped > timing.seconds) {
       warnings.push(`${launch.name}: the work needs ${(roofline.total / timing.seconds).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / timing.seconds).toFixed(2)}× longer`);
       timing.seconds = capped;
       timing.bound = 'power';
     }
-    const energy = energyOf(counts, w.dtype, timing.seconds, spec);
+    const energy = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
+    totalEnergy = addEnergy(totalEnergy, energy);
     total = addCounts(total, counts);
     latency += timing.seconds;
     useful += launch.usefulFlops;
@@ -72,6 +75,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
       waves: timing.waves,
       latencySeconds: timing.seconds,
       bound: timing.bound,
+      rooflineBound,
       boundSeconds: timing.terms,
       matrixSeconds: timing.matrixSeconds,
       softmaxSeconds: timing.softmaxSeconds,
@@ -80,7 +84,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
       energyJoules: energy.total,
     });
   }
-  const energy = energyOf(total, w.dtype, latency, spec);
+  const energy = totalEnergy;
   const longest = breakdown.reduce((a, b) => (b.latencySeconds > a.latencySeconds ? b : a));
   const hbmBytes = totalBytes(total.bytes.hbm);
   const l2Bytes = totalBytes(total.bytes.l2);
@@ -96,6 +100,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     energyJoules: energy.total,
     averagePowerWatts: power,
     bound: longest.bound,
+    rooflineBound: longest.rooflineBound,
     flops: { matrix: total.matrixFlops, vector: total.vectorFlops, exp: total.exps, useful },
     bytes: total.bytes,
     compulsoryBytes: { read: compulsoryRead, write: compulsoryWrite },

@@ -43,17 +43,20 @@ describe('lowerKernel(fa2)', () => {
     expect(totalOf(launch.work, 'matrixFlops')).toBe(2 * 128 * (10 * 128) * (64 + 64));
   });
 
-  it('fa2 on h200-sxm picks the real kernel tiles: 128×64 (4 warps) at d=128, 128×64 (8 warps) at d=256', () => {
+  it('fa2 on h200-sxm picks the tiles of the H200 launch records: 128×64 at d=128, 128×128 at d=64, 64×64 at d=256', () => {
     const h200 = getPreset('h200-sxm');
     const d128 = lowerKernel('fa2', makeWorkload({ heads: 32, qLen: 8192, headDim: 128 }), h200).launches[0]!;
     expect([d128.tileQ, d128.tileK, d128.threadsPerCta, d128.matrixPath]).toEqual([128, 64, 128, 'mma_sync']);
-    const d256 = lowerKernel('fa2', makeWorkload({ heads: 8, qLen: 8192, headDim: 256 }), h200).launches[0]!;
-    expect([d256.tileQ, d256.tileK, d256.threadsPerCta]).toEqual([128, 64, 256]);
+    expect(d128.sharedBytesPerCta).toBe(65536);
+    const d64 = lowerKernel('fa2', makeWorkload({ heads: 8, qLen: 8192, headDim: 64 }), h200).launches[0]!;
+    expect([d64.tileQ, d64.tileK, d64.sharedBytesPerCta]).toEqual([128, 128, 49152]);
+    const d256 = lowerKernel('fa2', makeWorkload({ batch: 2, heads: 8, qLen: 8192, headDim: 256 }), h200).launches[0]!;
+    expect([d256.tileQ, d256.tileK, d256.threadsPerCta, d256.sharedBytesPerCta, d256.ctaCount]).toEqual([64, 64, 128, 98304, 2048]);
   });
 
   it('fa2 falls back to smaller tiles when shared memory is short, and refuses when nothing fits', () => {
-    const small = deriveSpec(toyGpu(), { 'compute.maxSharedMemoryBytesPerCta': '100 KiB' });
-    const launch = lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 256 }), small).launches[0]!;
+    const small = deriveSpec(toyGpu(), { 'compute.maxSharedMemoryBytesPerCta': '48 KiB' });
+    const launch = lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 128 }), small).launches[0]!;
     expect([launch.tileQ, launch.tileK]).toEqual([64, 64]);
     const tiny = deriveSpec(toyGpu(), { 'compute.maxSharedMemoryBytesPerCta': '16 KiB' });
     expect(() => lowerKernel('fa2', makeWorkload({ heads: 1, qLen: 1024, headDim: 256 }), tiny)).toThrow(/headDim: no FlashAttention-2 tile/);

@@ -7,6 +7,12 @@ export interface CliIo {
   readFile: (path: string) => string;
 }
 
+// A closed pipe (`attnsim ... | head`) is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 export const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

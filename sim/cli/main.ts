@@ -1,9 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../errors.js';
 import { registerCatalogue } from './commands/catalogue.js';
+import { registerDataflow } from './commands/dataflow.js';
 import { registerHardware } from './commands/hardware.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerPareto } from './commands/pareto.js';
+import { registerSensitivity } from './commands/sensitivity.js';
+import { registerCompare } from './commands/compare.js';
+import { registerMerge } from './commands/merge.js';
 import { registerValidate } from './commands/validate.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { processIo, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -13,7 +20,14 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerSimulate,
   registerHardware,
   registerCatalogue,
+  registerDataflow,
   registerValidate,
+  registerCalibrate,
+  registerSweep,
+  registerMerge,
+  registerPareto,
+  registerSensitivity,
+  registerCompare,
 ];
 
 function buildProgram(io: CliIo): Command {

@@ -15,7 +15,7 @@ export function renderReport(r: Report): string {
   const rw = (x: { read: number; write: number }) => `${formatBytes(x.read)} read, ${formatBytes(x.write)} written`;
   lines.push(table([
     ['latency', formatSeconds(r.latencySeconds)],
-    ['bound', r.bound],
+    ['bound', r.bound === 'power' ? `power (at full clocks: ${r.rooflineBound})` : r.bound],
     ['achieved', `${withPrefix(r.achievedFlopsPerSecond, 'FLOP/s')} useful (${withPrefix(r.flops.useful, 'FLOP')})`],
     ['tensor-core use', percent(r.utilization.matrix)],
     ['HBM', `${rw(r.bytes.hbm)} (${percent(r.utilization.hbm)} of bandwidth)`],

@@ -5,7 +5,7 @@ import type { CtaWork, LaunchPlan } from '../kernels/plan.js';
 import { matrixRate } from './rates.js';
 
 /** What can bound a launch. */
-export type Bound = 'compute' | 'softmax' | 'hbm' | 'l2' | 'smem' | 'launch' | 'power';
+export type Bound = 'compute' | 'softmax' | 'hbm' | 'l2' | 'smem' | 'launch' | 'power' | 'dram' | 'fifo';
 
 export interface LaunchTiming {
   seconds: number;
@@ -25,10 +25,11 @@ export interface LaunchTiming {
  */
 export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { total: number; matrix: number; softmax: number } {
   const sms = spec.compute.sms;
-  const matrix = launch.matrixPath ? work.matrixFlops / (matrixRate(spec, launch.matrixPath, launch.dtype) / sms) : 0;
+  const rate = launch.matrixPath ? matrixRate(spec, launch.matrixPath, launch.dtype) * (launch.matrixEfficiency ?? 1) : 0;
+  const matrix = rate > 0 ? work.matrixFlops / (rate / sms) : 0;
   const softmax = work.exps / (spec.compute.expPerSecond / sms) + work.vectorFlops / (spec.compute.vectorFlopsPerSecond.fp32 / sms);
   const hidden = launch.softmaxOverlap * Math.min(matrix, softmax);
-  return { total: matrix + softmax - hidden, matrix, softmax };
+  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0), matrix, softmax };
 }
 
 /**
@@ -60,7 +61,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
   const hbm = totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond;
   const l2 = totalBytes(counts.bytes.l2) / spec.memory.l2.bandwidthBytesPerSecond;
   const smem = totalBytes(counts.bytes.smem) / spec.memory.smem.bandwidthBytesPerSecond;
-  const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds;
+  const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
   const busiest = Math.max(compute, hbm, l2, smem);
   let bound: Bound;
   if (fixed > busiest) bound = 'launch';

@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../../hardware/schema.js';
 import type { KernelPlan, LaunchPlan } from '../kernels/plan.js';
-import { totalOf } from '../kernels/plan.js';
+import { activeMatrixFlopsOf, totalOf } from '../kernels/plan.js';
 import type { Counts } from './counts.js';
 import { hbmReadBytes } from './l2-reuse.js';
 
@@ -13,6 +13,7 @@ export function countLaunch(launch: LaunchPlan, spec: GpuSpec): Counts {
   const l2Write = totalOf(launch.work, 'globalWriteBytes');
   return {
     matrixFlops: totalOf(launch.work, 'matrixFlops'),
+    activeMatrixFlops: activeMatrixFlopsOf(launch.work),
     vectorFlops: totalOf(launch.work, 'vectorFlops'),
     exps: totalOf(launch.work, 'exps'),
     bytes: {

@@ -8,6 +8,8 @@ import type { LaunchPlan } from '../kernels/plan.js';
  * - If everything the launch touches fits in L2, every operand is fetched once.
  * - Compulsory bytes count whole tensors; a sparse mask may leave some K/V unread, so reads
  *   are also capped by what the CTAs request.
+ * - A copy whose readers span several waves stays in L2 between them when the copies in use at
+ *   once (those the resident CTAs read, plus the next) fit in L2: it is fetched once.
  * - Otherwise readers that run in the same wave (the sms × ctasPerSm resident CTAs, in launch
  *   order) stream a shared operand through L2 together, and each later wave that reads it
  *   fetches it again: fetches ≈ readerSpan / resident CTAs, at least 1, at most the readers.
@@ -19,7 +21,10 @@ export function hbmReadBytes(launch: LaunchPlan, spec: GpuSpec, l2ReadBytes: num
   const resident = spec.compute.sms * launch.ctasPerSm;
   let extra = 0;
   for (const op of launch.sharedOperands) {
-    const fetches = op.readerSpan <= resident ? 1 : Math.min(op.readersPerInstance, op.readerSpan / resident);
+    // Copies in use at once: the ones the resident CTAs read, plus the next one starting.
+    const live = Math.ceil(resident / Math.max(1, op.readersPerInstance)) + 1;
+    const staysInL2 = live * op.bytes <= spec.memory.l2.bytes;
+    const fetches = staysInL2 || op.readerSpan <= resident ? 1 : Math.min(op.readersPerInstance, op.readerSpan / resident);
     extra += op.instances * op.bytes * (fetches - 1);
   }
   // HBM can never deliver more than the SMs asked L2 for.

@@ -41,6 +41,7 @@ export function tiledCtaWork(loop: TiledLoop, work: TileWork, count: number): Ct
     count,
     iterations: work.visitedTiles,
     matrixFlops: 2 * scores * (d + dv),
+    activeMatrixFlops: 2 * work.rows * paddedKeys * (d + dv),
     exps: scores + tileQ * work.visitedTiles, // p = exp(s − m), plus the rescale factor per row per tile
     vectorFlops:
       scores * VECTOR_FLOPS_PER_SCORE +

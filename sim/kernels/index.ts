@@ -8,6 +8,7 @@ import type { KernelOptions } from './options.js';
 import type { KernelPlan } from './plan.js';
 import { lowerSplitKv } from './split-kv.js';
 import { fa2MatrixPath } from './fa2.js';
+import { getProfile, listProfiles } from './profiles/index.js';
 
 export type { KernelPlan, LaunchPlan, CtaWork, SharedOperand } from './plan.js';
 export type { KernelOptions } from './options.js';
@@ -41,6 +42,12 @@ export const KERNELS: Readonly<Record<string, KernelEntry>> = {
   fa3: { summary: 'FlashAttention-3 (Hopper wgmma + TMA, warp-specialized, persistent)', lower: lowerFa3 },
   'split-kv': { summary: 'flash-decoding: KV split across CTAs + log-sum-exp combine', lower: lowerFlashDecoding },
 };
+
+// Kernel profiles of measured kernels are kernels too: `--kernel sdpa-flash` predicts that kernel.
+for (const id of listProfiles()) {
+  const profile = getProfile(id)!;
+  (KERNELS as Record<string, KernelEntry>)[id] = { summary: profile.summary, lower: (w, s) => profile.lower(w, s) };
+}
 
 export function listKernels(): string[] {
   return Object.keys(KERNELS);

@@ -14,6 +14,11 @@ export interface CtaWork {
   iterations: number;
   /** Action counts of one. FLOPs on the tensor cores, padding and masked elements included. */
   matrixFlops: number;
+  /**
+   * Of those, the FLOPs on real rows (not the zero padding of a short query tile). Padding costs
+   * issue time but little energy: zero operands barely toggle the datapath. Unset: all real.
+   */
+  activeMatrixFlops?: number;
   /** Non-tensor arithmetic (softmax scaling, max, sums, rescales, masking). */
   vectorFlops: number;
   /** Special-function-unit exponentials. */
@@ -74,6 +79,24 @@ export interface LaunchPlan {
   sharedOperands: SharedOperand[];
   /** Kept (query, key) pairs: the useful work, for achieved-throughput figures. */
   usefulFlops: number;
+  /**
+   * Fraction of the instruction path's tensor rate the main loop sustains (issue, sync and
+   * pipeline bubbles). Unset means 1; kernel profiles set it from a fitted calibration constant.
+   */
+  matrixEfficiency?: number;
+  /** Fixed time per launch beyond the hardware's launch overhead, likewise calibrated. */
+  extraFixedSeconds?: number;
+  /**
+   * Time each work tile spends outside its main loop (loading Q and the first K/V tile before
+   * any math can start, normalizing and storing O after), likewise calibrated. Short tiles
+   * (causal diagonals, small problems) pay it on less work.
+   */
+  tileOverheadSeconds?: number;
+  /**
+   * Multiplier on the launch's dynamic energy: kernels differ in energy per action (extra
+   * instructions, spills, redundant traffic) beyond what the counts see. Unset means 1.
+   */
+  dynamicEnergyScale?: number;
 }
 
 export interface KernelPlan {
@@ -84,8 +107,15 @@ export interface KernelPlan {
   coverage: TileCoverage | null;
 }
 
-export function totalOf(work: readonly CtaWork[], key: Exclude<keyof CtaWork, 'count'>): number {
+export function totalOf(work: readonly CtaWork[], key: Exclude<keyof CtaWork, 'count' | 'activeMatrixFlops'>): number {
   let sum = 0;
   for (const w of work) sum += w.count * w[key];
+  return sum;
+}
+
+/** Σ active (unpadded) tensor FLOPs of a launch's work. */
+export function activeMatrixFlopsOf(work: readonly CtaWork[]): number {
+  let sum = 0;
+  for (const w of work) sum += w.count * (w.activeMatrixFlops ?? w.matrixFlops);
   return sum;
 }

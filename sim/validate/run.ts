@@ -4,7 +4,7 @@ import { isInputError } from '../errors.js';
 import { simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
-import { getProfile } from './profiles.js';
+import { getProfile } from '../kernels/profiles/index.js';
 import { isCalibrationCase, mape, maxAbsPctError, relativeError, spearman } from './stats.js';
 
 /** The four compared metrics; each case carries the ones it measured. */

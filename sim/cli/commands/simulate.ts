@@ -8,6 +8,7 @@ import { parseCount } from '../args.js';
 import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../render.js';
+import { isDataflowHardware, simulateOnDataflow } from './dataflow.js';
 
 /** `attnsim simulate`: one attention call on one machine. */
 export function registerSimulate(program: Command, io: CliIo): void {
@@ -36,6 +37,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--splits <n>', 'KV splits for split-KV decode (default: heuristic)')
     .option('--json', 'print the full report as JSON')
     .action((flags: SimulateFlags) => {
+      if (isDataflowHardware(flags.hardware, io)) return simulateOnDataflow(flags, io);
       const spec = resolveHardware(flags.hardware, flags.set, io);
       const workload = workloadFromFlags(flags);
       const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));

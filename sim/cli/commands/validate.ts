@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
@@ -8,17 +7,7 @@ import { parseCases, type FormatError, type MeasuredCase } from '../../validate/
 import { METRICS, validateCases, type CaseResult, type MetricSummary, type ValidationResult } from '../../validate/run.js';
 import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
 import type { CliIo } from '../io.js';
-
-/** The repository root: the nearest folder above this module that holds package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('attnsim: cannot find the package root');
-    dir = up;
-  }
-  return dir;
-}
+import { packageRoot } from '../paths.js';
 
 /** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
 export function shippedDataFiles(): string[] {

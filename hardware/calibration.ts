@@ -1,0 +1,74 @@
+import h200 from './calibration/h200-sxm.json' with { type: 'json' };
+import { deriveSpec } from './load.js';
+import type { GpuSpec } from './schema.js';
+
+/**
+ * Calibration constants per hardware: a few named numbers fitted by `attnsim calibrate` on the
+ * calibration split of that hardware's shipped measurements (never on held-out cases). Presets
+ * keep their sourced estimates; these are applied on top, so refitting never compounds.
+ */
+export interface KernelCalibration {
+  /** Fraction of the instruction path's tensor rate the kernel's main loop sustains. */
+  matrixEfficiency: number;
+  /** Fixed seconds per main-loop launch beyond the hardware's launch overhead. */
+  extraFixedSeconds: number;
+  /** Seconds each work tile spends outside its main loop (prologue and epilogue). */
+  tileOverheadSeconds: number;
+  /** Multiplier on the family's dynamic energy (energy per action beyond the counts). */
+  dynamicEnergyScale: number;
+  /** Energy MAPE on its calibration cases after the fit. */
+  energyFitMape: number;
+  calibrationCases: number;
+  /** Latency MAPE on its calibration cases (fit quality; the score is the held-out error). */
+  fitMape: number;
+}
+
+export interface HardwareCalibration {
+  hardware: string;
+  fittedOn: { files: string[]; rule: string; cases: number; command: string; date: string };
+  energy: {
+    /** Multiplier on the preset's SM-side energies: tensor, vector, exp, shared memory. */
+    smScale: number;
+    /** Multiplier on the preset's memory-side energies: L2 and HBM. */
+    memoryScale: number;
+    /** Multiplier on the preset's operand-delivery energy per tensor FLOP (per instruction path). */
+    operandScale: number;
+    calibrationCases: number;
+    fitMape: number;
+  };
+  kernels: Record<string, KernelCalibration>;
+}
+
+/** The spec fields each energy scale multiplies. */
+export const ENERGY_GROUPS = {
+  sm: ['energy.matrixJoulesPerFlop.bf16', 'energy.matrixJoulesPerFlop.fp16', 'energy.matrixJoulesPerFlop.fp8', 'energy.matrixJoulesPerFlop.tf32',
+    'energy.vectorJoulesPerFlop', 'energy.expJoulesPerOp', 'memory.smem.readEnergyJoulesPerByte', 'memory.smem.writeEnergyJoulesPerByte'],
+  memory: ['memory.l2.readEnergyJoulesPerByte', 'memory.l2.writeEnergyJoulesPerByte', 'memory.hbm.readEnergyJoulesPerByte', 'memory.hbm.writeEnergyJoulesPerByte'],
+  operand: ['energy.operandJoulesPerFlop.mma_sync', 'energy.operandJoulesPerFlop.wgmma', 'energy.operandJoulesPerFlop.tcgen05', 'energy.operandJoulesPerFlop.mfma'],
+} as const;
+
+const CALIBRATIONS: Readonly<Record<string, HardwareCalibration>> = {
+  'h200-sxm': h200 as unknown as HardwareCalibration,
+};
+
+export function getCalibration(hardware: string): HardwareCalibration | undefined {
+  const c = CALIBRATIONS[hardware];
+  return c && c.kernels ? c : undefined;
+}
+
+function readPath(spec: GpuSpec, path: string): number | undefined {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], spec) as number | undefined;
+}
+
+/** The spec with energy scales applied to its SM-side, memory-side and operand-delivery energies. */
+export function withEnergyScales(spec: GpuSpec, scales: { smScale: number; memoryScale: number; operandScale: number }, origin: string): GpuSpec {
+  const overrides: Record<string, number> = {};
+  const groups = [[ENERGY_GROUPS.sm, scales.smScale], [ENERGY_GROUPS.memory, scales.memoryScale], [ENERGY_GROUPS.operand, scales.operandScale]] as const;
+  for (const [paths, scale] of groups) {
+    for (const path of paths) {
+      const v = readPath(spec, path);
+      if (v !== undefined) overrides[path] = v * scale;
+    }
+  }
+  return deriveSpec(spec, overrides, origin);
+}

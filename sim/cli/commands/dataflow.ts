@@ -1,0 +1,257 @@
+import type { Command } from 'commander';
+import {
+  deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec,
+} from '../../../hardware/dataflow/index.js';
+import { describeMask } from '../../../workloads/masks/mask.js';
+import { DATAFLOW_KERNELS, planDataflow, type DataflowKernel } from '../../../workloads/pipelines/tiling.js';
+import { makeWorkload } from '../../../workloads/workload.js';
+import { resourcesOf } from '../../engines/dataflow/resources.js';
+import { dataflowKernelOf, simulateDataflow } from '../../engines/dataflow/simulate.js';
+import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../engines/dataflow/sweep.js';
+import { InputError } from '../../errors.js';
+import type { Report } from '../../report.js';
+import { parseCount, parseOverrides } from '../args.js';
+import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';
+import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+
+/**
+ * `attnsim dataflow list|show|fifo-sweep`, and the dataflow branch of `attnsim simulate`
+ * (taken when --hardware names a dataflow preset or a spec file of kind "dataflow").
+ */
+
+const DEFAULT_SWEEP = { hardware: 'streaming-dataflow-generic', pipeline: 'naive', n: 64, headDim: 64 } as const;
+/** Rows a sweep simulates in full before it extrapolates (a 128 × 128 pipeline is ~0.2 M events). */
+const SWEEP_EXACT_ROWS = 128;
+
+/** True when `name` is a dataflow preset, or a JSON spec file whose kind is "dataflow". */
+export function isDataflowHardware(name: string, io: CliIo): boolean {
+  if (isDataflowPreset(name)) return true;
+  if (!(name.endsWith('.json') || name.includes('/'))) return false;
+  try {
+    const raw: unknown = JSON.parse(io.readFile(name));
+    return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'dataflow';
+  } catch {
+    return false; // unreadable or not JSON: the GPU path reports it
+  }
+}
+
+export function resolveDataflowHardware(name: string, overrides: readonly string[], io: CliIo): DataflowSpec {
+  let spec: DataflowSpec;
+  if (isDataflowPreset(name)) {
+    spec = getDataflowPreset(name);
+  } else {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(io.readFile(name));
+    } catch {
+      throw new InputError('--hardware', `cannot read dataflow spec "${name}"`);
+    }
+    spec = loadDataflowSpec(raw, { requireProvenance: false, origin: name });
+  }
+  return overrides.length > 0 ? deriveDataflowSpec(spec, parseOverrides(overrides), '--set') : spec;
+}
+
+/** `attnsim simulate --hardware <dataflow preset>`: the same flags, the dataflow engine. */
+export function simulateOnDataflow(flags: SimulateFlags, io: CliIo): void {
+  if (flags.splits !== undefined) throw new InputError('--splits', 'split-KV is a GPU kernel option; dataflow pipelines stream the whole key range');
+  const spec = resolveDataflowHardware(flags.hardware, flags.set, io);
+  const workload = workloadFromFlags(flags);
+  const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
+  const blockQ = count(flags.tileQ, '--tile-q');
+  const blockK = count(flags.tileK, '--tile-k');
+  const report = simulateDataflow({
+    hardware: spec, workload, kernel: flags.kernel,
+    options: { ...(blockQ !== undefined ? { blockQ } : {}), ...(blockK !== undefined ? { blockK } : {}) },
+  });
+  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderDataflowReport(report)}\n`);
+}
+
+/** The short human report of a dataflow simulation. */
+export function renderDataflowReport(r: Report): string {
+  const d = r.dataflow!;
+  const w = r.workload;
+  const lines: string[] = [];
+  lines.push(`${r.kernel.id} on ${r.hardware.name} (${r.hardware.id}), ${r.engine} engine`);
+  lines.push(`  ${w.phase}: batch ${w.batch}, heads ${w.heads} (kv ${w.kvHeads}), q ${w.qLen} × kv ${w.kvLen}, d ${w.headDim}` +
+    `${w.valueHeadDim !== w.headDim ? `/${w.valueHeadDim}` : ''}, ${w.dtype}, mask ${describeMask(w.mask)}`);
+  lines.push('');
+  const levels = Object.entries(d.bytesByLevel)
+    .map(([level, rw]) => `${level} ${formatBytes(rw.read)} read, ${formatBytes(rw.write)} written`).join('; ');
+  const slowest = d.phases.reduce((a, b) => (b.cycles > a.cycles ? b : a));
+  lines.push(table([
+    ['latency', `${formatSeconds(r.latencySeconds)} (${withPrefix(d.cycles, 'cycles')} at ${withPrefix(d.clockHz, 'Hz')}` +
+      `${d.reconfigurations > 0 ? `, ${d.reconfigurations} reconfigurations ${formatSeconds(d.reconfigurationSeconds)}` : ''})`],
+    ['bound', `${r.bound}${r.bound === 'power' ? ` (at full clock: ${slowest.limiter})` : slowest.limiter !== 'fifo' ? ` (${slowest.limiter})` : ' (bounded FIFOs stall the pipeline)'}`],
+    ['achieved', `${withPrefix(r.achievedFlopsPerSecond, 'FLOP/s')} useful (${withPrefix(r.flops.useful, 'FLOP')})`],
+    ['matrix use', percent(r.utilization.matrix)],
+    ['memory', levels],
+    ['DRAM use', `${percent(r.utilization.hbm)} of bandwidth`],
+    ['energy', `${formatJoules(r.energyJoules)} (avg ${r.averagePowerWatts.toFixed(0)} W; static ${formatJoules(r.energy.static)}, DRAM ${formatJoules(r.energy.hbm)}, ` +
+      `on-chip ${formatJoules(r.energy.smem)}, MACs ${formatJoules(r.energy.matrix)})`],
+    ['plan', `${d.strategy}, ${d.replicas} replicas; blocks ${d.block.queries}×${d.block.keys}, ${d.keyBlocksPerRow} key blocks per row, ` +
+      `${d.totalRowBlocks} row blocks; K/V streams shared by ${d.replicasPerKvStream} replicas (${d.kvPasses} passes)`],
+  ], true));
+  lines.push('');
+  lines.push(table([
+    ['phase', 'cycles', 'unbounded FIFOs', 'rows/replica', 'simulated', 'units/replica', 'FIFO bytes/replica', 'limiter'],
+    ...d.phases.map((p) => [
+      p.name, String(p.cycles), String(p.idealCycles), String(p.rowsPerReplica), `${p.simulatedRows} rows (${p.method})`,
+      String(p.computeUnitsPerReplica), formatBytes(p.fifoBytesPerReplica), p.limiter,
+    ]),
+  ]));
+  for (const p of d.phases) {
+    lines.push('');
+    lines.push(`${p.name}: units (${Object.entries(p.unitsPerStage).map(([s, n]) => `${s} ×${n}`).join(', ')})`);
+    lines.push(table([
+      ['unit', 'kind', 'firings', 'utilization', 'blocked cycles'],
+      ...p.units.map((u) => [u.name, u.kind, String(u.firings), percent(u.utilization), String(u.stallCycles)]),
+    ]));
+    lines.push(table([
+      ['fifo', 'depth', 'peak', 'token bytes'],
+      ...p.fifos.map((f) => [f.name + (f.bypass ? ' (bypass)' : ''), String(f.depth), String(f.peakOccupancy), String(f.tokenBytes)]),
+    ]));
+  }
+  for (const warning of r.warnings) lines.push(`note: ${warning}`);
+  return lines.join('\n');
+}
+
+interface SweepFlags {
+  hardware: string;
+  set: string[];
+  pipeline: string;
+  n: string;
+  headDim: string;
+  blockQ?: string;
+  blockK?: string;
+  fifo?: string;
+  depths?: string;
+  json?: boolean;
+}
+
+/** "N-1,N,N+1,70" or "1-4": depths, with N the key blocks of a row. */
+export function parseDepths(text: string, n: number): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const relative = /^N\s*([+-]\s*\d+)?$/i.exec(part);
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
+    if (relative) out.push(n + (relative[1] ? Number(relative[1].replace(/\s/g, '')) : 0));
+    else if (range) for (let d = Number(range[1]); d <= Number(range[2]); d++) out.push(d);
+    else if (/^\d+$/.test(part)) out.push(Number(part));
+    else throw new InputError('--depths', `expected depths like "N-1,N,N+1" or "1-4" or "64,65", got "${part}"`);
+  }
+  if (out.length === 0 || out.some((d) => d < 1)) throw new InputError('--depths', `depths must be whole numbers ≥ 1, got "${text}"`);
+  return out;
+}
+
+export function registerDataflow(program: Command, io: CliIo): void {
+  const dataflow = program.command('dataflow').description('streaming dataflow devices: presets and FIFO sizing');
+
+  dataflow.command('list').description('the dataflow presets, one line each').action(() => {
+    const rows = [['id', 'name', 'compute units', 'MAC/cycle/unit', 'clock', 'on-chip', 'FIFO budget', 'inputs in']];
+    for (const id of listDataflowPresets()) {
+      const s = getDataflowPreset(id);
+      rows.push([id, s.name, String(s.units.compute.count), String(s.units.compute.macsPerCycle), withPrefix(s.clockHz, 'Hz'),
+        formatBytes(s.memory.onChip.bytes), formatBytes(s.memory.fifoBudgetBytes), s.memory.inputTier]);
+    }
+    io.stdout(`${table(rows)}\n`);
+  });
+
+  dataflow.command('show <id>').description('every number of a dataflow preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
+    const spec = resolveDataflowHardware(id, [], io);
+    if (opts.json) {
+      io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
+      return;
+    }
+    const rows = [['field', 'value', 'basis', 'source']];
+    for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
+    io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
+  });
+
+  dataflow
+    .command('fifo-sweep')
+    .description('minimum FIFO depths for a pipeline to run without stalls, and cycles vs FIFO depth (one pipeline, N queries × N keys)')
+    .option('--hardware <id|file>', `dataflow preset (${listDataflowPresets().join(', ')}) or spec file`, DEFAULT_SWEEP.hardware)
+    .option('--set <path=value>', 'override a spec number (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .option('--pipeline <kind>', `${DATAFLOW_KERNELS.join(' or ')}`, DEFAULT_SWEEP.pipeline)
+    .option('--n <tokens>', 'sequence length N (queries = keys)', String(DEFAULT_SWEEP.n))
+    .option('--head-dim <d>', 'head dimension d', String(DEFAULT_SWEEP.headDim))
+    .option('--block-q <n>', 'queries per token block (default: the device mapping)')
+    .option('--block-k <n>', 'keys per token block (default: the device mapping)')
+    .option('--fifo <names>', 'FIFOs to sweep, comma-separated (default: the bypass FIFOs, else all)')
+    .option('--depths <list>', 'depths to try, e.g. "N-1,N,N+1" (N = key blocks per row) or "1-4"')
+    .option('--json', 'print the results as JSON')
+    .action((flags: SweepFlags) => {
+      const spec = resolveDataflowHardware(flags.hardware, flags.set, io);
+      const kernel: DataflowKernel = dataflowKernelOf(flags.pipeline);
+      const n = parseCount(flags.n, '--n');
+      const headDim = parseCount(flags.headDim, '--head-dim');
+      const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
+      const blockQ = count(flags.blockQ, '--block-q');
+      const blockK = count(flags.blockK, '--block-k');
+      const workload = makeWorkload({ heads: 1, qLen: n, headDim });
+      // One pipeline, unbounded FIFO budget: the sweep is about depths, not about what fits.
+      const plan = planDataflow(workload, { ...resourcesOf(spec), fifoBudgetBytes: Number.POSITIVE_INFINITY }, {
+        kernel, maxReplicas: 1, strategy: 'streaming',
+        ...(blockQ !== undefined ? { blockQ } : {}), ...(blockK !== undefined ? { blockK } : {}),
+      });
+      const phase = plan.phases[0]!;
+      const rows = phase.rowsPerReplica;
+      const requirements = fifoRequirements(phase.build, rows, { exactRowLimit: SWEEP_EXACT_ROWS });
+      const keyBlocks = plan.shape.keyBlocks;
+      const known = requirements.fifos.map((f) => f.name);
+      const bypass = requirements.fifos.filter((f) => f.bypass).map((f) => f.name);
+      const swept = flags.fifo !== undefined ? flags.fifo.split(',').map((s) => s.trim()) : bypass.length > 0 ? bypass : known;
+      for (const name of swept) if (!known.includes(name)) throw new InputError('--fifo', `no FIFO "${name}" in ${phase.name}; FIFOs: ${known.join(', ')}`);
+      const depths = flags.depths !== undefined ? parseDepths(flags.depths, keyBlocks)
+        : bypass.length > 0 && flags.fifo === undefined ? [keyBlocks - 2, keyBlocks - 1, keyBlocks, keyBlocks + 1, keyBlocks + 2].filter((d) => d >= 1) : [1, 2, 3, 4];
+      // Sweeps run small pipelines many times: simulate them in full up to this many rows.
+      const engine = { exactRowLimit: SWEEP_EXACT_ROWS };
+      // The swept FIFOs move together; the others sit at their minimum full-rate depths when
+      // those run at full rate together, else at the depths that never stall.
+      const withDepths = (depthOf: (f: FifoRequirement) => number) => {
+        const depthByName = Object.fromEntries(requirements.fifos.map((f) => [f.name, depthOf(f)]));
+        return (r: number) => {
+          const g = phase.build(r);
+          return { ...g, fifos: g.fifos.map((f) => ({ ...f, depth: depthByName[f.name]! })) };
+        };
+      };
+      const atMinimum = withDepths((f) => f.minFullRateDepth);
+      const minimumIsFullRate = cyclesVsDepth(atMinimum, rows, [], [1], engine)[0]!.cycles === requirements.idealCycles;
+      const base = minimumIsFullRate ? atMinimum : withDepths((f) => f.peakUnbounded);
+      const points = cyclesVsDepth(base, rows, swept, depths, engine);
+      if (flags.json) {
+        io.stdout(`${JSON.stringify({ hardware: spec.id, pipeline: kernel, n, headDim, keyBlocks, rows, idealCycles: requirements.idealCycles, fifos: requirements.fifos, swept, points }, null, 2)}\n`);
+        return;
+      }
+      const lines: string[] = [];
+      lines.push(`${phase.name} SDPA pipeline on ${spec.name} (${spec.id})`);
+      lines.push(`  N = ${n}, d = ${headDim}, blocks ${plan.shape.blockQ}×${plan.shape.blockK}: ${rows} rows × ${keyBlocks} key blocks; ` +
+        `full rate (unbounded FIFOs): ${requirements.idealCycles} cycles`);
+      lines.push('');
+      lines.push('minimum FIFO depths (each alone, the others at their peak):');
+      lines.push(table([
+        ['fifo', 'token bytes', 'peak (never stalls)', 'min depth, full rate', 'min depth, runs at all'],
+        ...requirements.fifos.map((f) => [f.name + (f.bypass ? ' (bypass)' : ''), String(f.tokenBytes), String(f.peakUnbounded), String(f.minFullRateDepth), String(f.minRunningDepth)]),
+      ]));
+      lines.push('');
+      lines.push(`cycles vs depth of ${swept.join(', ')} (N = ${keyBlocks}; other FIFOs at their ${minimumIsFullRate ? 'minimum full-rate depths' : 'peaks'}):`);
+      lines.push(table([
+        ['depth', 'cycles', 'vs full rate'],
+        ...points.map((p) => [
+          `${p.depth}${relativeToN(p.depth, keyBlocks)}`,
+          p.cycles === null ? '-' : String(p.cycles),
+          p.cycles === null ? 'deadlock' : p.cycles === requirements.idealCycles ? 'full rate' : `+${p.cycles - requirements.idealCycles} cycles (stalls)`,
+        ]),
+      ]));
+      const deepestDeadlock = [...points].reverse().find((p) => p.cycles === null);
+      if (deepestDeadlock) lines.push(`at depth ${deepestDeadlock.depth}: ${deepestDeadlock.deadlock}`);
+      io.stdout(`${lines.join('\n')}\n`);
+    });
+}
+
+function relativeToN(depth: number, n: number): string {
+  const delta = depth - n;
+  if (Math.abs(delta) > 3) return '';
+  return delta === 0 ? ' (N)' : ` (N${delta > 0 ? '+' : ''}${delta})`;
+}

@@ -1,0 +1,104 @@
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import type { Command } from 'commander';
+import { formatFactor } from '../../dse/node/format.js';
+import type { ProgressSink } from '../../dse/node/progress.js';
+import { formatRate } from '../../dse/node/progress.js';
+import { readSweepInput } from '../../dse/node/read-sweep.js';
+import { runSweep, type SweepRunSummary } from '../../dse/node/run-sweep.js';
+import { planSweep, type SweepPlan } from '../../dse/plan.js';
+import { parseShard, shardRange, type Shard } from '../../dse/shard.js';
+import { parseCount } from '../args.js';
+import { table } from '../format.js';
+import { processIo, type CliIo } from '../io.js';
+
+interface SweepFlags {
+  output?: string;
+  shard?: string;
+  workers?: string;
+  limit?: string;
+  progress?: boolean;
+  dryRun?: boolean;
+}
+
+/** Exit status after Ctrl-C, as shells report a command killed by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+/** `attnsim sweep SPEC`: every design × workload of a sweep file, on all cores, resumable. */
+export function registerSweep(program: Command, io: CliIo): void {
+  program
+    .command('sweep <spec>')
+    .description('run a sweep file (YAML or JSON; see docs/dse.md) on all cores, streaming results to JSONL or CSV; rerun the same command to resume')
+    .option('-o, --output <file>', 'results file, .jsonl or .csv (default: <spec name>.results.jsonl, with .shard-I-of-N when sharded)')
+    .option('--shard <i/n>', 'compute only the i-th of n equal blocks of points (i from 0), e.g. $SLURM_ARRAY_TASK_ID/8; join with attnsim merge')
+    .option('--workers <n>', `worker threads (default: all ${availableParallelism()} cores)`)
+    .option('--limit <n>', 'compute at most n new points, then stop; rerun to continue')
+    .option('--progress', 'draw the progress bar even when stderr is not a terminal')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--dry-run', 'print what the sweep would run and stop')
+    .action(async (specPath: string, flags: SweepFlags) => {
+      const input = readSweepInput(specPath);
+      const plan = planSweep(input);
+      const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+      if (flags.dryRun) {
+        io.stdout(describePlan(plan, shard));
+        return;
+      }
+      const output = flags.output ?? defaultOutput(specPath, shard);
+      const workers = flags.workers !== undefined ? parseCount(flags.workers, '--workers') : availableParallelism();
+      const limit = flags.limit !== undefined ? parseCount(flags.limit, '--limit') : undefined;
+      let stopRequested = false;
+      const onInterrupt = () => {
+        stopRequested = true;
+      };
+      const ownProcess = io === processIo;
+      if (ownProcess) process.on('SIGINT', onInterrupt);
+      let summary: SweepRunSummary;
+      try {
+        summary = await runSweep(plan, { output, workers, progress: progressSink(io, flags.progress), shouldStop: () => stopRequested, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
+      } finally {
+        if (ownProcess) process.off('SIGINT', onInterrupt);
+      }
+      io.stdout(describeRun(plan, shard, output, summary, stopRequested));
+      // main() answers 0 for a command that returns; the shell should still see the interruption.
+      if (stopRequested && ownProcess) process.once('exit', () => { process.exitCode = EXIT_INTERRUPTED; });
+    });
+}
+
+function defaultOutput(specPath: string, shard: Shard | undefined): string {
+  const name = basename(specPath, extname(specPath));
+  return shard ? `${name}.results.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.results.jsonl`;
+}
+
+/** A bar on a terminal; nothing elsewhere, unless asked for. */
+function progressSink(io: CliIo, wanted: boolean | undefined): ProgressSink | null {
+  if (wanted === false) return null;
+  if (io === processIo) {
+    if (!process.stderr.isTTY && wanted !== true) return null;
+    return { write: (t) => process.stderr.write(t), columns: process.stderr.columns };
+  }
+  return wanted === true ? { write: io.stderr } : null;
+}
+
+function describePlan(plan: SweepPlan, shard: Shard | undefined): string {
+  const lines = [`${plan.name}: ${plan.designCount} designs × ${plan.workloads.length} workloads = ${plan.pointCount} points; ${plan.kernel} on ${plan.baseHardware}, ${plan.engine} engine`];
+  if (plan.description) lines.push(`  ${plan.description.trim()}`);
+  if (shard) {
+    const r = shardRange(plan.pointCount, shard);
+    lines.push(`shard ${shard.index}/${shard.count}: points ${r.start}..${r.end - 1} (${r.end - r.start})`);
+  }
+  lines.push('', table([['parameter', 'values'], ...plan.parameters.map((p) => [p.name, `${p.values.length}: ${p.values.map((v) => formatFactor(p.name, v)).join(', ')}`])], true));
+  lines.push('', table([['workload'], ...plan.workloads.map((w) => [w.label])], true));
+  lines.push('', `columns: ${plan.columns.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeRun(plan: SweepPlan, shard: Shard | undefined, output: string, s: SweepRunSummary, interrupted: boolean): string {
+  const what = shard ? `shard ${shard.index}/${shard.count} of ${plan.name}: ${s.points} of ${plan.pointCount} points` : `${plan.name}: ${plan.designCount} designs × ${plan.workloads.length} workloads = ${plan.pointCount} points`;
+  const lines = [`${what} → ${output}`];
+  const how = s.mode === 'threads' ? `${s.threads} threads` : s.mode;
+  const rate = s.seconds > 0 ? `, ${formatRate(s.computed / s.seconds)} points/s` : '';
+  lines.push(`computed ${s.computed} (${s.infeasible} infeasible) in ${s.seconds.toFixed(2)} s${rate}, ${how}; ${s.resumed} already in the file${s.droppedPartialLine ? ' (a cut-off last line was dropped)' : ''}`);
+  if (s.remaining > 0) lines.push(`${interrupted ? 'interrupted: ' : ''}${s.remaining} points left; rerun the same command to continue`);
+  return `${lines.join('\n')}\n`;
+}

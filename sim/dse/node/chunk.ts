@@ -1,0 +1,31 @@
+import { PointEvaluator } from '../evaluate.js';
+import type { SweepPlan } from '../plan.js';
+import { encodeRow, type ResultsFormat } from '../rows.js';
+
+/** A batch of points sent to a worker (or evaluated in-process), and what comes back. */
+export interface ChunkRequest {
+  id: number;
+  indices: number[];
+}
+
+export interface ChunkResult {
+  id: number;
+  /** One encoded row per point, each ending in a newline. */
+  lines: string;
+  points: number;
+  infeasible: number;
+}
+
+export function evaluateChunk(plan: SweepPlan, format: ResultsFormat): (request: ChunkRequest) => ChunkResult {
+  const evaluator = new PointEvaluator(plan);
+  return ({ id, indices }) => {
+    let lines = '';
+    let infeasible = 0;
+    for (const index of indices) {
+      const row = evaluator.evaluate(index);
+      if (row.status !== 'ok') infeasible++;
+      lines += `${encodeRow(row, plan.columns, format)}\n`;
+    }
+    return { id, lines, points: indices.length, infeasible };
+  };
+}

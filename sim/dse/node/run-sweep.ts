@@ -1,0 +1,85 @@
+import type { SweepPlan } from '../plan.js';
+import { formatOfPath } from '../rows.js';
+import { shardRange, type Shard } from '../shard.js';
+import { evaluateChunks, type PoolMode } from './pool.js';
+import { ProgressBar, type ProgressSink } from './progress.js';
+import { prepareResults, ResultsAppender, sortResultsFile } from './results-file.js';
+
+/** Points per chunk: big enough that messaging costs little, small enough to balance workers and show progress. */
+export const CHUNK_POINTS = 512;
+
+export interface SweepRunOptions {
+  output: string;
+  shard?: Shard;
+  workers: number;
+  /** Compute at most this many new points, then stop (a rerun continues). */
+  limit?: number;
+  /** Where to draw the progress bar; null for none. */
+  progress: ProgressSink | null;
+  /** Asked between chunks (Ctrl-C sets it): stop cleanly, keeping what is done. */
+  shouldStop?: () => boolean;
+}
+
+export interface SweepRunSummary {
+  /** Points of this run (the shard's, or all). */
+  points: number;
+  /** Already in the file from an earlier run. */
+  resumed: number;
+  computed: number;
+  /** Computed points that cannot run (reasons in the file). */
+  infeasible: number;
+  /** Still missing: a later run computes them. */
+  remaining: number;
+  seconds: number;
+  mode: PoolMode | 'nothing to do';
+  /** Threads that evaluated points: this one, plus worker threads in 'threads' mode. */
+  threads: number;
+  droppedPartialLine: boolean;
+}
+
+export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promise<SweepRunSummary> {
+  const format = formatOfPath(options.output);
+  const range = options.shard ? shardRange(plan.pointCount, options.shard) : { start: 0, end: plan.pointCount };
+  const resumed = prepareResults(options.output, plan, format, range);
+  const todo: number[] = [];
+  for (let i = range.start; i < range.end && todo.length < (options.limit ?? Infinity); i++) if (!resumed.done.has(i)) todo.push(i);
+  const chunks: number[][] = [];
+  for (let k = 0; k < todo.length; k += CHUNK_POINTS) chunks.push(todo.slice(k, k + CHUNK_POINTS));
+
+  const start = performance.now();
+  const bar = options.progress && todo.length > 0 ? new ProgressBar(options.progress, todo.length, plan.name) : null;
+  const appender = new ResultsAppender(options.output);
+  let computed = 0;
+  let infeasible = 0;
+  let mode: SweepRunSummary['mode'] = 'nothing to do';
+  try {
+    if (chunks.length > 0) {
+      mode = await evaluateChunks(plan, format, chunks, {
+        workers: options.workers,
+        shouldStop: options.shouldStop ?? (() => false),
+        onChunk: (result) => {
+          appender.append(result.lines);
+          computed += result.points;
+          infeasible += result.infeasible;
+          bar?.advance(result.points);
+        },
+      });
+    }
+  } finally {
+    appender.close();
+    bar?.finish();
+  }
+  sortResultsFile(options.output, format);
+  const points = range.end - range.start;
+  return {
+    points,
+    resumed: resumed.done.size,
+    computed,
+    infeasible,
+    remaining: points - resumed.done.size - computed,
+    seconds: (performance.now() - start) / 1000,
+    mode,
+    threads: mode === 'threads' ? Math.min(options.workers, chunks.length) : 1,
+    droppedPartialLine: resumed.droppedPartialLine,
+  };
+}

@@ -1,0 +1,180 @@
+import { getPreset } from '../../hardware/index.js';
+import { deriveSpec, loadSpec } from '../../hardware/load.js';
+import type { GpuSpec } from '../../hardware/schema.js';
+import { makeWorkload } from '../../workloads/workload.js';
+import { InputError, isInputError } from '../errors.js';
+import { listKernels } from '../kernels/index.js';
+import type { Report } from '../report.js';
+import { ENGINES, simulate, type EngineId } from '../simulate.js';
+import { isObjectiveId, OBJECTIVE_IDS, OBJECTIVES, type ObjectiveId } from './objectives.js';
+import { parameterValues, resolveTarget, type Parameter } from './parameters.js';
+import { validateSweepFile } from './sweep-file.js';
+import { DESCRIPTION_COLUMNS, ID_COLUMNS, REASON_COLUMN, RECORD_PREFIX } from './numbering.js';
+import { expandWorkloads, type LabeledWorkload } from './workloads.js';
+
+/**
+ * A sweep, planned: every parameter's values parsed and checked, every workload built, and the
+ * points numbered (numbering.ts). The numbering is what makes resuming, sharding and merging
+ * exact: a point is known by its index alone, in every thread and on every machine.
+ */
+
+/** What a planner (here, or in a worker thread) needs: the parsed file and the hardware files it names. */
+export interface SweepInput {
+  sweep: unknown;
+  /** Contents of hardware spec files the sweep names, keyed by the name as written. */
+  hardwareFiles: Readonly<Record<string, unknown>>;
+}
+
+export interface SweepPlan {
+  name: string;
+  description: string;
+  engine: EngineId;
+  /** Kernel of every design, unless a `kernel` parameter varies it. */
+  kernel: string;
+  /** Hardware of every design, unless a `hardware` parameter varies it. */
+  baseHardware: string;
+  /** Every hardware in play, `set` applied, by the name the file uses. */
+  hardware: ReadonlyMap<string, GpuSpec>;
+  parameters: readonly Parameter[];
+  workloads: readonly LabeledWorkload[];
+  objectives: readonly ObjectiveId[];
+  /** Report fields recorded by path, each as a `report.<path>` column. */
+  record: readonly string[];
+  designCount: number;
+  pointCount: number;
+  /** Results columns, in order. */
+  columns: readonly string[];
+}
+
+/** Beyond this a sweep is a mistake in a range, not a plan: hours of work at 20k points/s. */
+export const MAX_POINTS = 100_000_000;
+const DEFAULT_KERNEL = 'fa2';
+const DEFAULT_OBJECTIVES: readonly ObjectiveId[] = ['latency', 'energy'];
+
+
+export function planSweep(input: SweepInput): SweepPlan {
+  const file = validateSweepFile(input.sweep);
+  const engine = (file.engine ?? 'analytical') as EngineId;
+  if (!ENGINES.includes(engine)) throw new InputError('sweep.engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
+  const kernel = file.kernel ?? DEFAULT_KERNEL;
+  if (!listKernels().includes(kernel)) throw new InputError('sweep.kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);
+
+  const hardware = new Map<string, GpuSpec>();
+  const resolveHardware = (name: string, place: string): GpuSpec => {
+    let spec = hardware.get(name);
+    if (spec) return spec;
+    spec = relocate(place, () => {
+      const raw = input.hardwareFiles[name];
+      const loaded = raw !== undefined ? loadSpec(raw, { requireProvenance: false, origin: name }) : getPreset(name);
+      return file.set ? deriveSpec(loaded, file.set, 'sweep.set') : loaded;
+    });
+    hardware.set(name, spec);
+    return spec;
+  };
+  resolveHardware(file.base, 'sweep.base');
+
+  const rawParameters = file.parameters ?? [];
+  // Hardware first: every other parameter is checked against every hardware it will meet.
+  const hardwareAt = rawParameters.findIndex((p) => p.path === 'hardware');
+  const names = new Set<string>();
+  const parameters: Parameter[] = [];
+  const order = hardwareAt < 0 ? rawParameters.map((_, i) => i) : [hardwareAt, ...rawParameters.map((_, i) => i).filter((i) => i !== hardwareAt)];
+  for (const i of order) {
+    const p = rawParameters[i]!;
+    const place = `sweep.parameters[${i}]`;
+    if (names.has(p.path)) throw new InputError(`${place}.path`, `"${p.path}" is already swept by an earlier parameter`);
+    names.add(p.path);
+    const specs = [...hardware.values()];
+    const target = resolveTarget(p.path, specs, `${place}.path`);
+    parameters[i] = { name: p.path, target, values: parameterValues(target, p.values, p.unit, specs, place, resolveHardware) };
+  }
+
+  const workloads = expandWorkloads(file.workloads, 'sweep.workloads');
+  const objectives = (file.objectives ?? DEFAULT_OBJECTIVES).map((id, i) => {
+    if (!isObjectiveId(id)) throw new InputError(`sweep.objectives[${i}]`, `unknown objective "${id}"; valid objectives: ${OBJECTIVE_IDS.join(', ')}`);
+    return id;
+  });
+  if (new Set(objectives).size !== objectives.length) throw new InputError('sweep.objectives', 'lists an objective twice');
+  const record = file.record ?? [];
+  checkRecordPaths(record, hardware.get(file.base)!, kernel);
+
+  const designCount = parameters.reduce((n, p) => n * p.values.length, 1);
+  const pointCount = designCount * workloads.length;
+  if (pointCount > MAX_POINTS) {
+    throw new InputError('sweep.parameters', `${pointCount.toExponential(2)} points (${designCount} designs × ${workloads.length} workloads) is more than ${MAX_POINTS.toExponential(0)}; narrow the ranges or split the sweep`);
+  }
+  const columns = [
+    ...ID_COLUMNS,
+    ...parameters.filter((p) => p.target.kind !== 'hardware' && p.target.kind !== 'kernel').map((p) => p.name),
+    ...DESCRIPTION_COLUMNS,
+    ...objectives.map((id) => OBJECTIVES[id].column),
+    ...record.map((path) => RECORD_PREFIX + path),
+    REASON_COLUMN,
+  ];
+  return {
+    name: file.name ?? 'sweep',
+    description: file.description ?? '',
+    engine,
+    kernel,
+    baseHardware: file.base,
+    hardware,
+    parameters,
+    workloads,
+    objectives,
+    record,
+    designCount,
+    pointCount,
+    columns,
+  };
+}
+
+/** Hardware files a sweep names (base, `hardware` parameter values), for the reader to load. */
+export function hardwareFileNames(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object') return [];
+  const file = raw as { base?: unknown; parameters?: unknown };
+  const names: unknown[] = [file.base];
+  if (Array.isArray(file.parameters)) {
+    for (const p of file.parameters as Array<{ path?: unknown; values?: unknown }>) {
+      if (p?.path === 'hardware' && Array.isArray(p.values)) names.push(...p.values);
+    }
+  }
+  return names.filter((n): n is string => typeof n === 'string' && isHardwareFileName(n));
+}
+
+/** The rule `--hardware` uses: a path, not a preset id. */
+export function isHardwareFileName(name: string): boolean {
+  return name.endsWith('.json') || name.includes('/');
+}
+
+/** Record paths must name numbers of a report; a small simulation on the base shows which do. */
+function checkRecordPaths(record: readonly string[], spec: GpuSpec, kernel: string): void {
+  if (record.length === 0) return;
+  const workload = makeWorkload({ heads: 1, qLen: 128, headDim: 64 });
+  let sample: Report;
+  try {
+    sample = simulate({ hardware: spec, kernel, workload });
+  } catch {
+    sample = simulate({ hardware: spec, kernel: 'naive', workload });
+  }
+  const numeric = new Set<string>();
+  const walk = (node: unknown, path: string) => {
+    if (typeof node === 'number') numeric.add(path);
+    else if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
+      for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+    }
+  };
+  const { workload: _workload, breakdown: _breakdown, ...rest } = sample;
+  walk(rest, '');
+  record.forEach((path, i) => {
+    if (!numeric.has(path)) throw new InputError(`sweep.record[${i}]`, `"${path}" is not a number in a report; numbers: ${[...numeric].join(', ')}`);
+  });
+}
+
+function relocate<T>(place: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    throw new InputError(place, e.message);
+  }
+}

@@ -1,0 +1,164 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Result rows and their two file formats. JSONL: one JSON object per line, keys in column
+ * order. CSV: a header line, then one line per row (RFC 4180 quoting). Numbers are written in
+ * their shortest round-trip form, so a row read back and written again is the same text: that
+ * is what lets a resumed or merged sweep produce the same bytes as an uninterrupted one.
+ */
+export type Cell = number | string | null;
+export type ResultRow = Record<string, Cell>;
+export type ResultsFormat = 'jsonl' | 'csv';
+
+export function formatOfPath(path: string): ResultsFormat {
+  return path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+}
+
+export function encodeRow(row: ResultRow, columns: readonly string[], format: ResultsFormat): string {
+  if (format === 'jsonl') {
+    const ordered: ResultRow = {};
+    for (const c of columns) ordered[c] = row[c] ?? null;
+    return JSON.stringify(ordered);
+  }
+  return columns.map((c) => csvCell(row[c] ?? null)).join(',');
+}
+
+export function csvHeader(columns: readonly string[]): string {
+  return columns.map(csvCell).join(',');
+}
+
+const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function csvCell(value: Cell): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = value.replace(/[\r\n]+/g, ' ');
+  // Quote text that would read back as something else: a number, an empty cell, padded text.
+  const quote = /[",]/.test(text) || text !== text.trim() || text === '' || NUMBER_TEXT.test(text);
+  return quote ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+interface CsvCell {
+  text: string;
+  quoted: boolean;
+}
+
+/** Split one CSV line into cells (quotes removed, doubled quotes undone). */
+export function splitCsvLine(line: string): CsvCell[] {
+  const cells: CsvCell[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let text = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) throw new Error('unterminated quote');
+        text += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          text += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      cells.push({ text, quoted: true });
+      if (i < line.length && line[i] !== ',') throw new Error('text after a closing quote');
+    } else {
+      const comma = line.indexOf(',', i);
+      const end = comma < 0 ? line.length : comma;
+      cells.push({ text: line.slice(i, end), quoted: false });
+      i = end;
+    }
+    if (i >= line.length) return cells;
+    i++; // past the comma
+  }
+}
+
+/** A CSV cell back to its value: a number where unquoted text is one, null where empty. */
+function csvValue(cell: CsvCell): Cell {
+  if (cell.quoted) return cell.text;
+  if (cell.text === '') return null;
+  return NUMBER_TEXT.test(cell.text) ? Number(cell.text) : cell.text;
+}
+
+export interface ParsedResults {
+  columns: string[];
+  rows: ResultRow[];
+  /** Length (in UTF-16 units of the text given) of the part made of complete, valid lines. */
+  validLength: number;
+  /** A last line cut off mid-write (a killed run), left out of `rows`. */
+  partialTail: boolean;
+}
+
+/**
+ * Read a results file. Only the last line may be incomplete (a run killed mid-write); it is
+ * left out. Anything else that is not a row is an error naming the line.
+ */
+export function parseResults(text: string, format: ResultsFormat, origin: string, expectedColumns?: readonly string[]): ParsedResults {
+  const lines = text.split('\n');
+  const tail = lines.pop()!; // '' when the text ends with a newline
+  let columns: string[] | undefined = expectedColumns ? [...expectedColumns] : undefined;
+  const rows: ResultRow[] = [];
+  let offset = 0;
+  for (const [n, line] of lines.entries()) {
+    const where = `${origin}: line ${n + 1}`;
+    if (format === 'csv' && n === 0) {
+      const header = parseCsvLineOrThrow(line, where).map((c) => c.text);
+      if (columns && header.join(',') !== columns.join(',')) {
+        throw new InputError(where, `the columns are not this sweep's (found ${header.join(',')}); use another output file`);
+      }
+      columns = header;
+    } else {
+      const row = format === 'jsonl' ? parseJsonRow(line, where) : csvRow(line, columns!, where);
+      if (format === 'jsonl') {
+        const keys = Object.keys(row);
+        if (!columns) columns = keys;
+        else if (keys.join(',') !== columns.join(',')) throw new InputError(where, `the row's fields are not this sweep's columns (found ${keys.join(',')}); use another output file`);
+      }
+      rows.push(row);
+    }
+    offset += line.length + 1;
+  }
+  return { columns: columns ?? [], rows, validLength: offset, partialTail: tail !== '' };
+}
+
+function parseJsonRow(line: string, where: string): ResultRow {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new InputError(where, 'not a JSON results row');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as ResultRow).index !== 'number') {
+    throw new InputError(where, 'not a results row (a JSON object with an index)');
+  }
+  return value as ResultRow;
+}
+
+function parseCsvLineOrThrow(line: string, where: string): CsvCell[] {
+  try {
+    return splitCsvLine(line);
+  } catch (e) {
+    throw new InputError(where, `malformed CSV (${(e as Error).message})`);
+  }
+}
+
+function csvRow(line: string, columns: readonly string[], where: string): ResultRow {
+  const cells = parseCsvLineOrThrow(line, where);
+  if (cells.length !== columns.length) throw new InputError(where, `${cells.length} cells for ${columns.length} columns`);
+  const row: ResultRow = {};
+  columns.forEach((c, i) => {
+    row[c] = csvValue(cells[i]!);
+  });
+  if (typeof row.index !== 'number') throw new InputError(where, 'not a results row (no index)');
+  return row;
+}
+
+/** The whole file: rows sorted by index, each index once. */
+export function formatResults(rows: readonly ResultRow[], columns: readonly string[], format: ResultsFormat): string {
+  const lines = [...rows].sort((a, b) => (a.index as number) - (b.index as number)).map((r) => encodeRow(r, columns, format));
+  if (format === 'csv') lines.unshift(csvHeader(columns));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,61 @@
+import type { GpuSpec } from '../../../hardware/schema.js';
+import type { Workload } from '../../../workloads/workload.js';
+import { InputError } from '../../errors.js';
+import { lowerFused } from '../fused.js';
+import type { KernelPlan, LaunchPlan } from '../plan.js';
+
+/**
+ * FlexAttention (PyTorch 2.11, Triton 3.6) on the H200, from the launch records:
+ * `triton_tem_fused_flex_attention_0`, grid (N/128, B, H), 256 threads (8 warps), 131072 B of
+ * shared memory (Q tile + 3 stages of 64-key K/V tiles), 153–213 registers. It visits the
+ * block mask's 128 × 128 blocks: kept ("full") blocks skip the mask function, partial blocks
+ * evaluate it per element, empty blocks are skipped. Without a mask, two one-thread Triton
+ * kernels build the all-ones block mask first.
+ */
+const TILE_Q = 128;
+/** The block mask's granularity; the kernel walks each block in two 64-key steps. */
+const SPARSE_BLOCK = 128;
+const THREADS = 256;
+const REGISTERS = 192;
+const SHARED_BYTES = 131072;
+const MASK_BUILD_KERNELS = 2;
+
+export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
+  if (w.mask.kind === 'block_sparse' && w.mask.blockSize % SPARSE_BLOCK !== 0) {
+    throw new InputError('mask.blockSize', `flex visits ${SPARSE_BLOCK}-token blocks; a block-sparse mask needs a multiple of ${SPARSE_BLOCK}`);
+  }
+  const plan = lowerFused(w, spec, {
+    kernelName: 'triton_tem_fused_flex_attention',
+    description: 'FlexAttention (Triton): 128 × 128 block mask, full blocks unmasked, partial blocks masked per element',
+    matrixPath: spec.compute.matrixFlopsPerSecond.wgmma ? 'wgmma' : spec.compute.defaultMatrixPath,
+    tileQ: TILE_Q,
+    tileK: SPARSE_BLOCK,
+    threadsPerCta: THREADS,
+    registersPerThread: REGISTERS,
+    sharedBytesPerCta: SHARED_BYTES,
+    kvSmemReaders: 2,
+    softmaxOverlap: 0,
+    persistent: false,
+    order: 'm-b-h',
+  });
+  if (w.mask.kind !== 'none') return plan;
+  const tiny: LaunchPlan = {
+    ...plan.launches[0]!,
+    name: 'triton_poi_fused_ones',
+    role: 'softmax',
+    matrixPath: null,
+    tileQ: null,
+    tileK: null,
+    threadsPerCta: 32,
+    sharedBytesPerCta: 0,
+    registersPerThread: 16,
+    ctaCount: 1,
+    ctasPerSm: 1,
+    work: [{ count: 1, iterations: 1, matrixFlops: 0, vectorFlops: 0, exps: 0, globalReadBytes: 0, globalWriteBytes: 0, smemReadBytes: 0, smemWriteBytes: 0 }],
+    compulsoryReadBytes: 0,
+    compulsoryWriteBytes: 0,
+    sharedOperands: [],
+    usefulFlops: 0,
+  };
+  return { ...plan, launches: [...Array.from({ length: MASK_BUILD_KERNELS }, () => tiny), ...plan.launches] };
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getCalibration } from '../hardware/index.js';
+import { loadCaseFiles, shippedDataFiles } from '../sim/cli/commands/validate.js';
+import { processIo } from '../sim/cli/io.js';
+import { calibrate } from '../sim/validate/calibrate.js';
+import { parseCases } from '../sim/validate/format.js';
+import { validateCases } from '../sim/validate/run.js';
+import { fnv1a, isCalibrationCase, mape, spearman } from '../sim/validate/stats.js';
+import { expectClose, runCli } from './helpers.js';
+
+const shipped = loadCaseFiles(shippedDataFiles(), processIo);
+
+describe('measured-case format', () => {
+  it('parseCases reads good lines and reports bad ones with their line numbers', () => {
+    const good = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n')[0]!;
+    const text = [good, '{not json', JSON.stringify({ id: 'x', hardware: 'h200-sxm' }), '', good.replace('"latencyMs":', '"latencyMs":-1,"was":')].join('\n');
+    const { cases, errors } = parseCases(text, 'f.jsonl');
+    expect(cases).toHaveLength(1);
+    expect(errors.map((e) => e.line)).toEqual([2, 3, 5]);
+    expect(errors[0]!.message).toMatch(/not valid JSON/);
+    expect(errors[1]!.message).toMatch(/^kernel/);
+    expect(errors[2]!.message).toMatch(/measured.latencyMs/);
+  });
+
+  it('every shipped line parses', () => {
+    expect(shipped.errors).toEqual([]);
+    expect(shipped.cases.length).toBeGreaterThanOrEqual(120);
+    expect(shipped.cases.filter((c) => c.measured.dramReadBytes !== undefined).length).toBeGreaterThanOrEqual(40);
+    expect(shipped.cases.every((c) => c.measured.energyMilliJoules !== undefined)).toBe(true);
+  });
+});
+
+describe('validate statistics', () => {
+  it('spearman: 1 for the same order, −1 for the reverse, ties averaged', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBe(1);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBe(-1);
+    expectClose(spearman([1, 2, 2, 3], [1, 2, 3, 4]), 0.9486832980505138, 1e-12);
+  });
+
+  it('mape is the mean absolute relative error in percent', () => {
+    expect(mape([0.1, -0.3])).toBeCloseTo(20, 12);
+  });
+
+  it('the split rule is a stable hash: about a quarter of the shipped cases calibrate', () => {
+    expect(fnv1a('a')).toBe(0xe40c292c);
+    const share = shipped.cases.filter((c) => isCalibrationCase(c.id)).length / shipped.cases.length;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.35);
+  });
+});
+
+describe('validate on the shipped H200 data', () => {
+  const result = validateCases(shipped.cases);
+  const held = result.summary.heldOut;
+
+  it('models every shipped case', () => {
+    expect(result.unsupported).toEqual([]);
+  });
+
+  it('held-out errors stay within the acceptance bounds (latency ≤ 10%, DRAM ≤ 15%, L2 ≤ 25%, energy ≤ 15%)', () => {
+    expect(held.latency!.mape).toBeLessThanOrEqual(10);
+    expect(held.dramBytes!.mape).toBeLessThanOrEqual(15);
+    expect(held.l2Bytes!.mape).toBeLessThanOrEqual(25);
+    expect(held.energy!.mape).toBeLessThanOrEqual(15);
+    expect(held.latency!.spearman).toBeGreaterThan(0.95);
+  });
+
+  it('held-out latency error is at least 3× lower than the plain roofline baseline', () => {
+    expect(3 * held.latency!.mape).toBeLessThanOrEqual(result.summary.baseline.heldOut!.mape);
+  });
+
+  it('a case the simulator cannot model is listed with its reason, never dropped', () => {
+    const base = shipped.cases[0]!;
+    const odd = [
+      { ...base, id: 'ring/1', kernel: 'ring-nccl' },
+      { ...base, id: 'mask/1', workload: { ...base.workload, mask: { kind: 'dilated', stride: 2 } } },
+      { ...base, id: 'hw/1', hardware: 'tpu-v9' },
+    ];
+    const r = validateCases([base, ...odd]);
+    expect(r.cases).toHaveLength(1);
+    expect(r.summary.unsupported).toBe(3);
+    expect(r.unsupported.map((u) => u.reason)).toEqual([
+      expect.stringMatching(/no kernel profile for "ring-nccl"/),
+      expect.stringMatching(/mask .*dilated/),
+      expect.stringMatching(/unknown preset "tpu-v9"/),
+    ]);
+  });
+});
+
+describe('calibrate', () => {
+  it('never reads held-out cases, and the committed constants are what it fits', () => {
+    const files = shippedDataFiles();
+    const fit = calibrate(shipped.cases, 'h200-sxm', [], '');
+    // Change every held-out measurement: the fit must not move.
+    const scrambled = shipped.cases.map((c) => (isCalibrationCase(c.id) ? c : { ...c, measured: { ...c.measured, latencyMs: c.measured.latencyMs * 3, energyMilliJoules: 1 } }));
+    const refit = calibrate(scrambled, 'h200-sxm', [], '');
+    expect(refit.energy).toEqual(fit.energy);
+    expect(refit.kernels).toEqual(fit.kernels);
+    const committed = getCalibration('h200-sxm')!;
+    expect(committed.fittedOn.files).toEqual(files.map((f) => f.slice(f.indexOf('validation/'))));
+    for (const [k, v] of Object.entries(fit.kernels)) expect(committed.kernels[k]).toEqual(v);
+    expectClose(committed.energy.smScale, fit.energy.smScale, 1e-9);
+    expectClose(committed.energy.memoryScale, fit.energy.memoryScale, 1e-9);
+  });
+});
+
+describe('attnsim validate', () => {
+  it('validate --data works on any file in the format, skipping bad lines with a message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnsim-'));
+    const file = join(dir, 'mine.jsonl');
+    const lines = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n').slice(0, 3);
+    writeFileSync(file, `${lines[0]}\n{"broken": \n${lines[1]}\n`);
+    const { code, stdout, stderr } = await runCli(['validate', '--data', file, '--json']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/mine.jsonl:2: not valid JSON/);
+    const r = JSON.parse(stdout);
+    expect(r.cases).toHaveLength(2);
+    expect(r.summary.latency.count).toBe(2);
+    for (const key of ['id', 'predicted', 'measured', 'error']) expect(r.cases[0]).toHaveProperty(key);
+  });
+
+  it('validate prints the summary table with the roofline baseline', async () => {
+    const { code, stdout } = await runCli(['validate']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/latency\s+held-out\s+\d+/);
+    expect(stdout).toMatch(/latency \(plain roofline\)\s+held-out/);
+  });
+
+  it('validate --data with a missing file exits 2', async () => {
+    const { code, stderr } = await runCli(['validate', '--data', '/nonexistent.jsonl']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--data: cannot read/);
+  });
+});
