@@ -96,13 +96,13 @@ describe('analytical engine: published physics', () => {
     expect(r.averagePowerWatts).toBeLessThanOrEqual(h200.power.maxWatts * (1 + 1e-9));
   });
 
-  it('decode at 128K context on h200-sxm is HBM-bound: within 10% of bytes / bandwidth (two launches and the power limit add the rest)', () => {
+  it('decode at 128K context on h200-sxm is HBM-bound: within 15% of bytes / bandwidth (launch and tile overheads, ~15 µs calibrated, on a ~126 µs transfer)', () => {
     const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128, mask: { kind: 'causal' } });
     for (const kernel of ['fa2', 'split-kv', 'fa3']) {
       const r = simulate({ hardware: h200, kernel, workload: w });
       expect(r.rooflineBound).toBe('hbm');
       const hbmSeconds = (r.bytes.hbm.read + r.bytes.hbm.write) / h200.memory.hbm.bandwidthBytesPerSecond;
-      expect(r.latencySeconds / hbmSeconds).toBeLessThan(1.1);
+      expect(r.latencySeconds / hbmSeconds).toBeLessThan(1.15);
     }
   });
 

@@ -81,6 +81,7 @@ describe('attnsim sweep: malformed sweep files', () => {
 
   it.each([
     [['--shard', '3/3'], /--shard: expected i\/n with 0 ≤ i < n/],
+    [['-o', join(dir, 'no-such-dir', 'x.jsonl')], /--output: cannot write ".*no-such-dir\/x\.jsonl" \(ENOENT\)/],
     [['--workers', '0'], /--workers: expected a positive whole number/],
   ])('sweep %j: a bad flag is exit 2', async (flags, pattern) => {
     const { code, stderr } = await runCli(['sweep', writeSweep(VALID), '-o', join(dir, 'x.jsonl'), ...flags]);

@@ -29,7 +29,8 @@ export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { 
   const matrix = rate > 0 ? work.matrixFlops / (rate / sms) : 0;
   const softmax = work.exps / (spec.compute.expPerSecond / sms) + work.vectorFlops / (spec.compute.vectorFlopsPerSecond.fp32 / sms);
   const hidden = launch.softmaxOverlap * Math.min(matrix, softmax);
-  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0), matrix, softmax };
+  const stalls = work.iterations * (launch.iterationStallSeconds ?? 0);
+  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0) + stalls, matrix, softmax };
 }
 
 /**

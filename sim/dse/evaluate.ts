@@ -7,6 +7,7 @@ import { simulate } from '../simulate.js';
 import { withClockHz, withSpecNumber, withSramBytesPerSm } from './derive.js';
 import { OBJECTIVES } from './objectives.js';
 import { designValueIndices, RECORD_PREFIX } from './numbering.js';
+import type { ParameterTarget } from './parameters.js';
 import type { SweepPlan } from './plan.js';
 import type { ResultRow } from './rows.js';
 
@@ -31,7 +32,7 @@ export function buildDesign(plan: SweepPlan, index: number): Design {
   }
   let spec = plan.hardware.get(hardwareName)!;
   try {
-    const numberOf = (kind: string) => values.find((_, i) => plan.parameters[i]!.target.kind === kind)?.[1] as number | undefined;
+    const numberOf = (kind: ParameterTarget['kind']) => values.find((_, i) => plan.parameters[i]!.target.kind === kind)?.[1] as number | undefined;
     for (const [i, p] of plan.parameters.entries()) {
       if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
     }

@@ -8,7 +8,7 @@ import type { KernelOptions } from './options.js';
 import type { KernelPlan } from './plan.js';
 import { lowerSplitKv } from './split-kv.js';
 import { fa2MatrixPath } from './fa2.js';
-import { getProfile, listProfiles } from './profiles/index.js';
+import { calibratePlan, calibrationFor, getProfile, listProfiles } from './profiles/index.js';
 
 export type { KernelPlan, LaunchPlan, CtaWork, SharedOperand } from './plan.js';
 export type { KernelOptions } from './options.js';
@@ -38,7 +38,12 @@ function lowerFlashDecoding(w: Workload, spec: GpuSpec, options: KernelOptions):
 
 export const KERNELS: Readonly<Record<string, KernelEntry>> = {
   naive: { summary: 'unfused QKᵀ → softmax → PV, scores materialized in HBM', lower: (w, s) => lowerNaive(w, s) },
-  fa2: { summary: 'FlashAttention-2 (mma.sync; split-KV for decode), as in PyTorch SDPA', lower: lowerFa2 },
+  // The same lowering as the measured sdpa-flash kernel, so it takes that kernel's calibration
+  // on hardware that has one.
+  fa2: {
+    summary: 'FlashAttention-2 (mma.sync; split-KV for decode), as in PyTorch SDPA',
+    lower: (w, s, o) => calibratePlan(lowerFa2(w, s, o), calibrationFor(s.id, 'sdpa-flash')),
+  },
   fa3: { summary: 'FlashAttention-3 (Hopper wgmma + TMA, warp-specialized, persistent)', lower: lowerFa3 },
   'split-kv': { summary: 'flash-decoding: KV split across CTAs + log-sum-exp combine', lower: lowerFlashDecoding },
 };

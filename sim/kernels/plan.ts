@@ -93,6 +93,12 @@ export interface LaunchPlan {
    */
   tileOverheadSeconds?: number;
   /**
+   * Seconds each main-loop iteration waits on a load the software pipeline cannot run ahead of:
+   * a block-sparse kernel reads the next visited block's index before it can address that
+   * block's K/V (block-sparse metadata). Unset means 0 (dense loops compute addresses).
+   */
+  iterationStallSeconds?: number;
+  /**
    * Multiplier on the launch's dynamic energy: kernels differ in energy per action (extra
    * instructions, spills, redundant traffic) beyond what the counts see. Unset means 1.
    */

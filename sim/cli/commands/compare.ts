@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { GpuSpec } from '../../../hardware/schema.js';
 import { formatObjective } from '../../dse/node/format.js';
@@ -7,6 +6,7 @@ import { readStructured } from '../../dse/node/read-sweep.js';
 import { OBJECTIVES, type ObjectiveId } from '../../dse/objectives.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { expandWorkloads, type LabeledWorkload } from '../../dse/workloads.js';
+import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError, isInputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
@@ -68,7 +68,7 @@ export function registerCompare(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeFileSync(flags.csv, csv);
+      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
       io.stdout(render(names, machines, workloads, grid, objectives));
     });
 }

@@ -1,10 +1,10 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadResults } from '../../dse/node/load-results.js';
 import { readSweepInput } from '../../dse/node/read-sweep.js';
 import { checkRowsBelongToPlan } from '../../dse/node/results-file.js';
 import { planSweep } from '../../dse/plan.js';
 import { encodeRow, formatOfPath, formatResults, type ResultRow } from '../../dse/rows.js';
+import { replaceOutput } from '../../dse/node/write-file.js';
 import { InputError } from '../../errors.js';
 import type { CliIo } from '../io.js';
 
@@ -57,9 +57,7 @@ export function registerMerge(program: Command, io: CliIo): void {
           throw new InputError('--sweep', `${plan.pointCount - byIndex.size} of ${plan.pointCount} points are missing (${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}); run the missing shards, or pass --allow-partial`);
         }
       }
-      const temporary = `${flags.output}.merging-${process.pid}`;
-      writeFileSync(temporary, formatResults(rows, columns!, formatOfPath(flags.output)));
-      renameSync(temporary, flags.output);
+      replaceOutput(flags.output, formatResults(rows, columns!, formatOfPath(flags.output)), '--output');
       const total = expected !== undefined ? ` of ${expected}` : '';
       io.stdout(`merged ${inputs.length} files: ${rows.length}${total} points → ${flags.output}\n`);
     });

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { availableObjectives, candidatesFrom, type Candidate } from '../../dse/candidates.js';
 import { formatFactor, formatObjective } from '../../dse/node/format.js';
@@ -7,6 +6,7 @@ import { MAX_PARETO_OBJECTIVES, MIN_PARETO_OBJECTIVES, parseObjectives } from '.
 import { OBJECTIVES, objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { paretoFront } from '../../dse/pareto.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
+import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError } from '../../errors.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -41,7 +41,7 @@ export function registerPareto(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeFileSync(flags.csv, csv);
+      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
       const unit = flags.perPoint ? 'points' : 'designs';
       const left = [set.infeasible > 0 ? `${set.infeasible} infeasible` : '', set.incomplete > 0 ? `${set.incomplete} incomplete` : ''].filter(Boolean).join(', ');
       const lines = [`Pareto front over ${objectives.join(' × ')}: ${front.length} of ${set.candidates.length} ${unit}${left ? ` (left out: ${left})` : ''}${flags.perPoint ? '' : ', totals over each design\'s workloads'}`, ''];

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { candidatesFrom } from '../../dse/candidates.js';
 import { formatFactor, formatObjective } from '../../dse/node/format.js';
@@ -9,6 +8,7 @@ import { objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { planSweep } from '../../dse/plan.js';
 import { csvHeader, encodeRow } from '../../dse/rows.js';
 import { oneAtATime, sweepSensitivity } from '../../dse/sensitivity.js';
+import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError } from '../../errors.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -40,7 +40,7 @@ export function registerSensitivity(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeFileSync(flags.csv, csv);
+      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
       io.stdout(text);
     });
 }

@@ -31,7 +31,7 @@ export function registerSweep(program: Command, io: CliIo): void {
     .description('run a sweep file (YAML or JSON; see docs/dse.md) on all cores, streaming results to JSONL or CSV; rerun the same command to resume')
     .option('-o, --output <file>', 'results file, .jsonl or .csv (default: <spec name>.results.jsonl, with .shard-I-of-N when sharded)')
     .option('--shard <i/n>', 'compute only the i-th of n equal blocks of points (i from 0), e.g. $SLURM_ARRAY_TASK_ID/8; join with attnsim merge')
-    .option('--workers <n>', `worker threads (default: all ${availableParallelism()} cores)`)
+    .option('--workers <n>', `threads that evaluate points, this one included (default: one per core, ${availableParallelism()} here)`)
     .option('--limit <n>', 'compute at most n new points, then stop; rerun to continue')
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .option('--no-progress', 'no progress bar, even on a terminal')
@@ -80,8 +80,17 @@ function progressSink(io: CliIo, wanted: boolean | undefined): ProgressSink | nu
   return wanted === true ? { write: io.stderr } : null;
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** "12 designs × 4 workloads = 48 points" */
+function sizeOf(plan: SweepPlan): string {
+  return `${plural(plan.designCount, 'design')} × ${plural(plan.workloads.length, 'workload')} = ${plural(plan.pointCount, 'point')}`;
+}
+
 function describePlan(plan: SweepPlan, shard: Shard | undefined): string {
-  const lines = [`${plan.name}: ${plan.designCount} designs × ${plan.workloads.length} workloads = ${plan.pointCount} points; ${plan.kernel} on ${plan.baseHardware}, ${plan.engine} engine`];
+  const lines = [`${plan.name}: ${sizeOf(plan)}; ${plan.kernel} on ${plan.baseHardware}, ${plan.engine} engine`];
   if (plan.description) lines.push(`  ${plan.description.trim()}`);
   if (shard) {
     const r = shardRange(plan.pointCount, shard);
@@ -94,7 +103,7 @@ function describePlan(plan: SweepPlan, shard: Shard | undefined): string {
 }
 
 function describeRun(plan: SweepPlan, shard: Shard | undefined, output: string, s: SweepRunSummary, interrupted: boolean): string {
-  const what = shard ? `shard ${shard.index}/${shard.count} of ${plan.name}: ${s.points} of ${plan.pointCount} points` : `${plan.name}: ${plan.designCount} designs × ${plan.workloads.length} workloads = ${plan.pointCount} points`;
+  const what = shard ? `shard ${shard.index}/${shard.count} of ${plan.name}: ${s.points} of ${plan.pointCount} points` : `${plan.name}: ${sizeOf(plan)}`;
   const lines = [`${what} → ${output}`];
   const how = s.mode === 'threads' ? `${s.threads} threads` : s.mode;
   const rate = s.seconds > 0 ? `, ${formatRate(s.computed / s.seconds)} points/s` : '';

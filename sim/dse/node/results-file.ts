@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { pointIdentity } from '../evaluate.js';
 import type { SweepPlan } from '../plan.js';
 import { csvHeader, parseResults, type ResultRow, type ResultsFormat } from '../rows.js';
+import { guarded, replaceOutput, writeOutput } from './write-file.js';
 
 /**
  * The results file of a run: rows are appended as they complete (in whatever order the workers
@@ -20,15 +21,15 @@ export interface ResumedResults {
 /** Open (or create) `path` for appending; check that the rows in it are this sweep's. */
 export function prepareResults(path: string, plan: SweepPlan, format: ResultsFormat, range: { start: number; end: number }): ResumedResults {
   if (!existsSync(path) || readFileSync(path, 'utf8') === '') {
-    writeFileSync(path, format === 'csv' ? `${csvHeader(plan.columns)}\n` : '');
+    writeOutput(path, format === 'csv' ? `${csvHeader(plan.columns)}\n` : '', '--output');
     return { done: new Set(), droppedPartialLine: false };
   }
   const text = readFileSync(path, 'utf8');
   const parsed = parseResults(text, format, path, plan.columns);
   checkRowsBelongToPlan(parsed.rows, plan, range, path);
   const done = new Set(parsed.rows.map((row) => row.index as number));
-  if (parsed.partialTail) truncateSync(path, Buffer.byteLength(text.slice(0, parsed.validLength), 'utf8'));
-  if (format === 'csv' && parsed.validLength === 0) writeFileSync(path, `${csvHeader(plan.columns)}\n`);
+  if (parsed.partialTail) guarded(path, '--output', () => truncateSync(path, Buffer.byteLength(text.slice(0, parsed.validLength), 'utf8')));
+  if (format === 'csv' && parsed.validLength === 0) writeOutput(path, `${csvHeader(plan.columns)}\n`, '--output');
   return { done, droppedPartialLine: parsed.partialTail };
 }
 
@@ -53,7 +54,7 @@ export class ResultsAppender {
   private readonly fd: number;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'a');
+    this.fd = guarded(path, '--output', () => openSync(path, 'a'));
   }
 
   append(lines: string): void {
@@ -80,9 +81,7 @@ export function sortResultsFile(path: string, format: ResultsFormat): number {
   }
   const sorted = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
   if (header !== undefined) sorted.unshift(header);
-  const temporary = `${path}.sorting-${process.pid}`;
-  writeFileSync(temporary, sorted.length > 0 ? `${sorted.join('\n')}\n` : '');
-  renameSync(temporary, path);
+  replaceOutput(path, sorted.length > 0 ? `${sorted.join('\n')}\n` : '', '--output');
   return byIndex.size;
 }
 

@@ -19,6 +19,8 @@ const THREADS = 256;
 const REGISTERS = 192;
 const SHARED_BYTES = 131072;
 const MASK_BUILD_KERNELS = 2;
+/** Block-sparse metadata: kv_indices holds one int32 per visited block of a query-block row. */
+const BLOCK_INDEX_BYTES = 4;
 
 export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
   if (w.mask.kind === 'block_sparse' && w.mask.blockSize % SPARSE_BLOCK !== 0) {
@@ -38,7 +40,7 @@ export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
     persistent: false,
     order: 'm-b-h',
   });
-  if (w.mask.kind !== 'none') return plan;
+  if (w.mask.kind !== 'none') return withBlockIndexStalls(plan, spec);
   const tiny: LaunchPlan = {
     ...plan.launches[0]!,
     name: 'triton_poi_fused_ones',
@@ -58,4 +60,21 @@ export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
     usefulFlops: 0,
   };
   return { ...plan, launches: [...Array.from({ length: MASK_BUILD_KERNELS }, () => tiny), ...plan.launches] };
+}
+
+/**
+ * With a real block mask, the loop reads each visited block's index from kv_indices before it
+ * can address that block's K and V, so the K/V prefetch cannot run ahead across blocks: one L2
+ * round trip per visited block (the index tensor is small and shared by every CTA, so it hits
+ * L2). Without a mask, flex builds a single block spanning the whole sequence
+ * (_create_empty_block_mask) and the loop walks K/V at computed addresses: no stall.
+ */
+function withBlockIndexStalls(plan: KernelPlan, spec: GpuSpec): KernelPlan {
+  const [main, ...rest] = plan.launches;
+  const launch: LaunchPlan = {
+    ...main!,
+    iterationStallSeconds: spec.memory.l2.latencySeconds,
+    work: main!.work.map((cta) => ({ ...cta, globalReadBytes: cta.globalReadBytes + cta.iterations * BLOCK_INDEX_BYTES })),
+  };
+  return { ...plan, launches: [launch, ...rest] };
 }

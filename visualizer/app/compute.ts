@@ -1,0 +1,29 @@
+import { getPreset, type GpuSpec } from '../../hardware/index.js';
+import type { Report } from '../../sim/report.js';
+import { simulate } from '../../sim/simulate.js';
+import { breakdownItem, type BreakdownItem } from '../data/breakdown-data.js';
+import { rooflineSeries, type RooflineSeries } from '../data/roofline-data.js';
+import { defaultSparseDensities, sparseSpeedupCurve, type SparsePoint } from '../data/sparse-data.js';
+import { hardwareFor, workloadFor, type AppState } from './state.js';
+
+/** What the views show for one state: the same `simulate` the CLI runs, once per machine shown. */
+export interface Computed {
+  /** Primary machine first, then each compared preset. */
+  reports: Report[];
+  series: RooflineSeries[];
+  breakdown: BreakdownItem[];
+  sparse: SparsePoint[];
+}
+
+export function compute(state: AppState): Computed {
+  const workload = workloadFor(state);
+  const primary = hardwareFor(state);
+  const machines: GpuSpec[] = [primary, ...state.compare.filter((id) => id !== state.hardware).map((id) => getPreset(id))];
+  const reports = machines.map((spec) => simulate({ hardware: spec, workload, kernel: state.kernel }));
+  return {
+    reports,
+    series: machines.map((spec, i) => rooflineSeries(spec, reports[i]!)),
+    breakdown: reports.map((r) => breakdownItem(r)),
+    sparse: sparseSpeedupCurve({ hardware: primary, workload, kernel: state.kernel, densities: defaultSparseDensities, blockSizeTokens: state.blockSizeTokens }),
+  };
+}
