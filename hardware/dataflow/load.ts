@@ -1,6 +1,6 @@
 import { InputError } from '../../sim/errors.js';
 import type { Provenance } from '../schema.js';
-import { parseQuantity, unitForFieldName, type BaseUnit } from '../units.js';
+import { applyOverrides, unwrapSourcedTree, type LoadOptions } from '../sourced.js';
 import { dataflowSpecSchema, ON_CHIP, type DataflowSpec } from './schema.js';
 
 /**
@@ -9,19 +9,10 @@ import { dataflowSpecSchema, ON_CHIP, type DataflowSpec } from './schema.js';
  * every number. The same convention as the GPU loader, on its own schema.
  */
 
-const BASES = ['datasheet', 'measured', 'derived', 'estimate'] as const;
-const SOURCED_KEYS = ['value', 'basis', 'source', 'notes'];
+export type DataflowLoadOptions = LoadOptions;
 
-export interface DataflowLoadOptions {
-  /** Presets must source every number; a user's own file may give bare values. */
-  requireProvenance: boolean;
-  /** Names the file or preset in error messages. */
-  origin: string;
-}
-
-export function loadDataflowSpec(raw: unknown, options: DataflowLoadOptions): DataflowSpec {
-  const provenance: Record<string, Provenance> = {};
-  const data = unwrap(raw, '', 'count', provenance, options);
+export function loadDataflowSpec(raw: unknown, options: LoadOptions): DataflowSpec {
+  const { data, provenance } = unwrapSourcedTree(raw, options);
   return validate(data, provenance, options.origin);
 }
 
@@ -31,26 +22,8 @@ export function loadDataflowSpec(raw: unknown, options: DataflowLoadOptions): Da
  */
 export function deriveDataflowSpec(spec: DataflowSpec, overrides: Readonly<Record<string, number | string>>, origin = 'override'): DataflowSpec {
   const { provenance, ...data } = spec;
-  const copy = structuredClone(data) as Record<string, unknown>;
-  const next: Record<string, Provenance> = { ...provenance };
-  for (const [path, value] of Object.entries(overrides)) {
-    const keys = path.split('.');
-    let parent: Record<string, unknown> = copy;
-    let unit: BaseUnit = 'count';
-    for (const key of keys.slice(0, -1)) {
-      const child = parent[key];
-      if (child === null || typeof child !== 'object') throw new InputError(`${origin}: ${path}`, 'no such field in the dataflow spec');
-      const own = unitForFieldName(key);
-      if (own !== 'count') unit = own;
-      parent = child as Record<string, unknown>;
-    }
-    const leaf = keys[keys.length - 1]!;
-    if (typeof parent[leaf] !== 'number') throw new InputError(`${origin}: ${path}`, 'no such numeric field in the dataflow spec');
-    const own = unitForFieldName(leaf);
-    parent[leaf] = parseQuantity(value, own === 'count' ? unit : own, `${origin}: ${path}`);
-    next[path] = { basis: 'estimate', source: origin, notes: 'overridden', written: String(value) };
-  }
-  return validate(copy, next, origin);
+  const next = applyOverrides(data, provenance, overrides, origin, 'dataflow spec');
+  return validate(next.data, next.provenance, origin);
 }
 
 function validate(data: unknown, provenance: Record<string, Provenance>, origin: string): DataflowSpec {
@@ -67,44 +40,4 @@ function validate(data: unknown, provenance: Record<string, Provenance>, origin:
     throw new InputError(`${origin}: memory.fifoBudgetBytes`, 'the FIFO budget cannot exceed the on-chip memory');
   }
   return { ...spec, provenance };
-}
-
-function unwrap(node: unknown, path: string, unit: BaseUnit, provenance: Record<string, Provenance>, options: DataflowLoadOptions): unknown {
-  const field = `${options.origin}: ${path || '(root)'}`;
-  if (Array.isArray(node)) throw new InputError(field, 'lists are not part of a hardware spec');
-  if (node !== null && typeof node === 'object') {
-    if ('value' in node) return unwrapSourced(node as Record<string, unknown>, path, unit, provenance, options);
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node)) {
-      const own = unitForFieldName(key);
-      out[key] = unwrap(child, path ? `${path}.${key}` : key, own === 'count' ? unit : own, provenance, options);
-    }
-    return out;
-  }
-  if (typeof node === 'number' || (typeof node === 'string' && unit !== 'count')) {
-    if (options.requireProvenance) throw new InputError(field, 'a bare number: presets give every number as {value, basis, source, notes}');
-    provenance[path] = { basis: 'estimate', source: options.origin, notes: 'given without provenance', written: String(node) };
-    return parseQuantity(node, unit, field);
-  }
-  return node; // strings (id, name, technology, inputTier) are checked by the schema
-}
-
-function unwrapSourced(node: Record<string, unknown>, path: string, unit: BaseUnit, provenance: Record<string, Provenance>, options: DataflowLoadOptions): number {
-  const field = `${options.origin}: ${path}`;
-  const extra = Object.keys(node).filter((k) => !SOURCED_KEYS.includes(k));
-  if (extra.length > 0) throw new InputError(field, `unknown key(s) ${extra.join(', ')} in a sourced value`);
-  const { value, basis, source, notes } = node;
-  if (options.requireProvenance || basis !== undefined || source !== undefined) {
-    if (!BASES.includes(basis as (typeof BASES)[number])) throw new InputError(`${field}.basis`, `expected one of ${BASES.join(', ')}, got ${JSON.stringify(basis)}`);
-    if (typeof source !== 'string' || source.trim() === '') throw new InputError(`${field}.source`, 'every number needs a source');
-    if (typeof notes !== 'string') throw new InputError(`${field}.notes`, 'expected a string');
-  }
-  const parsed = parseQuantity(value, unit, field);
-  provenance[path] = {
-    basis: (basis as Provenance['basis']) ?? 'estimate',
-    source: typeof source === 'string' ? source : options.origin,
-    notes: typeof notes === 'string' ? notes : '',
-    written: String(value),
-  };
-  return parsed;
 }
