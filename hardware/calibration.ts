@@ -36,7 +36,18 @@ export interface HardwareCalibration {
     calibrationCases: number;
     fitMape: number;
   };
+  /** Dirty bytes L2 still holds when a kernel ends (memory.l2.retainedDirtyBytes). */
+  l2: { retainedDirtyBytes: number; calibrationCases: number; fitMape: number };
   kernels: Record<string, KernelCalibration>;
+}
+
+/** The spec with an L2 dirty-retention constant. */
+export function withRetainedDirtyBytes(spec: GpuSpec, bytes: number, origin: string): GpuSpec {
+  return {
+    ...spec,
+    memory: { ...spec.memory, l2: { ...spec.memory.l2, retainedDirtyBytes: bytes } },
+    provenance: { ...spec.provenance, 'memory.l2.retainedDirtyBytes': { basis: 'estimate', source: origin, notes: 'calibration constant', written: String(bytes) } },
+  };
 }
 
 /** The spec fields each energy scale multiplies. */

@@ -1,5 +1,5 @@
 import { InputError } from '../sim/errors.js';
-import { getCalibration, withEnergyScales } from './calibration.js';
+import { getCalibration, withEnergyScales, withRetainedDirtyBytes } from './calibration.js';
 import { loadSpec } from './load.js';
 import type { GpuSpec } from './schema.js';
 import a100 from './presets/a100-sxm-80gb.json' with { type: 'json' };
@@ -12,7 +12,7 @@ import mi300x from './presets/mi300x.json' with { type: 'json' };
 export * from './schema.js';
 export { loadSpec, deriveSpec, withSmCount } from './load.js';
 export { parseQuantity, unitForFieldName } from './units.js';
-export { getCalibration, withEnergyScales, ENERGY_GROUPS, type HardwareCalibration, type KernelCalibration } from './calibration.js';
+export { getCalibration, withEnergyScales, withRetainedDirtyBytes, ENERGY_GROUPS, type HardwareCalibration, type KernelCalibration } from './calibration.js';
 
 /** Preset files, bundled as data so that the browser build carries them too. */
 const PRESET_FILES: Readonly<Record<string, unknown>> = {
@@ -48,7 +48,9 @@ export function getPreset(id: string, options: { calibrated?: boolean } = {}): G
   if (spec.id !== id) throw new InputError(`preset ${id}: id`, `file declares id "${spec.id}"`);
   const calibration = calibrated ? getCalibration(id) : undefined;
   if (calibration) {
-    spec = withEnergyScales(spec, calibration.energy, `calibration of ${id} (hardware/calibration/${id}.json)`);
+    const origin = `calibration of ${id} (hardware/calibration/${id}.json)`;
+    spec = withEnergyScales(spec, calibration.energy, origin);
+    if (calibration.l2) spec = withRetainedDirtyBytes(spec, calibration.l2.retainedDirtyBytes, origin);
   }
   cache.set(id, spec);
   return spec;

@@ -26,6 +26,12 @@ const onChipLevel = z.strictObject({
 const cacheLevel = onChipLevel.extend({
   bytes: positive,
   latencySeconds: nonNegative,
+  /**
+   * Written bytes a write-back cache still holds, dirty, when a kernel ends: they reach memory
+   * later (when evicted), not during the kernel. Unset: 0. A calibration constant (fitted on the
+   * calibration split of the measured DRAM write bytes).
+   */
+  retainedDirtyBytes: nonNegative.optional(),
 });
 
 export const gpuSpecSchema = z.strictObject({

@@ -17,7 +17,8 @@ export function countLaunch(launch: LaunchPlan, spec: GpuSpec): Counts {
     vectorFlops: totalOf(launch.work, 'vectorFlops'),
     exps: totalOf(launch.work, 'exps'),
     bytes: {
-      hbm: { read: hbmReadBytes(launch, spec, l2Read), write: launch.compulsoryWriteBytes },
+      // L2 is write-back: the last writes of a launch are still in it when the launch ends.
+      hbm: { read: hbmReadBytes(launch, spec, l2Read), write: Math.max(0, launch.compulsoryWriteBytes - (spec.memory.l2.retainedDirtyBytes ?? 0)) },
       l2: { read: l2Read, write: l2Write },
       smem: { read: totalOf(launch.work, 'smemReadBytes'), write: totalOf(launch.work, 'smemWriteBytes') },
     },

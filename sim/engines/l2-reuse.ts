@@ -21,9 +21,13 @@ export function hbmReadBytes(launch: LaunchPlan, spec: GpuSpec, l2ReadBytes: num
   const resident = spec.compute.sms * launch.ctasPerSm;
   let extra = 0;
   for (const op of launch.sharedOperands) {
-    // Copies in use at once: the ones the resident CTAs read, plus the next one starting.
+    // Copies in use at once: the ones the resident CTAs read, plus the next one starting. Of
+    // each, the resident readers touch the part one reader reads plus how far the parts of the
+    // resident query tiles (a copy's readers are `readerSpan / readersPerInstance` apart) move.
     const live = Math.ceil(resident / Math.max(1, op.readersPerInstance)) + 1;
-    const staysInL2 = live * op.bytes <= spec.memory.l2.bytes;
+    const residentTiles = Math.max(1, Math.min(op.readerPositions ?? op.readersPerInstance, resident));
+    const touched = Math.min(op.bytes, (op.bytesPerReader ?? op.bytes) + (residentTiles - 1) * (op.readerAdvanceBytes ?? 0));
+    const staysInL2 = live * touched <= spec.memory.l2.bytes;
     const fetches = staysInL2 || op.readerSpan <= resident ? 1 : Math.min(op.readersPerInstance, op.readerSpan / resident);
     extra += op.instances * op.bytes * (fetches - 1);
   }

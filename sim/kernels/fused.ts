@@ -46,6 +46,7 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
     throw new InputError('tile', `${config.kernelName}: a ${config.tileQ}×${config.tileK} CTA (${config.threadsPerCta} threads, ${config.sharedBytesPerCta} B shared memory) does not fit on one SM of ${spec.id}`);
   }
   const kvBytes = w.kvLen * (w.headDim + w.valueHeadDim) * e;
+  const bytesPerReader = (coverage.computedElements / Math.max(1, w.qLen)) * (w.headDim + w.valueHeadDim) * e;
   const g = groupSize(w);
   const span = config.order === 'm-b-h' ? ((g - 1) * w.batch + 1) * coverage.qTiles : g * coverage.qTiles;
   const launch: LaunchPlan = {
@@ -71,6 +72,9 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
       bytes: kvBytes,
       readersPerInstance: g * coverage.qTiles,
       readerSpan: span,
+      bytesPerReader,
+      readerAdvanceBytes: readerAdvance(w, config.tileQ, bytesPerReader),
+      readerPositions: coverage.qTiles,
     }],
     usefulFlops: 2 * coverage.keptElements * (w.headDim + w.valueHeadDim) * perHead,
   };
@@ -81,4 +85,18 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
 export function fusedSharedBytes(w: Workload, tileQ: number, tileK: number, stages: number): number {
   const e = bytesPerElement(w.dtype);
   return (tileQ * w.headDim + stages * tileK * (w.headDim + w.valueHeadDim)) * e;
+}
+
+/** How far one query tile's keys move from the next tile's (see SharedOperand.readerAdvanceBytes). */
+function readerAdvance(w: Workload, tileQ: number, bytesPerReader: number): number {
+  const perKey = (w.headDim + w.valueHeadDim) * bytesPerElement(w.dtype);
+  switch (w.mask.kind) {
+    case 'none':
+      return 0;
+    case 'block_sparse':
+      return bytesPerReader;
+    default:
+      // Causal, windowed and document masks slide along the diagonal, a tile of keys per tile.
+      return tileQ * perKey;
+  }
 }

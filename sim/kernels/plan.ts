@@ -45,6 +45,16 @@ export interface SharedOperand {
   readersPerInstance: number;
   /** Launch-order distance from the first reader of a copy to its last, plus one. */
   readerSpan: number;
+  /** Bytes of the copy one reader reads on average (less than `bytes` under a sparse mask). Unset: all. */
+  bytesPerReader?: number;
+  /**
+   * How far the part a reader reads moves from one query tile to the next: a tile of keys under
+   * causal and windowed masks, nothing when every reader reads everything, a whole new set of
+   * blocks under a random block-sparse mask. Unset: 0.
+   */
+  readerAdvanceBytes?: number;
+  /** Distinct query tiles among the readers (GQA heads of a group read at the same positions). */
+  readerPositions?: number;
 }
 
 export type LaunchRole = 'attention' | 'split-attention' | 'combine' | 'gemm' | 'softmax';

@@ -1,4 +1,4 @@
-import { getPreset, withEnergyScales, type GpuSpec, type HardwareCalibration, type KernelCalibration } from '../../hardware/index.js';
+import { getPreset, withEnergyScales, withRetainedDirtyBytes, type GpuSpec, type HardwareCalibration, type KernelCalibration } from '../../hardware/index.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';
@@ -158,10 +158,36 @@ export function fitKernel(prepared: readonly PreparedCase[], spec: GpuSpec): Ker
   return { ...best, calibrationCases: prepared.length, fitMape: bestMape, energyFitMape: energy.fitMape };
 }
 
+const RETAINED_DIRTY_STEP_BYTES = 0.25 * 2 ** 20;
+
+/**
+ * The dirty bytes L2 still holds when a kernel ends: a grid search on DRAM-bytes MAPE of the
+ * calibration cases that have profiler byte counts (ncu flushes caches before each kernel, so
+ * whatever is still dirty at its end is not counted in its DRAM writes).
+ */
+export function fitRetainedDirty(prepared: readonly PreparedCase[], spec: GpuSpec): HardwareCalibration['l2'] {
+  const withBytes = prepared.filter((p) => p.c.measured.dramReadBytes !== undefined && p.c.measured.dramWriteBytes !== undefined);
+  const score = (bytes: number) => {
+    const s = withRetainedDirtyBytes(spec, bytes, 'attnsim calibrate');
+    return mape(withBytes.map((p) => {
+      const r = simulatePlan(p.plan, s, p.workload, p.c.kernel);
+      return relativeError(r.bytes.hbm.read + r.bytes.hbm.write, p.c.measured.dramReadBytes! + p.c.measured.dramWriteBytes!);
+    }));
+  };
+  let best = { retainedDirtyBytes: 0, calibrationCases: withBytes.length, fitMape: score(0) };
+  for (let b = RETAINED_DIRTY_STEP_BYTES; b <= spec.memory.l2.bytes; b += RETAINED_DIRTY_STEP_BYTES) {
+    const m = score(b);
+    if (m < best.fitMape) best = { ...best, retainedDirtyBytes: b, fitMape: m };
+  }
+  return best;
+}
+
 /** Fit every constant of one hardware; `files` and `date` only document the result. */
 export function calibrate(cases: readonly MeasuredCase[], hardware: string, files: string[], date: string): HardwareCalibration {
-  const spec = getPreset(hardware, { calibrated: false });
   const prepared = prepareCases(cases, hardware);
+  const raw = getPreset(hardware, { calibrated: false });
+  const l2 = fitRetainedDirty(prepared, raw);
+  const spec = withRetainedDirtyBytes(raw, l2.retainedDirtyBytes, 'attnsim calibrate');
   const energy = fitEnergy(prepared, spec);
   const calibratedSpec = withEnergyFit(spec, energy);
   const kernels: HardwareCalibration['kernels'] = {};
@@ -172,6 +198,7 @@ export function calibrate(cases: readonly MeasuredCase[], hardware: string, file
     hardware,
     fittedOn: { files, rule: 'calibration split: FNV-1a(case id) mod 4 = 0; all other cases are held out and never used here', cases: prepared.length, command: 'attnsim calibrate --write', date },
     energy: { smScale: energy.smScale, memoryScale: energy.memoryScale, operandScale: energy.operandScale, calibrationCases: energy.cases, fitMape: energy.fitMape },
+    l2,
     kernels,
   };
 }

@@ -23,6 +23,7 @@ export function registerCalibrate(program: Command, io: CliIo): void {
       const root = packageRoot();
       const result = calibrate(cases, opts.hardware, files.map((f) => relative(root, f) || f), new Date().toISOString().slice(0, 10));
       const rows = [['constant', 'value', 'calibration cases', 'fit MAPE']];
+      rows.push(['L2: dirty bytes left at kernel end', `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`, String(result.l2.calibrationCases), `${result.l2.fitMape.toFixed(1)}% (DRAM)`]);
       rows.push(['energy: SM-side scale', result.energy.smScale.toFixed(3), String(result.energy.calibrationCases), `${result.energy.fitMape.toFixed(1)}%`]);
       rows.push(['energy: memory-side scale', result.energy.memoryScale.toFixed(3), '', '']);
       rows.push(['energy: operand-delivery scale', result.energy.operandScale.toFixed(3), '', '']);
