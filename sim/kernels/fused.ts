@@ -1,27 +1,18 @@
-import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
+import type { GpuSpec } from '../../hardware/schema.js';
 import { ACCUMULATOR_BYTES, bytesPerElement } from '../../workloads/dtype.js';
 import { tileCoverage } from '../../workloads/masks/coverage.js';
 import { groupSize, type Workload } from '../../workloads/workload.js';
 import { InputError } from '../errors.js';
 import { tiledCtaWork } from './attention-work.js';
 import { occupancy } from './occupancy.js';
-import type { KernelPlan, LaunchPlan } from './plan.js';
+import type { KernelPlan, LaunchPlan, MainLoopConfig } from './plan.js';
 
 /**
  * The fused (FlashAttention-style) prefill kernel: one work tile per (query tile, batch, head);
  * each loops over the key tiles its mask keeps, with the online softmax in registers.
  */
-export interface FusedConfig {
-  kernelName: string;
-  description: string;
-  matrixPath: MatrixPath;
-  tileQ: number;
-  tileK: number;
-  threadsPerCta: number;
-  registersPerThread: number;
+export interface FusedConfig extends MainLoopConfig {
   sharedBytesPerCta: number;
-  kvSmemReaders: number;
-  softmaxOverlap: number;
   /** Persistent kernels launch one CTA per slot and pull work tiles; others one CTA per tile. */
   persistent: boolean;
   /**

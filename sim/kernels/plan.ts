@@ -115,6 +115,22 @@ export interface LaunchPlan {
   dynamicEnergyScale?: number;
 }
 
+/** What every fused-attention main loop states about itself, whatever the kernel. */
+export interface MainLoopConfig {
+  kernelName: string;
+  description: string;
+  matrixPath: MatrixPath;
+  /** Query rows (Br) and keys (Bc) per tile. */
+  tileQ: number;
+  tileK: number;
+  threadsPerCta: number;
+  registersPerThread: number;
+  /** Warps or warp groups that each read the whole K and V tile from shared memory. */
+  kvSmemReaders: number;
+  /** See LaunchPlan.softmaxOverlap. */
+  softmaxOverlap: number;
+}
+
 export interface KernelPlan {
   kernel: string;
   description: string;

@@ -1,10 +1,10 @@
-import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
+import type { GpuSpec } from '../../hardware/schema.js';
 import { ACCUMULATOR_BYTES, bytesPerElement } from '../../workloads/dtype.js';
 import { tileCoverage } from '../../workloads/masks/coverage.js';
 import { groupSize, type Workload } from '../../workloads/workload.js';
 import { tiledCtaWork, type TiledLoop } from './attention-work.js';
 import { occupancy } from './occupancy.js';
-import type { CtaWork, KernelPlan, LaunchPlan } from './plan.js';
+import type { CtaWork, KernelPlan, LaunchPlan, MainLoopConfig } from './plan.js';
 import { COMBINE_FLOPS_PER_PARTIAL_OUTPUT } from './softmax-costs.js';
 
 /** Registers per thread of the combine kernel: a small element-wise kernel (estimate). */
@@ -37,16 +37,7 @@ export function splitHeuristic(units: number, slots: number, keyBlocks: number, 
   return 1;
 }
 
-export interface SplitKvConfig {
-  kernelName: string;
-  description: string;
-  matrixPath: MatrixPath;
-  tileQ: number;
-  tileK: number;
-  threadsPerCta: number;
-  registersPerThread: number;
-  kvSmemReaders: number;
-  softmaxOverlap: number;
+export interface SplitKvConfig extends MainLoopConfig {
   /** Fixed split count, or undefined for the FlashAttention-2 heuristic. */
   splits?: number;
   /** Rows of the combine kernel's CTA. */
