@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BreakdownItem } from '../visualizer/data/breakdown-data.js';
 import type { RooflineSeries } from '../visualizer/data/roofline-data.js';
 import type { SparsePoint } from '../visualizer/data/sparse-data.js';
+import { logTickValues } from '../visualizer/views/axes.js';
 import { breakdownView, rooflineView, scatterView, sparseView } from '../visualizer/views/index.js';
 
 /** Views are pure: the same data and options give the same SVG, compared with numbers rounded to 3 decimals. */
@@ -41,7 +42,7 @@ describe('rooflineView', () => {
     expect(svg.querySelectorAll('line.ceiling.memory')).toHaveLength(3);
     expect(svg.querySelectorAll('line.ceiling.compute')).toHaveLength(3);
     expect(svg.querySelectorAll('path.point')).toHaveLength(3);
-    expect(svg.querySelector('.legend')?.textContent).toContain('Toy GPU');
+    expect(svg.querySelector('.legend')?.textContent).toContain('toy');
     expect(rounded(svg)).toMatchSnapshot();
   });
 
@@ -123,5 +124,13 @@ describe('scatterView', () => {
     const svg = scatterView(sweepRows, { document, x: 'sms', y: 'latencySeconds', log: false, front: [0] });
     expect(svg.querySelector('.x-axis')?.textContent).toContain('sms');
     expect(rounded(svg)).toMatchSnapshot();
+  });
+});
+
+describe('logTickValues', () => {
+  it('logTickValues: powers of ten over wide domains, 1-2-5 steps over narrow ones, d3 default under a decade', () => {
+    expect(logTickValues([1, 1e6])).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6]);
+    expect(logTickValues([0.5, 60])).toEqual([0.5, 1, 2, 5, 10, 20, 50]);
+    expect(logTickValues([6, 11])).toBeNull();
   });
 });

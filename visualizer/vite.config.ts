@@ -11,5 +11,12 @@ export default defineConfig({
     emptyOutDir: true,
     // The simulator core (zod, mathjs) makes one large bundle on purpose: the page is served locally.
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships comments Rollup cannot place; harmless, and noise in every build.
+        if (warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
+    },
   },
 });

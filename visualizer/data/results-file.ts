@@ -6,9 +6,23 @@ export type ResultRecord = Record<string, ResultCell>;
 
 export interface ResultsTable {
   rows: ResultRecord[];
-  /** Fields that are a finite number in every row: the axes a scatter can use. */
+  /**
+   * Fields that are a finite number wherever they are not null: the axes a scatter can use.
+   * (An infeasible design has null objectives; it is left off a chart that needs them.)
+   */
   numericFields: string[];
+  /** Text fields with few distinct values (kernel, workload label): what rows can be filtered by. */
+  filters: RowFilter[];
 }
+
+/** Keep the rows whose `field` is `value`. */
+export interface RowFilter {
+  field: string;
+  value: string;
+}
+
+/** A text field with more distinct values than this is an id, not a category worth a filter. */
+const MAX_FILTER_VALUES = 24;
 
 /** The objectives a sweep minimizes, offered first as axes when present. */
 export const PREFERRED_AXES = ['latencySeconds', 'energyJoules'] as const;
@@ -36,8 +50,22 @@ export function parseResultsJsonl(text: string, origin = 'results'): ResultsTabl
   });
   if (rows.length === 0) throw new InputError(origin, 'no result rows');
   const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const numericFields = fields.filter((f) => rows.every((r) => typeof r[f] === 'number' && Number.isFinite(r[f])));
+  const isNumber = (v: ResultCell | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  const numericFields = fields.filter((f) => rows.some((r) => isNumber(r[f])) && rows.every((r) => r[f] === null || r[f] === undefined || isNumber(r[f])));
   if (numericFields.length < 2) throw new InputError(origin, `needs at least two numeric fields to plot, found ${numericFields.length}`);
   const preferred = PREFERRED_AXES.filter((f) => numericFields.includes(f));
-  return { rows, numericFields: [...preferred, ...numericFields.filter((f) => !preferred.includes(f as never))] };
+  const filters: RowFilter[] = [];
+  for (const field of fields) {
+    const values = [...new Set(rows.map((r) => r[field]))];
+    if (values.length < 2 || values.length > MAX_FILTER_VALUES || !values.every((v) => typeof v === 'string')) continue;
+    for (const value of values as string[]) filters.push({ field, value });
+  }
+  return { rows, numericFields: [...preferred, ...numericFields.filter((f) => !preferred.includes(f as never))], filters };
+}
+
+/** The rows a chart of (x, y) can show: those matching the filter (if any) with a number in both fields. */
+export function plottableRows(table: ResultsTable, x: string, y: string, filter: RowFilter | null): ResultRecord[] {
+  return table.rows.filter(
+    (r) => typeof r[x] === 'number' && typeof r[y] === 'number' && (filter === null || r[filter.field] === filter.value),
+  );
 }

@@ -35,6 +35,7 @@ export interface RooflinePoint {
 /** Everything one hardware preset contributes to a (possibly overlaid) roofline. */
 export interface RooflineSeries {
   hardwareId: string;
+  /** The machine's full name (the legend shows the shorter id). */
   label: string;
   memory: MemoryCeiling[];
   compute: ComputeCeiling[];
@@ -50,7 +51,10 @@ export function ceilingsOf(spec: GpuSpec): Pick<RooflineSeries, 'memory' | 'comp
   }));
   const compute: ComputeCeiling[] = [];
   for (const [path, byDtype] of Object.entries(spec.compute.matrixFlopsPerSecond) as Array<[MatrixPath, Record<string, number>]>) {
-    for (const [dtype, rate] of Object.entries(byDtype)) compute.push({ kind: 'tensor', label: `${path} ${dtype}`, opsPerSecond: rate });
+    // Types that run at one rate on a path (bf16 and fp16) share one line: "wgmma bf16/fp16".
+    const byRate = new Map<number, string[]>();
+    for (const [dtype, rate] of Object.entries(byDtype)) byRate.set(rate, [...(byRate.get(rate) ?? []), dtype]);
+    for (const [rate, dtypes] of byRate) compute.push({ kind: 'tensor', label: `${path} ${dtypes.join('/')}`, opsPerSecond: rate });
   }
   compute.push({ kind: 'vector', label: 'vector fp32', opsPerSecond: spec.compute.vectorFlopsPerSecond.fp32 });
   compute.push({ kind: 'exp', label: 'exp', opsPerSecond: spec.compute.expPerSecond });

@@ -59,7 +59,7 @@ export function breakdownView(items: readonly BreakdownItem[], options: Partial<
     const top = d3.max(panel.stacks, (segments) => d3.max(segments, (s) => s.to)) ?? 0;
     const y = d3.scaleLinear().domain([0, top > 0 ? top : 1]).nice().range([area.y0, area.y1]);
     g.append('g').attr('transform', `translate(0,${area.y0})`).call(d3.axisBottom(x).tickSizeOuter(0));
-    g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(TICK_COUNT, '~s'));
+    g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(TICK_COUNT).tickFormat((v) => formatSi(+v)));
     g.append('text').attr('class', 'panel-title').attr('x', left + panelWidth / 2).attr('y', area.y1 - 8).attr('text-anchor', 'middle').text(`${panel.name} (${panel.unit})`);
     panel.stacks.forEach((segments, ii) => {
       const label = items[ii]!.label;

@@ -37,7 +37,11 @@ const POINT_AREA_PX2 = 70;
 /** Room, in decades, between the outermost ceiling or point and the edge of an automatic domain. */
 const PAD_DECADES = 0.3;
 const LABEL_GAP_PX = 3;
+/** Vertical room one ceiling label needs (11px text). */
+const LABEL_LINE_HEIGHT_PX = 11;
 const LEGEND_GAP_PX = 12;
+/** Bandwidth labels sit this factor right of the chart's left edge, along their line. */
+const MEMORY_LABEL_OFFSET = 2;
 
 function paddedLogDomain(values: readonly number[]): [number, number] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
@@ -82,11 +86,12 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
     const labelled = o.labelCeilings === 'all' || (o.labelCeilings === 'first' && si === 0);
     const g = plot.append('g').attr('class', 'series').attr('data-hardware', s.hardwareId);
     const peak = d3.max(s.compute, (c) => c.opsPerSecond) ?? 0;
-    for (const c of s.compute) {
+    const labelY = spreadLabels(s.compute.map((c) => y(c.opsPerSecond) - LABEL_GAP_PX));
+    s.compute.forEach((c, ci) => {
       g.append('line').attr('class', `ceiling compute ${c.kind}`).attr('x1', x(xLo)).attr('x2', x(xHi)).attr('y1', y(c.opsPerSecond)).attr('y2', y(c.opsPerSecond))
         .attr('stroke', color).attr('stroke-width', c.kind === 'tensor' ? 1.5 : 1).attr('stroke-dasharray', COMPUTE_DASH[c.kind]).append('title').text(`${s.hardwareId} ${c.label}: ${formatSi(c.opsPerSecond, c.kind === 'exp' ? 'exp/s' : 'FLOP/s')}`);
-      if (labelled) g.append('text').attr('class', 'ceiling-label').attr('x', area.x1 - LABEL_GAP_PX).attr('y', y(c.opsPerSecond) - LABEL_GAP_PX).attr('text-anchor', 'end').attr('fill', color).text(c.label);
-    }
+      if (labelled) g.append('text').attr('class', 'ceiling-label').attr('x', area.x1 - LABEL_GAP_PX).attr('y', labelY[ci]!).attr('text-anchor', 'end').attr('fill', color).text(c.label);
+    });
     for (const m of s.memory) {
       // The bandwidth line ends where it meets the highest compute ceiling (its ridge point).
       const ridge = peak / m.bandwidthBytesPerSecond;
@@ -94,7 +99,8 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
       g.append('line').attr('class', `ceiling memory ${m.level}`).attr('x1', x(xLo)).attr('y1', y(m.bandwidthBytesPerSecond * xLo)).attr('x2', x(end)).attr('y2', y(m.bandwidthBytesPerSecond * end))
         .attr('stroke', color).attr('stroke-width', 1.5).attr('stroke-dasharray', m.level === 'hbm' ? null : MEMORY_DASH).append('title').text(`${s.hardwareId} ${m.label}: ${formatSi(m.bandwidthBytesPerSecond, 'B/s')}`);
       if (labelled) {
-        const anchorX = xLo * 2;
+        const anchorX = xLo * MEMORY_LABEL_OFFSET;
+        // The line's on-screen slope: one decade along it, in pixels.
         const angle = (Math.atan2(y(m.bandwidthBytesPerSecond * anchorX * 10) - y(m.bandwidthBytesPerSecond * anchorX), x(anchorX * 10) - x(anchorX)) * 180) / Math.PI;
         g.append('text').attr('class', 'ceiling-label').attr('transform', `translate(${x(anchorX)},${y(m.bandwidthBytesPerSecond * anchorX) - LABEL_GAP_PX}) rotate(${angle})`).attr('fill', color).text(m.label);
       }
@@ -113,21 +119,30 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
   });
 
   const entries: LegendEntry[] = [
-    ...series.map((s, si) => ({ label: s.label, color: SERIES_COLORS[si % SERIES_COLORS.length]!, symbol: 'line' as const })),
+    ...series.map((s, si) => ({ label: s.hardwareId, color: SERIES_COLORS[si % SERIES_COLORS.length]!, symbol: 'line' as const })),
     { label: 'HBM bandwidth', color: 'gray', symbol: 'line' },
     { label: 'L2 / shared memory bandwidth', color: 'gray', symbol: 'line', dash: MEMORY_DASH },
     { label: 'tensor core', color: 'gray', symbol: 'line' },
     { label: 'vector fp32', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.vector! },
     { label: 'exp (ops/s)', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.exp! },
   ];
+  for (const level of MEMORY_LEVELS) {
+    entries.push({ label: `intensity at ${LEVEL_NAMES[level]}`, color: 'black', symbol: 'shape', shape: d3.symbol(LEVEL_SYMBOL[level], POINT_AREA_PX2 / 2)()! });
+  }
   drawLegend(root, entries, area.x1 + LEGEND_GAP_PX, area.y1 + LEGEND_GAP_PX);
-  const symbols = root.append('g').attr('class', 'level-legend').attr('transform', `translate(${area.x1 + LEGEND_GAP_PX},${area.y1 + LEGEND_GAP_PX + (entries.length + 1) * 15})`);
-  MEMORY_LEVELS.forEach((level, i) => {
-    const row = symbols.append('g').attr('transform', `translate(9,${i * 15})`);
-    row.append('path').attr('d', d3.symbol(LEVEL_SYMBOL[level], POINT_AREA_PX2 / 2)()).attr('fill', 'white').attr('stroke', 'black');
-    row.append('text').attr('x', 14).attr('dy', '0.32em').text(`intensity at ${LEVEL_NAMES[level]}`);
-  });
   return root.node()!;
+}
+
+/** Label baselines moved down just enough that no two overlap; each stays as close to its line as it can. */
+function spreadLabels(baselines: readonly number[]): number[] {
+  const order = baselines.map((_, i) => i).sort((a, b) => baselines[a]! - baselines[b]!);
+  const out = [...baselines];
+  let previous = -Infinity;
+  for (const i of order) {
+    out[i] = Math.max(baselines[i]!, previous + LABEL_LINE_HEIGHT_PX);
+    previous = out[i]!;
+  }
+  return out;
 }
 
 function pointTitle(s: RooflineSeries, p: RooflinePoint): string {

@@ -24,6 +24,8 @@ const CURVES = [
 ] as const;
 const POINT_RADIUS_PX = 3.5;
 const LEGEND_GAP_PX = 12;
+/** Room left and right of the outermost densities, as a factor on the log axis, so their points are not cut. */
+const X_PAD = 1.15;
 /** Headroom above the highest speedup, as a factor on the log axis. */
 const Y_HEADROOM = 1.5;
 
@@ -34,9 +36,9 @@ export function sparseView(points: readonly SparsePoint[], options: Partial<Spar
   const area = plotArea(o);
   const densities = points.map((p) => p.density);
   const speedups = points.flatMap((p) => CURVES.map((c) => p[c.key]));
-  const x = d3.scaleLog().domain([d3.min(densities) ?? 0.01, d3.max(densities) ?? 1]).range([area.x0, area.x1]);
+  const x = d3.scaleLog().domain([(d3.min(densities) ?? 0.01) / X_PAD, (d3.max(densities) ?? 1) * X_PAD]).range([area.x0, area.x1]);
   const y = d3.scaleLog().domain([Math.min(1, d3.min(speedups) ?? 1) / Y_HEADROOM, (d3.max(speedups) ?? 1) * Y_HEADROOM]).range([area.y0, area.y1]);
-  drawAxes(root, area, x, y, { x: 'block density (fraction of key blocks kept)', y: 'speedup over dense' }, { y: (v) => `${d3.format('~g')(+v)}×` });
+  drawAxes(root, area, x, y, { x: 'block density (fraction of key blocks kept)', y: 'speedup over dense' }, { x: (v) => d3.format('~g')(+v), y: (v) => `${d3.format('~g')(+v)}×` });
   const plot = clipToArea(root, area, o.clipId);
   for (const curve of CURVES) {
     const line = d3.line<SparsePoint>().x((p) => x(p.density)).y((p) => y(p[curve.key]));

@@ -32,6 +32,8 @@ export const SVG_NS = 'http://www.w3.org/2000/svg';
 export const SERIES_COLORS: readonly string[] = d3.schemeTableau10;
 
 const TITLE_BASELINE_PX = 16;
+const FONT_SIZE_PX = 11;
+const TITLE_FONT_SIZE_PX = 13;
 
 export function documentOf(options: { document?: Document | undefined }): Document {
   const doc = options.document ?? (globalThis as { document?: Document }).document;
@@ -50,10 +52,10 @@ export function createSvg(options: BaseOptions, className: string): d3.Selection
     .attr('height', options.height)
     .attr('viewBox', `0 0 ${options.width} ${options.height}`)
     .attr('font-family', 'sans-serif')
-    .attr('font-size', 11);
+    .attr('font-size', FONT_SIZE_PX);
   root.append('rect').attr('class', 'background').attr('width', options.width).attr('height', options.height).attr('fill', 'white');
   if (options.title) {
-    root.append('text').attr('class', 'title').attr('x', options.margins.left).attr('y', TITLE_BASELINE_PX).attr('font-weight', 'bold').attr('font-size', 13).text(options.title);
+    root.append('text').attr('class', 'title').attr('x', options.margins.left).attr('y', TITLE_BASELINE_PX).attr('font-weight', 'bold').attr('font-size', TITLE_FONT_SIZE_PX).text(options.title);
   }
   return root;
 }

@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { getPreset, listPresets } from '../../../hardware/index.js';
+import { listModels } from '../../../workloads/models/index.js';
+import { breakdownItem } from '../../../visualizer/data/breakdown-data.js';
+import { rooflineSeries } from '../../../visualizer/data/roofline-data.js';
+import { defaultSparseDensities, DEFAULT_BLOCK_SIZE_TOKENS, sparseSpeedupCurve } from '../../../visualizer/data/sparse-data.js';
+import { breakdownView, rooflineView, sparseView } from '../../../visualizer/views/index.js';
+import { InputError } from '../../errors.js';
+import { listKernels } from '../../kernels/index.js';
+import { simulate } from '../../simulate.js';
+import { parseCount } from '../args.js';
+import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+
+export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse'] as const;
+type PlotView = (typeof PLOT_VIEWS)[number];
+
+interface PlotFlags extends SimulateFlags {
+  out: string;
+  compare?: string;
+  densities?: string;
+  block?: string;
+}
+
+/** A DOM for the views outside a browser. jsdom is loaded only here, so the rest of the CLI never pays for it. */
+async function svgDocument(): Promise<Document> {
+  try {
+    const { JSDOM } = await import('jsdom');
+    return new JSDOM('').window.document;
+  } catch {
+    throw new InputError('plot', 'needs the jsdom package to draw without a browser; run `npm install` in the repository');
+  }
+}
+
+function parseDensities(text: string): number[] {
+  const values = text.split(',').map((t) => Number(t.trim()));
+  const bad = values.find((d) => !(d > 0 && d <= 1));
+  if (bad !== undefined) throw new InputError('--densities', `each density must be in (0, 1], got "${text}"`);
+  return values;
+}
+
+/** `attnsim plot roofline|breakdown|sparse --out FILE.svg`: the visualizer's views, drawn to SVG files for papers and reports. */
+export function registerPlot(program: Command, io: CliIo): void {
+  program
+    .command('plot')
+    .description('draw a visualizer view (roofline, breakdown, sparse) of one attention call to an SVG file, without a browser')
+    .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
+    .requiredOption('--out <file.svg>', 'where to write the SVG')
+    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .option('--compare <ids>', 'more presets to overlay (roofline) or set beside it (breakdown), comma-separated')
+    .option('--set <path=value>', 'override a spec number of --hardware (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
+    .option('--model <id>', `model config (${listModels().map((m) => m.id).join(', ')})`)
+    .option('--layer <n>', 'layer of the model (default 0)')
+    .option('--context <tokens>', 'context length with --model (e.g. 32k)')
+    .option('--phase <phase>', 'prefill or decode')
+    .option('--batch <n>', 'sequences in the batch')
+    .option('--heads <n>', 'query heads')
+    .option('--kv-heads <n>', 'key/value heads')
+    .option('--q-len <n>', 'query tokens per sequence')
+    .option('--kv-len <n>', 'key/value tokens per sequence')
+    .option('--head-dim <n>', 'query/key head dimension')
+    .option('--value-head-dim <n>', 'value head dimension')
+    .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal] (sparse: replaced per density)')
+    .option('--dtype <type>', 'element type (bf16, fp16, fp8, fp32)')
+    .option('--densities <list>', `sparse: block densities, comma-separated (default ${defaultSparseDensities.join(',')})`)
+    .option('--block <tokens>', `sparse: block size of the block_sparse mask (default ${DEFAULT_BLOCK_SIZE_TOKENS})`)
+    .action(async (view: string, flags: PlotFlags) => {
+      if (!(PLOT_VIEWS as readonly string[]).includes(view)) throw new InputError('view', `unknown view "${view}"; valid views: ${PLOT_VIEWS.join(', ')}`);
+      if (!flags.out.toLowerCase().endsWith('.svg')) throw new InputError('--out', `expected a .svg file name, got "${flags.out}"`);
+      const document = await svgDocument();
+      const svg = drawView(view as PlotView, flags, document, io);
+      writeFileSync(flags.out, `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`);
+      io.stdout(`attnsim plot: wrote ${view} to ${flags.out}\n`);
+    });
+}
+
+function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliIo): SVGSVGElement {
+  const primary = resolveHardware(flags.hardware, flags.set, io);
+  const workload = workloadFromFlags(flags);
+  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => getPreset(id));
+  const machines = [primary, ...others];
+  if (view === 'sparse') {
+    const points = sparseSpeedupCurve({
+      hardware: primary,
+      workload,
+      kernel: flags.kernel,
+      densities: flags.densities !== undefined ? parseDensities(flags.densities) : defaultSparseDensities,
+      blockSizeTokens: flags.block !== undefined ? parseCount(flags.block, '--block') : DEFAULT_BLOCK_SIZE_TOKENS,
+    });
+    return sparseView(points, { document, title: `Block-sparse speedup vs dense: ${flags.kernel} on ${primary.id}, q ${workload.qLen} × kv ${workload.kvLen}` });
+  }
+  const reports = machines.map((spec) => simulate({ hardware: spec, workload, kernel: flags.kernel }));
+  if (view === 'breakdown') return breakdownView(reports.map((r) => breakdownItem(r)), { document });
+  return rooflineView(machines.map((spec, i) => rooflineSeries(spec, reports[i]!)), {
+    document,
+    title: `Roofline: ${flags.kernel}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen}, d ${workload.headDim}`,
+  });
+}

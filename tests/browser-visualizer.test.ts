@@ -1,0 +1,173 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVizServer, type VizServer } from '../visualizer/server.js';
+import { ensurePageBuilt, launchChromium, PAGE_DIR, REPO_ROOT } from './browser-helpers.js';
+
+/**
+ * The page in a real browser: every step waits on an explicit signal the page sets
+ * (`body[data-updates]` after each re-simulation, `body[data-sweep]` after a results file).
+ */
+const SCREENSHOT_DIR = join(REPO_ROOT, 'docs', 'img');
+const work = mkdtempSync(join(tmpdir(), 'attnsim-browser-'));
+const goodResults = join(work, 'results.jsonl');
+const badResults = join(work, 'bad.jsonl');
+writeFileSync(goodResults, Array.from({ length: 24 }, (_, i) => {
+  const sms = 66 + 6 * (i % 12);
+  const hbmTBps = i < 12 ? 3.35 : 4.8;
+  // A made-up trade-off: more SMs and bandwidth are faster and cost more energy, with noise.
+  const latencySeconds = 0.02 * (132 / sms) ** 0.8 * (4.8 / hbmTBps) ** 0.3 * (1 + ((i * 7) % 5) / 20);
+  const energyJoules = 10 * (sms / 132) ** 0.5 * (hbmTBps / 4.8) ** 0.4 * (1 + ((i * 3) % 4) / 15);
+  return JSON.stringify({ hardware: i < 12 ? 'h100-sxm' : 'h200-sxm', sms, hbmTBps, latencySeconds, energyJoules });
+}).join('\n'));
+writeFileSync(badResults, '{"latencySeconds": 1, "energyJoules": 2}\n{"latencySeconds": 2, energyJoules\n');
+
+let browser: Browser;
+let server: VizServer;
+let badServer: VizServer;
+let page: Page;
+
+const updates = (p: Page) => p.evaluate(() => Number(document.body.dataset.updates));
+
+/** Do `action`, then wait until the page has finished one more update than before it. */
+async function afterUpdate(p: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = await updates(p);
+  await action();
+  await p.waitForFunction((n) => Number(document.body.dataset.updates) > n, before);
+}
+
+beforeAll(async () => {
+  await ensurePageBuilt();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  [browser, server, badServer] = await Promise.all([
+    launchChromium(),
+    startVizServer({ pageDir: PAGE_DIR, port: 0, resultsFile: goodResults }),
+    startVizServer({ pageDir: PAGE_DIR, port: 0, resultsFile: badResults }),
+  ]);
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-status="ready"]');
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await badServer?.close();
+});
+
+describe('visualizer in Chromium', () => {
+  it('loads: the roofline has a point per memory level and the report names the kernel and machine', async () => {
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(await page.locator('#roofline path.point').count()).toBe(3);
+    expect(await page.locator('#report').textContent()).toContain('fa2 on NVIDIA H200 SXM 141GB (h200-sxm)');
+  });
+
+  it('moving the sequence-length slider moves the point and changes the report', async () => {
+    const point = page.locator('#roofline path.point.hbm').first();
+    const before = { where: await point.getAttribute('transform'), title: await point.locator('title').textContent(), report: await page.locator('#report').textContent() };
+    await afterUpdate(page, () => page.locator('#sequence').fill('15'));
+    const after = { where: await point.getAttribute('transform'), title: await point.locator('title').textContent(), report: await page.locator('#report').textContent() };
+    expect(after.where).not.toBe(before.where);
+    expect(after.title).not.toBe(before.title);
+    expect(after.report).not.toBe(before.report);
+    expect(after.report).toContain('q 32768 × kv 32768');
+    expect(await page.locator('#sequence-value').textContent()).toBe('32768 tokens');
+    // Timing is printed, not asserted: a loaded CI machine must not fail the suite.
+    console.log(`visualizer update (simulate + draw) after a slider move: ${await page.evaluate(() => document.body.dataset.lastUpdateMs)} ms`);
+  });
+
+  it('hovering a point shows its full report', async () => {
+    await page.locator('#roofline path.point.l2').first().hover();
+    await expect.poll(() => page.locator('#hover-report').textContent()).toContain('h200-sxm · flash_fwd_kernel at L2');
+    expect(await page.locator('#hover-report').textContent()).toContain('latency');
+  });
+
+  it('switching hardware re-simulates on the new preset; overlaying adds a second series', async () => {
+    await afterUpdate(page, () => page.locator('#hardware').selectOption('h100-sxm'));
+    expect(await page.locator('#report').textContent()).toContain('(h100-sxm)');
+    await afterUpdate(page, () => page.locator('input[name="compare"][value="b200"]').check());
+    expect(await page.locator('#roofline g.series').count()).toBe(2);
+    expect(await page.locator('#roofline path.point').count()).toBe(6);
+    expect(await page.locator('#breakdown rect.bar.read').count()).toBe(3 * 2);
+  });
+
+  it('a hardware slider changes the ceilings: doubling HBM bandwidth moves the HBM line', async () => {
+    const line = page.locator('#roofline g.series').first().locator('line.ceiling.memory.hbm');
+    const before = await line.getAttribute('y1');
+    await afterUpdate(page, () => page.locator('#hbm-scale').fill('1'));
+    expect(await line.getAttribute('y1')).not.toBe(before);
+    expect(await page.locator('#hbm-scale-value').textContent()).toContain('×2.00');
+  });
+
+  it('a block-sparse mask at a density re-simulates; the sparse view shows three curves', async () => {
+    await afterUpdate(page, () => page.locator('#mask').selectOption('block_sparse'));
+    await afterUpdate(page, () => page.locator('#density').fill('0.1'));
+    expect(await page.locator('#report').textContent()).toContain('block:128,density:0.1');
+    expect(await page.locator('#sparse path.curve').count()).toBe(3);
+  });
+
+  it('wheel zoom changes the roofline axes; reset restores them', async () => {
+    const ticks = () => page.locator('#roofline .x-axis .tick text').allTextContents();
+    const before = await ticks();
+    await page.locator('#roofline svg').hover({ position: { x: 300, y: 250 } });
+    await page.mouse.wheel(0, -400);
+    await expect.poll(ticks).not.toEqual(before);
+    await page.locator('#reset-zoom').click();
+    await expect.poll(ticks).toEqual(before);
+  });
+
+  it('the results file given to the server is loaded as a scatter with its Pareto front; the axes can be changed', async () => {
+    await page.waitForSelector('body[data-sweep="loaded"]');
+    expect(await page.locator('#scatter circle.point').count()).toBe(24);
+    expect(await page.locator('#scatter circle.point.front').count()).toBeGreaterThan(0);
+    await page.locator('#sweep-x').selectOption('sms');
+    await expect.poll(() => page.locator('#scatter .x-axis').textContent()).toContain('sms');
+    await page.locator('#sweep-x').selectOption('latencySeconds');
+    await page.locator('#sweep-filter').selectOption({ label: 'hardware = h100-sxm' });
+    await expect.poll(() => page.locator('#scatter circle.point').count()).toBe(12);
+    await page.locator('#sweep-filter').selectOption({ label: 'all rows' });
+  });
+
+  it('screenshots of each view go to docs/img', async () => {
+    await afterUpdate(page, () => page.locator('#mask').selectOption('model'));
+    // 64-token blocks split the kernel's 128-row tiles, so the tile-level bound parts from the ideal one.
+    await afterUpdate(page, () => page.locator('#block-size').selectOption('64'));
+    await page.locator('#roofline-section').screenshot({ path: join(SCREENSHOT_DIR, 'viz-roofline.png') });
+    await page.locator('#breakdown-section').screenshot({ path: join(SCREENSHOT_DIR, 'viz-breakdown.png') });
+    await page.locator('#sparse-section').screenshot({ path: join(SCREENSHOT_DIR, 'viz-sparse.png') });
+    await page.locator('#sweep-section').screenshot({ path: join(SCREENSHOT_DIR, 'viz-sweep.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'viz-page.png'), fullPage: true });
+  });
+
+  it('an impossible choice (fa3 on an A100) shows the simulator\'s error in the page; fixing it clears it', async () => {
+    await afterUpdate(page, () => page.locator('#hardware').selectOption('a100-sxm-80gb'));
+    await afterUpdate(page, () => page.locator('#kernel').selectOption('fa3'));
+    expect(await page.locator('#error').textContent()).toBe("kernel: fa3 needs Hopper's wgmma instruction path; a100-sxm-80gb has mma_sync");
+    await afterUpdate(page, () => page.locator('#kernel').selectOption('fa2'));
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(await page.locator('#report').textContent()).toContain('(a100-sxm-80gb)');
+  });
+
+  it('a malformed file picked in the page shows an error there, not a blank', async () => {
+    await page.locator('#sweep-file').setInputFiles({ name: 'broken.jsonl', mimeType: 'text/plain', buffer: Buffer.from('{"latencySeconds": 1}\nnot json\n') });
+    await page.waitForSelector('body[data-sweep="error"]');
+    expect(await page.locator('#sweep-error').textContent()).toMatch(/^Cannot show these results: broken\.jsonl line 2: not valid JSON/);
+    expect(await page.locator('#scatter svg').count()).toBe(0);
+  });
+
+  it('a malformed results file given to attnsim viz shows an error in the page', async () => {
+    const other = await browser.newPage();
+    await other.goto(badServer.url);
+    await other.waitForSelector('body[data-sweep="error"]');
+    expect(await other.locator('#sweep-error').isVisible()).toBe(true);
+    expect(await other.locator('#sweep-error').textContent()).toContain('line 2: not valid JSON');
+    // The rest of the page still works.
+    expect(await other.locator('#roofline path.point').count()).toBe(3);
+    await other.close();
+  });
+});

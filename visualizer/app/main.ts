@@ -1,0 +1,186 @@
+import * as d3 from 'd3';
+import { getPreset, listPresets } from '../../hardware/index.js';
+import { renderReport } from '../../sim/cli/render.js';
+import { listKernels } from '../../sim/kernels/index.js';
+import { listModels } from '../../workloads/models/index.js';
+import { LEVEL_NAMES } from '../data/roofline-data.js';
+import { RESULTS_URL_PATH } from '../results-url.js';
+import { autoRooflineDomains, breakdownView, rooflineDefaults, rooflineView, sparseView } from '../views/index.js';
+import { formatSi } from '../views/svg.js';
+import { compute, type Computed } from './compute.js';
+import { checkboxesField, group, numberField, selectField, sliderField } from './controls.js';
+import { initialState, type AppState } from './state.js';
+import { SweepPanel } from './sweep-panel.js';
+
+/**
+ * The page: controls → state → `compute` (the simulator) → views. Every change re-runs it all
+ * synchronously; `body[data-updates]` counts finished updates so that tests can wait on it.
+ */
+
+/** Sequence-length slider works in log2(tokens): 2^9 = 512 to 2^17 = 128K, half-octave steps. */
+const SEQUENCE_LOG2 = { min: 9, max: 17, step: 0.5 } as const;
+/** Tokens are rounded to this multiple, so half-octave steps land on tile-friendly lengths. */
+const SEQUENCE_GRANULE_TOKENS = 256;
+/** Hardware sliders work in log2(multiplier): ×¼ to ×4 of the preset. */
+const SCALE_LOG2 = { min: -2, max: 2, step: 0.25 } as const;
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+function buildControls(form: HTMLElement, s: AppState): void {
+  const presets = listPresets().map((id) => ({ value: id, label: id }));
+  form.append(
+    group('Hardware',
+      selectField('preset', 'hardware', presets, s.hardware),
+      checkboxesField('overlay presets', 'compare', presets, s.compare),
+      sliderField('HBM bandwidth', 'hbm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
+      sliderField('L2 bandwidth', 'l2-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
+      sliderField('SMs', 'sm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
+      sliderField('shared memory (SRAM) per SM', 'smem-scale', 0, SCALE_LOG2.min, 0, SCALE_LOG2.step),
+    ),
+    group('Kernel', selectField('kernel', 'kernel', listKernels().map((id) => ({ value: id, label: id })), s.kernel)),
+    group('Workload',
+      selectField('from', 'workload-mode', [{ value: 'model', label: 'model layer' }, { value: 'shapes', label: 'shapes' }], s.workloadMode),
+      selectField('model', 'model', listModels().map((m) => ({ value: m.id, label: m.name })), s.model),
+      numberField('layer', 'layer', s.layer, 0, 1000),
+      numberField('query heads', 'heads', s.heads, 1, 1024),
+      numberField('key/value heads', 'kv-heads', s.kvHeads, 1, 1024),
+      numberField('head dim', 'head-dim', s.headDim, 1, 1024),
+      selectField('phase', 'phase', [{ value: 'prefill', label: 'prefill' }, { value: 'decode', label: 'decode' }], s.phase),
+      numberField('batch', 'batch', s.batch, 1, 4096),
+      sliderField('sequence length', 'sequence', Math.log2(s.sequenceTokens), SEQUENCE_LOG2.min, SEQUENCE_LOG2.max, SEQUENCE_LOG2.step),
+    ),
+    group('Mask',
+      selectField('mask', 'mask', ['model', 'none', 'causal', 'sliding_window', 'block_sparse'].map((m) => ({ value: m, label: m === 'model' ? "the layer's own" : m })), s.mask),
+      numberField('window (tokens)', 'window', s.windowTokens, 1, 1 << 20),
+      sliderField('block density', 'density', s.density, 0.01, 1, 0.01),
+      selectField('block size', 'block-size', [32, 64, 128, 256].map((b) => ({ value: String(b), label: `${b} tokens` })), String(s.blockSizeTokens)),
+    ),
+  );
+}
+
+function readState(): AppState {
+  const num = (id: string) => Number($<HTMLInputElement>(id).value);
+  const str = (id: string) => $<HTMLInputElement>(id).value;
+  const log2Tokens = num('sequence');
+  return {
+    hardware: str('hardware'),
+    compare: [...document.querySelectorAll<HTMLInputElement>('input[name="compare"]:checked')].map((b) => b.value),
+    kernel: str('kernel'),
+    workloadMode: str('workload-mode') as AppState['workloadMode'],
+    model: str('model'),
+    layer: num('layer'),
+    phase: str('phase') as AppState['phase'],
+    batch: num('batch'),
+    heads: num('heads'),
+    kvHeads: num('kv-heads'),
+    headDim: num('head-dim'),
+    sequenceTokens: Math.max(SEQUENCE_GRANULE_TOKENS, Math.round(2 ** log2Tokens / SEQUENCE_GRANULE_TOKENS) * SEQUENCE_GRANULE_TOKENS),
+    mask: str('mask') as AppState['mask'],
+    windowTokens: num('window'),
+    density: num('density'),
+    blockSizeTokens: num('block-size'),
+    hbmBandwidthScale: 2 ** num('hbm-scale'),
+    l2BandwidthScale: 2 ** num('l2-scale'),
+    smCountScale: 2 ** num('sm-scale'),
+    sharedMemoryScale: 2 ** num('smem-scale'),
+  };
+}
+
+/** Show only the fields that matter for the current choices, and each slider's value in words. */
+function syncControls(s: AppState): void {
+  const show = (id: string, visible: boolean) => ($(`${id}-row`).hidden = !visible);
+  show('model', s.workloadMode === 'model');
+  show('layer', s.workloadMode === 'model');
+  for (const id of ['heads', 'kv-heads', 'head-dim']) show(id, s.workloadMode === 'shapes');
+  show('window', s.mask === 'sliding_window');
+  show('density', s.mask === 'block_sparse');
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="compare"]')) box.disabled = box.value === s.hardware;
+  const preset = getPreset(s.hardware);
+  const out = (id: string, text: string) => ($(`${id}-value`).textContent = text);
+  out('sequence', `${s.sequenceTokens} tokens`);
+  out('density', `${Math.round(s.density * 100)}%`);
+  out('hbm-scale', `${formatSi(preset.memory.hbm.bandwidthBytesPerSecond * s.hbmBandwidthScale, 'B/s')} (×${s.hbmBandwidthScale.toFixed(2)})`);
+  out('l2-scale', `${formatSi(preset.memory.l2.bandwidthBytesPerSecond * s.l2BandwidthScale, 'B/s')} (×${s.l2BandwidthScale.toFixed(2)})`);
+  out('sm-scale', `${Math.max(1, Math.round(preset.compute.sms * s.smCountScale))} SMs`);
+  out('smem-scale', `${formatSi(Math.round(preset.compute.sharedMemoryBytesPerSm * s.sharedMemoryScale), 'B')}`);
+}
+
+class App {
+  private computed: Computed | null = null;
+  private zoom = d3.zoomIdentity;
+  private readonly sweep = new SweepPanel();
+
+  start(): void {
+    buildControls($('control-form'), initialState);
+    $('control-form').addEventListener('input', () => this.update());
+    $('control-form').addEventListener('change', () => this.update());
+    this.installZoom();
+    this.installHover();
+    this.update();
+    void this.sweep.loadFromServer(RESULTS_URL_PATH);
+    document.body.dataset.status = 'ready';
+  }
+
+  private update(): void {
+    const started = performance.now();
+    const state = readState();
+    const errorBox = $('error');
+    try {
+      syncControls(state);
+      this.computed = compute(state);
+      errorBox.hidden = true;
+      $('report').textContent = renderReport(this.computed.reports[0]!);
+      this.renderRoofline();
+      $('breakdown').replaceChildren(breakdownView(this.computed.breakdown));
+      $('sparse').replaceChildren(sparseView(this.computed.sparse, { title: `Block-sparse speedup vs dense (${state.kernel} on ${state.hardware}, ${state.blockSizeTokens}-token blocks)` }));
+    } catch (e) {
+      // Bad input (an impossible shape, a kernel the chip lacks) is shown, never a blank page.
+      errorBox.textContent = (e as Error).message;
+      errorBox.hidden = false;
+    }
+    const elapsedMs = performance.now() - started;
+    $('timing').textContent = `updated in ${elapsedMs.toFixed(1)} ms (simulate + draw)`;
+    document.body.dataset.lastUpdateMs = elapsedMs.toFixed(2);
+    document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
+  }
+
+  /** The roofline at the current zoom: the zoom transform rescales the automatic domains. */
+  private renderRoofline(): void {
+    if (!this.computed) return;
+    const series = this.computed.series;
+    const o = rooflineDefaults;
+    const auto = autoRooflineDomains(series);
+    const x = d3.scaleLog().domain(auto.x).range([o.margins.left, o.width - o.margins.right]);
+    const y = d3.scaleLog().domain(auto.y).range([o.height - o.margins.bottom, o.margins.top]);
+    const zoomed = this.zoom.k !== 1 || this.zoom.x !== 0 || this.zoom.y !== 0;
+    const w = this.computed.reports[0]!.workload;
+    const title = `${this.computed.reports[0]!.kernel.id}, ${w.phase} q ${w.qLen} × kv ${w.kvLen}, d ${w.headDim}, ${w.dtype}`;
+    const domains = zoomed ? { xDomain: this.zoom.rescaleX(x).domain() as [number, number], yDomain: this.zoom.rescaleY(y).domain() as [number, number] } : {};
+    const svg = rooflineView(series, { title, ...domains });
+    $('roofline').replaceChildren(svg);
+  }
+
+  private installZoom(): void {
+    const container = d3.select<HTMLElement, unknown>('#roofline');
+    const behaviour = d3.zoom<HTMLElement, unknown>().scaleExtent([1 / 16, 256]).on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
+      this.zoom = event.transform;
+      this.renderRoofline();
+    });
+    container.call(behaviour);
+    $('reset-zoom').addEventListener('click', () => container.call(behaviour.transform, d3.zoomIdentity));
+  }
+
+  private installHover(): void {
+    $('roofline').addEventListener('mouseover', (event) => {
+      const point = (event.target as Element).closest('path.point');
+      if (!point || !this.computed) return;
+      const si = Number(point.getAttribute('data-series'));
+      const p = this.computed.series[si]!.points[Number(point.getAttribute('data-point'))]!;
+      const report = this.computed.reports[si]!;
+      $('hover-report').textContent =
+        `${report.hardware.id} · ${p.launch} at ${LEVEL_NAMES[p.level]}: ${formatSi(p.intensityFlopsPerByte, 'FLOP/B')}, ${formatSi(p.achievedFlopsPerSecond, 'FLOP/s')}\n\n${renderReport(report)}`;
+    });
+  }
+}
+
+new App().start();
