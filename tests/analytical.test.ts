@@ -46,9 +46,13 @@ describe('analytical engine: invariants', () => {
     }), { numRuns: 60 });
   });
 
-  it('more SMs (same per-SM resources) are never slower', () => {
+  it('more SMs (same per-SM resources, L2 growing with them) are never slower', () => {
+    // A bigger die of the same family brings L2 slices with its SMs. On a fixed L2, more
+    // resident CTAs can overflow it and re-fetch K/V from HBM: a real slowdown the model shows,
+    // so the property is stated for the scaled chip.
     fc.assert(fc.property(workloadArb, kernelArb, fc.integer({ min: 133, max: 400 }), (w, kernel, sms) => {
-      expect(run(withSmCount(h200, sms), w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
+      const bigger = deriveSpec(withSmCount(h200, sms), { 'memory.l2.bytes': (h200.memory.l2.bytes * sms) / h200.compute.sms });
+      expect(run(bigger, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
     }), { numRuns: 60 });
   });
 

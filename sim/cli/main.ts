@@ -11,6 +11,9 @@ import { registerCompare } from './commands/compare.js';
 import { registerMerge } from './commands/merge.js';
 import { registerValidate } from './commands/validate.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerSparse } from './commands/sparse.js';
+import { registerPlot } from './commands/plot.js';
+import { registerViz } from './commands/viz.js';
 import { processIo, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -28,6 +31,9 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerPareto,
   registerSensitivity,
   registerCompare,
+  registerSparse,
+  registerPlot,
+  registerViz,
 ];
 
 function buildProgram(io: CliIo): Command {

@@ -17,20 +17,22 @@ export interface LaunchTiming {
   softmaxSeconds: number;
   /** Work tiles per SM, rounded up: the wave count at SM granularity. */
   waves: number;
+  /** Of `seconds`, the busiest SM's iteration stalls (waiting on loads; see LaunchPlan). Unset: none. */
+  stallSeconds?: number;
 }
 
 /**
  * Seconds one SM spends on one CTA's work: tensor-core time and softmax time, overlapped as
  * far as the kernel's `softmaxOverlap` says.
  */
-export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { total: number; matrix: number; softmax: number } {
+export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { total: number; matrix: number; softmax: number; stall: number } {
   const sms = spec.compute.sms;
   const rate = launch.matrixPath ? matrixRate(spec, launch.matrixPath, launch.dtype) * (launch.matrixEfficiency ?? 1) : 0;
   const matrix = rate > 0 ? work.matrixFlops / (rate / sms) : 0;
   const softmax = work.exps / (spec.compute.expPerSecond / sms) + work.vectorFlops / (spec.compute.vectorFlopsPerSecond.fp32 / sms);
   const hidden = launch.softmaxOverlap * Math.min(matrix, softmax);
   const stalls = work.iterations * (launch.iterationStallSeconds ?? 0);
-  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0) + stalls, matrix, softmax };
+  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0) + stalls, matrix, softmax, stall: stalls };
 }
 
 /**
@@ -45,6 +47,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
   let longest = 0;
   let matrixSum = 0;
   let softmaxSum = 0;
+  let stallSum = 0;
   for (const w of launch.work) {
     if (w.count === 0) continue;
     const t = ctaSeconds(w, launch, spec);
@@ -52,6 +55,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
     sum += w.count * t.total;
     matrixSum += w.count * t.matrix;
     softmaxSum += w.count * t.softmax;
+    stallSum += w.count * t.stall;
     longest = Math.max(longest, t.total);
   }
   const waves = Math.ceil(tiles / sms);
@@ -77,6 +81,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
     matrixSeconds: matrixSum * scale,
     softmaxSeconds: softmaxSum * scale,
     waves,
+    stallSeconds: busiest === compute ? stallSum * scale : 0,
   };
 }
 

@@ -1,7 +1,9 @@
 import { InputError } from '../../sim/errors.js';
 import type { Mask } from './mask.js';
 import { intersectRanges, rangesLength, unionRanges, type Ranges } from './ranges.js';
-import { rowIntervals } from './rows.js';
+import { neighborhoodKeptCounter } from './neighborhood.js';
+import { relativeKeptCounter } from './relative.js';
+import { rowIntervals, type IntervalMask } from './rows.js';
 
 /** Query tiles (of one batch × head) that do exactly the same work. */
 export interface QTileClass {
@@ -51,12 +53,94 @@ export function tileCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: num
   const key = JSON.stringify([mask, qLen, kvLen, tileQ, tileK]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const result = mask.kind === 'block_sparse'
-    ? blockSparseCoverage(mask, qLen, kvLen, tileQ, tileK)
-    : intervalCoverage(mask, qLen, kvLen, tileQ, tileK);
+  const result = computeCoverage(mask, qLen, kvLen, tileQ, tileK);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, result);
   return result;
+}
+
+function computeCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  switch (mask.kind) {
+    case 'per_head':
+      return perHeadCoverage(mask, qLen, kvLen, tileQ, tileK);
+    case 'block_sparse':
+      return blockSparseCoverage(mask, qLen, kvLen, tileQ, tileK);
+    case 'block_list':
+      return blockGridCoverage(blockListPattern(mask, qLen, kvLen), mask.blockSize, qLen, kvLen, tileQ, tileK);
+    case 'dilated':
+    case 'strided':
+      return countedCoverage(relativeKeptCounter(mask, qLen, kvLen, tileQ, tileK), qLen, kvLen, tileQ, tileK);
+    case 'neighborhood':
+      return countedCoverage(neighborhoodKeptCounter(mask, qLen, kvLen, tileQ, tileK), qLen, kvLen, tileQ, tileK);
+    default:
+      return intervalCoverage(mask, qLen, kvLen, tileQ, tileK);
+  }
+}
+
+/**
+ * Per-head masks: the average head of one cycle of groups. Class counts and tile totals are
+ * weighted by each group's share of heads, so they can be fractional; kernels multiply them by
+ * batch × heads, which is exact when the head count is a multiple of the cycle.
+ */
+function perHeadCoverage(mask: Extract<Mask, { kind: 'per_head' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const cycle = mask.groups.reduce((a, g) => a + g.count, 0);
+  const parts = mask.groups.map((g) => ({ share: g.count / cycle, c: tileCoverage(g.mask, qLen, kvLen, tileQ, tileK) }));
+  const sum = (key: 'fullTiles' | 'partialTiles' | 'keptElements' | 'computedElements') => parts.reduce((a, p) => a + p.share * p.c[key], 0);
+  const first = parts[0]!.c;
+  const fullTiles = sum('fullTiles');
+  const partialTiles = sum('partialTiles');
+  return {
+    tileQ, tileK, qTiles: first.qTiles, kTiles: first.kTiles,
+    fullTiles, partialTiles, skippedTiles: first.qTiles * first.kTiles - fullTiles - partialTiles,
+    keptElements: sum('keptElements'),
+    computedElements: sum('computedElements'),
+    totalElements: qLen * kvLen,
+    classes: parts.flatMap((p) => p.c.classes.map((cls) => ({ ...cls, count: cls.count * p.share, keptElements: cls.keptElements * p.share }))),
+  };
+}
+
+/**
+ * Kept (query, key) pairs of the tile whose first query row is `q0` (rows long) and first key
+ * `k0` (cols wide): masks that are not unions of intervals per row count tiles this way.
+ * `reach` gives, for a query tile, the key range [lo, hi) outside which it keeps nothing.
+ */
+export interface KeptCounter {
+  count: (q0: number, rows: number, k0: number, cols: number) => number;
+  reach: (q0: number, rows: number) => [number, number];
+}
+
+function countedCoverage(counter: KeptCounter, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const qTiles = Math.ceil(qLen / tileQ);
+  const kTiles = Math.ceil(kvLen / tileK);
+  const collector = new ClassCollector();
+  let full = 0;
+  let partial = 0;
+  let kept = 0;
+  let computed = 0;
+  for (let t = 0; t < qTiles; t++) {
+    const q0 = t * tileQ;
+    const rows = tileWidth(t, tileQ, qLen);
+    const [lo, hi] = counter.reach(q0, rows);
+    let visited = 0;
+    let partialHere = 0;
+    let visitedKeys = 0;
+    let keptHere = 0;
+    for (let u = Math.max(0, Math.floor(lo / tileK)); u < Math.min(kTiles, Math.ceil(hi / tileK)); u++) {
+      const cols = tileWidth(u, tileK, kvLen);
+      const n = counter.count(q0, rows, u * tileK, cols);
+      if (n === 0) continue;
+      visited += 1;
+      visitedKeys += cols;
+      keptHere += n;
+      if (n < rows * cols) partialHere += 1;
+    }
+    full += visited - partialHere;
+    partial += partialHere;
+    kept += keptHere;
+    computed += rows * visitedKeys;
+    collector.add(rows, visited, partialHere, visitedKeys, keptHere);
+  }
+  return finish(tileQ, tileK, qTiles, kTiles, full, partial, kept, computed, qLen * kvLen, collector);
 }
 
 /** Keys in key tile `t` (only the last tile can be short). */
@@ -91,7 +175,7 @@ class ClassCollector {
   }
 }
 
-function intervalCoverage(mask: Exclude<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+function intervalCoverage(mask: IntervalMask, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
   if (mask.kind === 'document') {
     const total = mask.lengths.reduce((a, b) => a + b, 0);
     if (total !== kvLen || qLen !== kvLen) {
@@ -193,8 +277,39 @@ export function blockSparsePattern(mask: Extract<Mask, { kind: 'block_sparse' }>
 }
 
 function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
-  const { kvBlocks, kept } = blockSparsePattern(mask, qLen, kvLen);
   const B = mask.blockSize;
+  // Whole blocks made of whole tiles: every query tile visits the same count of full tiles, so
+  // the pattern's placement does not matter (closed form; sweeps at 1M tokens need it).
+  if (qLen % B === 0 && kvLen % B === 0 && B % tileQ === 0 && B % tileK === 0) {
+    const kvBlocks = kvLen / B;
+    const keys = blocksKeptPerRow(mask.blockDensity, kvBlocks) * B;
+    const qTiles = qLen / tileQ;
+    const visited = keys / tileK;
+    const collector = new ClassCollector();
+    for (let t = 0; t < qTiles; t++) collector.add(tileQ, visited, 0, keys, tileQ * keys);
+    return finish(tileQ, tileK, qTiles, kvLen / tileK, qTiles * visited, 0, qLen * keys, qLen * keys, qLen * kvLen, collector);
+  }
+  const { kvBlocks, kept } = blockSparsePattern(mask, qLen, kvLen);
+  return blockGridCoverage({ kvBlocks, kept }, B, qLen, kvLen, tileQ, tileK);
+}
+
+/** The kept-block grid of an explicit block list; a block outside the grid is an input error. */
+export function blockListPattern(mask: Extract<Mask, { kind: 'block_list' }>, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number; kept: Uint8Array } {
+  const qBlocks = Math.ceil(qLen / mask.blockSize);
+  const kvBlocks = Math.ceil(kvLen / mask.blockSize);
+  const kept = new Uint8Array(qBlocks * kvBlocks);
+  for (const [r, c] of mask.blocks) {
+    if (r >= qBlocks || c >= kvBlocks) {
+      throw new InputError('mask.blocks', `block [${r}, ${c}] is outside the ${qBlocks} × ${kvBlocks} grid of ${mask.blockSize}-token blocks (qLen ${qLen}, kvLen ${kvLen})`);
+    }
+    kept[r * kvBlocks + c] = 1;
+  }
+  return { qBlocks, kvBlocks, kept };
+}
+
+/** Coverage of any kept-block grid (row-major, kvBlocks wide) of B × B blocks. */
+function blockGridCoverage(grid: { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const { kvBlocks, kept } = grid;
   const qTiles = Math.ceil(qLen / tileQ);
   const kTiles = Math.ceil(kvLen / tileK);
   const collector = new ClassCollector();

@@ -8,7 +8,10 @@ import type { Mask } from './mask.js';
  */
 export type RowIntervals = (p: number, out: number[]) => number;
 
-export function rowIntervals(mask: Exclude<Mask, { kind: 'block_sparse' }>, kvLen: number): RowIntervals {
+/** The masks whose rows are at most two intervals. */
+export type IntervalMask = Extract<Mask, { kind: 'none' | 'causal' | 'sliding_window' | 'sink_window' | 'document' }>;
+
+export function rowIntervals(mask: IntervalMask, kvLen: number): RowIntervals {
   const clip = (out: number[], n: number, lo: number, hi: number): number => {
     const l = Math.max(0, lo);
     const h = Math.min(kvLen, hi);

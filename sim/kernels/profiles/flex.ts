@@ -23,7 +23,7 @@ const MASK_BUILD_KERNELS = 2;
 const BLOCK_INDEX_BYTES = 4;
 
 export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
-  if (w.mask.kind === 'block_sparse' && w.mask.blockSize % SPARSE_BLOCK !== 0) {
+  if ((w.mask.kind === 'block_sparse' || w.mask.kind === 'block_list') && w.mask.blockSize % SPARSE_BLOCK !== 0) {
     throw new InputError('mask.blockSize', `flex visits ${SPARSE_BLOCK}-token blocks; a block-sparse mask needs a multiple of ${SPARSE_BLOCK}`);
   }
   const plan = lowerFused(w, spec, {

@@ -1,0 +1,172 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { listPresets } from '../../../hardware/index.js';
+import { describeMask, parseMask } from '../../../workloads/masks/mask.js';
+import { checkDensity, oracleMethod, type SparseMethod } from '../../../workloads/sparse/method.js';
+import { getMethod, listMethods } from '../../../workloads/sparse/presets.js';
+import type { Workload } from '../../../workloads/workload.js';
+import { InputError } from '../../errors.js';
+import type { KernelOptions } from '../../kernels/options.js';
+import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
+import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
+import { ENGINES, type EngineId } from '../../simulate.js';
+import { parseCount } from '../args.js';
+import { formatBytes, formatSeconds, percent, table } from '../format.js';
+import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+
+/** `attnsim sparse`: the four sparse-speedup bounds of a pattern or a dynamic method, or curves of them. */
+interface SparseFlags extends SimulateFlags {
+  base?: string;
+  method?: string;
+  density?: string;
+  block?: string;
+  sweep?: string;
+  points?: string;
+  csv?: boolean;
+}
+
+/** FlexAttention runs block masks of 128-token blocks; other block sizes go to FA2 tiled at the block. */
+const FLEX_BLOCK = 128;
+const DEFAULT_KERNEL = 'flex';
+/** FlexAttention's prefill template runs decode with one 128-row tile per head; FA2 splits the KV. */
+const DEFAULT_DECODE_KERNEL = 'fa2';
+
+export function registerSparse(program: Command, io: CliIo): void {
+  program
+    .command('sparse')
+    .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')
+    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .option('--set <path=value>', 'override a spec number (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, tiled fa2 when the block is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
+    .option('--engine <id>', `engine of both runs (${ENGINES.join(', ')})`, 'analytical')
+    .option('--model <id>', 'model config (default llama-3.1-8b)')
+    .option('--layer <n>', 'layer of the model (default 0)')
+    .option('--context <tokens>', 'context length with --model (e.g. 64k)')
+    .addOption(new Option('--phase <phase>', 'prefill or decode'))
+    .option('--batch <n>', 'sequences in the batch')
+    .option('--heads <n>', 'query heads')
+    .option('--kv-heads <n>', 'key/value heads')
+    .option('--q-len <n>', 'query tokens per sequence')
+    .option('--kv-len <n>', 'key/value tokens per sequence')
+    .option('--head-dim <n>', 'query/key head dimension')
+    .option('--value-head-dim <n>', 'value head dimension')
+    .option('--dtype <type>', 'element type')
+    .option('--tile-q <n>', 'query rows per tile')
+    .option('--tile-k <n>', 'keys per tile')
+    .option('--mask <spec>', 'static sparse pattern (e.g. window:4096, strided:128, nbhd:64x64,window:7x7, perhead:causal*8|window:1024*24)')
+    .option('--base <mask>', 'mask of the dense run compared against: none or causal (default: the method\'s, else none)')
+    .option('--method <id>', `dynamic sparsity preset (${listMethods().map((m) => m.id).join(', ')})`)
+    .option('--density <x>', 'kept fraction of the base mask\'s blocks, in (0, 1] (with no --method: the blocks are given, no estimator)')
+    .option('--block <n>', `block size of the selection (default: the method's, else ${FLEX_BLOCK})`)
+    .option('--sweep <axis>', 'density or seq: print a curve instead of one point')
+    .option('--points <list>', 'comma-separated densities or sequence lengths of the sweep')
+    .option('--csv', 'print the sweep (or the point) as CSV')
+    .option('--json', 'print the result as JSON')
+    .action((flags: SparseFlags) => {
+      const query = queryFromFlags(flags, io);
+      if (flags.sweep !== undefined) {
+        const rows = runSweep(query, flags);
+        io.stdout(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : flags.csv ? sweepCsv(rows) : `${header(query)}\n${sweepTable(rows)}\n`);
+        return;
+      }
+      const bounds = sparseBounds(query);
+      io.stdout(flags.json ? `${JSON.stringify(bounds, null, 2)}\n` : flags.csv ? pointCsv(bounds) : `${header(query)}\n${renderBounds(bounds)}\n`);
+    });
+}
+
+function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
+  const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
+  if (flags.mask !== undefined && (flags.method !== undefined || flags.density !== undefined)) {
+    throw new InputError('--mask', 'give either a static --mask or a dynamic --method/--density, not both');
+  }
+  const method = flags.method !== undefined ? getMethod(flags.method) : undefined;
+  const block = count(flags.block, '--block');
+  const baseKind = flags.base ?? method?.baseMask ?? 'none';
+  if (baseKind !== 'none' && baseKind !== 'causal') throw new InputError('--base', `the dense run's mask is none or causal, got "${baseKind}"`);
+  const density = flags.density !== undefined ? checkDensity(Number(flags.density), '--density') : undefined;
+  let pattern: SparsePattern;
+  if (flags.mask !== undefined) pattern = { kind: 'static', mask: parseMask(flags.mask, '--mask') };
+  else if (method || density !== undefined) {
+    const chosen: SparseMethod = method ?? oracleMethod(block ?? FLEX_BLOCK, baseKind);
+    const withBlock = block !== undefined && method ? { ...chosen, attend: { ...chosen.attend, blockSize: block } } : chosen;
+    pattern = { kind: 'dynamic', method: withBlock, ...(density !== undefined ? { density } : {}) };
+  } else throw new InputError('--mask', 'give a static --mask, a --method, or a --density');
+  const workload: Workload = { ...workloadFromFlags({ ...flags, mask: undefined }), mask: { kind: baseKind } };
+  const blockSize = pattern.kind === 'dynamic' && pattern.method.attend.gather !== true ? pattern.method.attend.blockSize : FLEX_BLOCK;
+  let kernel = flags.kernel ?? (workload.phase === 'decode' ? DEFAULT_DECODE_KERNEL : DEFAULT_KERNEL);
+  const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
+  if (flags.kernel === undefined && kernel === DEFAULT_KERNEL && blockSize % FLEX_BLOCK !== 0) {
+    kernel = 'fa2';
+    kernelOptions.tileQ ??= blockSize;
+    kernelOptions.tileK ??= blockSize;
+  }
+  if (!(ENGINES as readonly string[]).includes(flags.engine)) throw new InputError('--engine', `unknown engine "${flags.engine}"; valid engines: ${ENGINES.join(', ')}`);
+  return { hardware: resolveHardware(flags.hardware, flags.set, io), workload, kernel, kernelOptions, engine: flags.engine as EngineId, pattern };
+}
+
+function runSweep(q: SparseQuery, flags: SparseFlags): SparseSweepRow[] {
+  const points = flags.points?.split(',').map((p) => p.trim());
+  if (flags.sweep === 'density') return sweepDensity(q, points?.map((p) => checkDensity(Number(p), '--points')));
+  if (flags.sweep === 'seq') return sweepSeq(q, points?.map((p) => parseCount(p, '--points')));
+  throw new InputError('--sweep', `sweep density or seq, got "${flags.sweep}"`);
+}
+
+function header(q: SparseQuery): string {
+  const w = q.workload;
+  const what = q.pattern.kind === 'static' ? `static mask ${describeMask(q.pattern.mask)}` : `${q.pattern.method.name}`;
+  return `${what} on ${q.hardware.id}, kernel ${q.kernel}: b${w.batch} h${w.heads}/${w.kvHeads} q${w.qLen} k${w.kvLen} d${w.headDim} ${w.dtype} ${w.phase}; dense run: ${describeMask(w.mask)}`;
+}
+
+const times = (x: number) => `${x.toFixed(2)}×`;
+
+export function renderBounds(b: SparseBounds): string {
+  const t = b.tiles;
+  const rows = [
+    ['bound', 'speedup', 'what it counts'],
+    ['(a) ideal, 1/kept fraction', times(b.ideal), `keeps ${percent(b.keptFraction)} of the dense run's computed elements${b.density !== null ? ` (density ${b.density.toPrecision(3)})` : ''}`],
+    ['(b) tile level', times(b.tileLevel), t ? `${t.visited.toFixed(0)} of ${t.denseVisited.toFixed(0)} ${t.tileQ}×${t.tileK} tiles (${t.partial.toFixed(0)} partial), ${formatBytes(t.metadataBytes)} metadata per head` : 'unfused kernel: every score computed'],
+    ['(c) predicted', times(b.predicted), `dense ${formatSeconds(b.seconds.dense)} → ${formatSeconds(b.seconds.total)} (attend ${formatSeconds(b.seconds.attend)}, estimate + select ${b.seconds.estimator > 0 ? formatSeconds(b.seconds.estimator) : 'none'})`],
+    ['(d) break-even density', breakEvenCell(b.breakEvenDensity), breakEvenText(b)],
+  ];
+  const lines = [table(rows, true)];
+  if (b.operators.length > 0) {
+    lines.push('', table([['operator', 'time', 'bound'], ...b.operators.map((o) => [o.name, formatSeconds(o.seconds), o.bound])]));
+  }
+  for (const n of b.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+function breakEvenCell(d: number | null | undefined): string {
+  return d === undefined ? '-' : d === null ? 'never' : d >= 1 ? '1 (never loses)' : d.toPrecision(3);
+}
+
+function breakEvenText(b: SparseBounds): string {
+  const blocks = `${b.breakEvenBlockSize}-token block sparsity`;
+  if (b.breakEvenDensity === null) return `even one block per row: ${blocks} is slower than dense`;
+  if (b.breakEvenDensity !== undefined && b.breakEvenDensity >= 1) return `${blocks} is no slower than dense even with every block kept`;
+  return `above it, ${blocks} is slower than dense`;
+}
+
+const SWEEP_COLUMNS = ['density', 'seqLen', 'keptFraction', 'ideal', 'tileLevel', 'predicted', 'denseSeconds', 'sparseSeconds', 'estimatorSeconds', 'breakEvenDensity'] as const;
+
+function sweepTable(rows: SparseSweepRow[]): string {
+  const hasBreakEven = rows.some((r) => r.breakEvenDensity !== undefined);
+  const head = ['density', 'seq', 'kept', '(a) ideal', '(b) tile', '(c) predicted', 'dense', 'sparse + estimator', ...(hasBreakEven ? ['(d) break-even'] : [])];
+  return table([head, ...rows.map((r) => [
+    r.density === null ? '-' : r.density.toPrecision(3), String(r.seqLen), percent(r.keptFraction), times(r.ideal), times(r.tileLevel), times(r.predicted),
+    formatSeconds(r.denseSeconds), formatSeconds(r.sparseSeconds),
+    ...(hasBreakEven ? [breakEvenCell(r.breakEvenDensity ?? null)] : []),
+  ])]);
+}
+
+function sweepCsv(rows: SparseSweepRow[]): string {
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  return `${SWEEP_COLUMNS.join(',')}\n${rows.map((r) => SWEEP_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}\n`;
+}
+
+function pointCsv(b: SparseBounds): string {
+  const cols = ['density', 'keptFraction', 'ideal', 'tileLevel', 'predicted', 'breakEvenDensity', 'denseSeconds', 'sparseSeconds', 'estimatorSeconds'];
+  const values = [b.density, b.keptFraction, b.ideal, b.tileLevel, b.predicted, b.breakEvenDensity, b.seconds.dense, b.seconds.total, b.seconds.estimator];
+  return `${cols.join(',')}\n${values.map((v) => (v === null || v === undefined ? '' : String(v))).join(',')}\n`;
+}

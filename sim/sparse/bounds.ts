@@ -1,0 +1,199 @@
+import { getCalibration } from '../../hardware/calibration.js';
+import type { GpuSpec } from '../../hardware/schema.js';
+import { tileCoverage } from '../../workloads/masks/coverage.js';
+import { describeMask, type Mask } from '../../workloads/masks/mask.js';
+import { buildSparseGraph, methodDensity } from '../../workloads/sparse/graph.js';
+import { checkDensity, oracleMethod, type SparseMethod } from '../../workloads/sparse/method.js';
+import { INDEX_BYTES } from '../../workloads/sparse/operators.js';
+import type { Workload } from '../../workloads/workload.js';
+import { peakMatrixRate } from '../costs/rates.js';
+import type { KernelOptions } from '../kernels/options.js';
+import type { Report } from '../report.js';
+import { simulate, type EngineId, type SimulateRequest } from '../simulate.js';
+import { operatorTiming, type OperatorTiming } from './operator-cost.js';
+
+/**
+ * How much sparse attention can buy, four ways, all against the same kernel's dense run (the
+ * workload with its base mask, none or causal):
+ * (a) ideal: 1 / kept fraction, every kept element computed, nothing else;
+ * (b) tile-level: the kernel's tiles that hold a kept element are computed in full (partial
+ *     tiles too), plus the block-sparse metadata each visited tile and each tile row reads;
+ * (c) predicted: the simulator's latency of the sparse kernel plus the estimator's operators,
+ *     fixed costs included, against the simulated dense run;
+ * (d) break-even: the largest block density at which (c) is still ≥ 1.
+ * (a) ≥ (b) by construction (computed ⊇ kept). When the dense run hits the board's power limit,
+ * (a) and (b) are multiplied by its stretch (latency / latency at full clocks): a sparse run
+ * could at best avoid that slowdown too, so without it (c) could exceed (b).
+ */
+export type SparsePattern =
+  | { kind: 'static'; mask: Mask }
+  /** `density` of the base mask's blocks; absent: the method's own (its default or key budget). */
+  | { kind: 'dynamic'; method: SparseMethod; density?: number };
+
+export interface SparseQuery {
+  hardware: GpuSpec;
+  /** The dense run: its mask is the base mask (none or causal). */
+  workload: Workload;
+  kernel: string;
+  kernelOptions?: KernelOptions;
+  /** Engine of both runs (default analytical). */
+  engine?: EngineId;
+  pattern: SparsePattern;
+  /** Compute (d) (a search: a dozen simulations). Default true. */
+  breakEven?: boolean;
+}
+
+export interface SparseBounds {
+  /** The density the dynamic pattern ran at (null for a static mask). */
+  density: number | null;
+  /** Kept (query, key) pairs over the pairs the dense kernel computes. */
+  keptFraction: number;
+  ideal: number;
+  tileLevel: number;
+  predicted: number;
+  /** Largest density (of the base mask's blocks) with predicted ≥ 1; null if none; undefined if not asked. */
+  breakEvenDensity?: number | null;
+  /** Block size of the density (d) is searched over. */
+  breakEvenBlockSize: number;
+  seconds: { dense: number; attend: number; estimator: number; total: number };
+  tiles: { tileQ: number; tileK: number; visited: number; partial: number; skipped: number; denseVisited: number; metadataBytes: number } | null;
+  operators: OperatorTiming[];
+  attendMask: string;
+  notes: string[];
+}
+
+/** Block size of the break-even search for static masks: FlexAttention's 128-token block mask. */
+const STATIC_BREAK_EVEN_BLOCK = 128;
+/** Power-limit stretches below this (0.1%) are not worth a note. */
+const STRETCH_NOTE_THRESHOLD = 1e-3;
+/** Bisection steps of the break-even search: density resolved to 1/4096. */
+const BREAK_EVEN_STEPS = 12;
+
+interface Run {
+  report: Report;
+  operators: OperatorTiming[];
+  attend: Workload;
+}
+
+function estimatorEfficiency(spec: GpuSpec, kernel: string): number {
+  return getCalibration(spec.id)?.kernels[kernel]?.matrixEfficiency ?? 1;
+}
+
+/** The simulator's request for one run of the query's kernel on `workload`. */
+function request(q: SparseQuery, workload: Workload): SimulateRequest {
+  return { hardware: q.hardware, workload, kernel: q.kernel, ...(q.kernelOptions ? { kernelOptions: q.kernelOptions } : {}), ...(q.engine ? { engine: q.engine } : {}) };
+}
+
+function runPattern(q: SparseQuery, pattern: SparsePattern): Run {
+  if (pattern.kind === 'static') {
+    const attend = { ...q.workload, mask: pattern.mask };
+    return { report: simulate(request(q, attend)), operators: [], attend };
+  }
+  const density = pattern.density ?? methodDensity(pattern.method, q.workload, q.workload.mask);
+  const graph = buildSparseGraph(pattern.method, q.workload, density);
+  const efficiency = estimatorEfficiency(q.hardware, q.kernel);
+  const operators = graph.operators.map((op) => operatorTiming(op, q.hardware, efficiency));
+  return { report: simulate(request(q, graph.attend)), operators, attend: graph.attend };
+}
+
+function totalSeconds(run: Run): number {
+  return run.report.latencySeconds + run.operators.reduce((a, o) => a + o.seconds, 0);
+}
+
+/** Elements per head a run keeps and computes, and its metadata bytes, on the kernel's tiles. */
+function workOf(w: Workload, report: Report, blockSparse: boolean) {
+  const total = w.qLen * w.kvLen;
+  const t = report.tiles;
+  if (!t) {
+    // Unfused kernels compute every score whatever the mask.
+    const kept = tileCoverage(w.mask, w.qLen, w.kvLen, w.qLen, w.kvLen).keptElements;
+    return { kept, computed: total, metadataBytes: 0, tiles: null };
+  }
+  const visited = t.full + t.partial;
+  const qTiles = Math.ceil(w.qLen / t.tileQ);
+  // A block-sparse kernel reads an index per visited tile and a count per tile row.
+  const metadataBytes = blockSparse ? (visited + qTiles) * INDEX_BYTES : 0;
+  return { kept: t.keptFraction * total, computed: t.computedFraction * total, metadataBytes, tiles: t };
+}
+
+export function sparseBounds(q: SparseQuery): SparseBounds {
+  const notes: string[] = [];
+  const dense = simulate(request(q, q.workload));
+  const sparse = runPattern(q, q.pattern);
+  const denseWork = workOf(q.workload, dense, false);
+  const gathered = q.pattern.kind === 'dynamic' && q.pattern.method.attend.gather === true;
+  // A mask other than the dense run's needs a block mask (gathered keys are attended densely).
+  const sparseWork = workOf(sparse.attend, sparse.report, !gathered && q.workload.mask.kind !== sparse.attend.mask.kind);
+  if (gathered) {
+    // Gathered keys are attended densely; kept pairs are the selected (query, key) pairs.
+    sparseWork.kept = q.workload.qLen * sparse.attend.kvLen;
+  }
+  const w = q.workload;
+  // Metadata bytes as tensor-core element equivalents: the L2 time they take at the peak rate.
+  const elementsPerByte = peakMatrixRate(q.hardware, w.dtype) / q.hardware.memory.l2.bandwidthBytesPerSecond / (2 * (w.headDim + w.valueHeadDim));
+  const keptFraction = sparseWork.kept / denseWork.computed;
+  const stretch = powerStretch(dense);
+  const ideal = stretch / keptFraction;
+  const tileLevel = (stretch * denseWork.computed) / (sparseWork.computed + sparseWork.metadataBytes * elementsPerByte);
+  const estimator = sparse.operators.reduce((a, o) => a + o.seconds, 0);
+  const total = sparse.report.latencySeconds + estimator;
+  const predicted = dense.latencySeconds / total;
+  if (stretch > 1 + STRETCH_NOTE_THRESHOLD) notes.push(`the dense run is slowed ${stretch.toFixed(3)}× by the power limit; (a) and (b) include that factor`);
+  if (w.mask.kind === 'per_head' || sparse.attend.mask.kind === 'per_head') {
+    const cycle = (sparse.attend.mask.kind === 'per_head' ? sparse.attend.mask.groups : []).reduce((a, g) => a + g.count, 0);
+    if (cycle > 0 && w.heads % cycle !== 0) notes.push(`per-head groups cycle every ${cycle} heads; ${w.heads} heads is not a multiple, so counts are the cycle's average`);
+  }
+  for (const warning of [...dense.warnings, ...sparse.report.warnings]) notes.push(warning.replace(/: the work needs .* limit; /, ': power-limited; '));
+  const t = sparseWork.tiles;
+  const breakEvenBlockSize = q.pattern.kind === 'dynamic' ? q.pattern.method.attend.blockSize : STATIC_BREAK_EVEN_BLOCK;
+  return {
+    density: q.pattern.kind === 'dynamic' ? q.pattern.density ?? methodDensity(q.pattern.method, w, w.mask) : null,
+    keptFraction, ideal, tileLevel, predicted,
+    ...(q.breakEven === false ? {} : { breakEvenDensity: breakEvenDensity(q, breakEvenBlockSize, dense.latencySeconds) }),
+    breakEvenBlockSize,
+    seconds: { dense: dense.latencySeconds, attend: sparse.report.latencySeconds, estimator, total },
+    tiles: t ? {
+      tileQ: t.tileQ, tileK: t.tileK, visited: t.full + t.partial, partial: t.partial, skipped: t.skipped,
+      denseVisited: dense.tiles ? dense.tiles.full + dense.tiles.partial : 0, metadataBytes: sparseWork.metadataBytes,
+    } : null,
+    operators: sparse.operators,
+    attendMask: describeMask(sparse.attend.mask),
+    notes,
+  };
+}
+
+/** Latency over latency at full clocks: how much the power limit slows a run (1 when it does not). */
+function powerStretch(r: Report): number {
+  const unthrottled = r.breakdown.reduce((a, l) => a + l.boundSeconds.fixed + Math.max(l.boundSeconds.compute, l.boundSeconds.hbm, l.boundSeconds.l2, l.boundSeconds.smem), 0);
+  return unthrottled > 0 ? Math.max(1, r.latencySeconds / unthrottled) : 1;
+}
+
+/** The method whose density (d) varies: the dynamic one, or block-sparse with given blocks. */
+function densityMethod(q: SparseQuery, blockSize: number): SparseMethod {
+  return q.pattern.kind === 'dynamic' ? q.pattern.method : oracleMethod(blockSize, q.workload.mask.kind === 'causal' ? 'causal' : 'none');
+}
+
+/** Predicted speedup of the query's method (or a given block mask) at `density`. */
+export function predictedAt(q: SparseQuery, density: number, denseSeconds: number, blockSize: number): number {
+  checkDensity(density);
+  const run = runPattern(q, { kind: 'dynamic', method: densityMethod(q, blockSize), density });
+  return denseSeconds / totalSeconds(run);
+}
+
+/**
+ * (d): the largest density with predicted speedup ≥ 1, by bisection (the speedup never rises
+ * with density: more blocks, same estimator). Null when even one block per row loses.
+ */
+export function breakEvenDensity(q: SparseQuery, blockSize: number, denseSeconds: number): number | null {
+  const kvBlocks = Math.ceil(q.workload.kvLen / blockSize);
+  let lo = 1 / kvBlocks;
+  let hi = 1;
+  if (predictedAt(q, hi, denseSeconds, blockSize) >= 1) return 1;
+  if (predictedAt(q, lo, denseSeconds, blockSize) < 1) return null;
+  for (let i = 0; i < BREAK_EVEN_STEPS; i++) {
+    const mid = (lo + hi) / 2;
+    if (predictedAt(q, mid, denseSeconds, blockSize) >= 1) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,3 @@
+export * from './bounds.js';
+export * from './operator-cost.js';
+export * from './sweep.js';
