@@ -1,5 +1,4 @@
 import h200 from './calibration/h200-sxm.json' with { type: 'json' };
-import { deriveSpec } from './load.js';
 import type { GpuSpec } from './schema.js';
 
 /**
@@ -67,19 +66,26 @@ export function getCalibration(hardware: string): HardwareCalibration | undefine
   return c && c.kernels ? c : undefined;
 }
 
-function readPath(spec: GpuSpec, path: string): number | undefined {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], spec) as number | undefined;
-}
-
-/** The spec with energy scales applied to its SM-side, memory-side and operand-delivery energies. */
+/**
+ * The spec with energy scales applied to its SM-side, memory-side and operand-delivery
+ * energies. Built directly (no re-validation through the unit parser: the values are numbers
+ * already), so code that only derives specs, such as sweep workers, need not load mathjs.
+ */
 export function withEnergyScales(spec: GpuSpec, scales: { smScale: number; memoryScale: number; operandScale: number }, origin: string): GpuSpec {
-  const overrides: Record<string, number> = {};
+  const copy = structuredClone(spec) as GpuSpec & Record<string, unknown>;
+  const provenance = { ...spec.provenance };
   const groups = [[ENERGY_GROUPS.sm, scales.smScale], [ENERGY_GROUPS.memory, scales.memoryScale], [ENERGY_GROUPS.operand, scales.operandScale]] as const;
   for (const [paths, scale] of groups) {
     for (const path of paths) {
-      const v = readPath(spec, path);
-      if (v !== undefined) overrides[path] = v * scale;
+      const keys = path.split('.');
+      const parent = keys.slice(0, -1).reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, copy);
+      const leaf = keys[keys.length - 1]!;
+      const value = parent?.[leaf];
+      if (typeof value !== 'number') continue;
+      parent![leaf] = value * scale;
+      const before = provenance[path];
+      provenance[path] = { basis: before?.basis ?? 'estimate', source: `${before?.source ?? 'preset'}; × ${scale.toFixed(3)} (${origin})`, notes: before?.notes ?? '', written: before?.written ?? String(value) };
     }
   }
-  return deriveSpec(spec, overrides, origin);
+  return { ...copy, provenance };
 }

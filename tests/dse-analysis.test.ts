@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dominates } from '../sim/dse/pareto.js';
 import { runCli } from './helpers.js';
 
 const SMALL = new URL('./fixtures/dse/small.yaml', import.meta.url).pathname;
 const MEDIUM = new URL('./fixtures/dse/medium.yaml', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'attnsim-dse-analysis-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const small = join(dir, 'small.jsonl');
 const medium = join(dir, 'medium.csv');
 

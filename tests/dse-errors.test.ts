@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attnsim-dse-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A valid sweep; each case below breaks one thing in it. */
 const VALID = {

@@ -31,7 +31,7 @@ export function registerSweep(program: Command, io: CliIo): void {
     .description('run a sweep file (YAML or JSON; see docs/dse.md) on all cores, streaming results to JSONL or CSV; rerun the same command to resume')
     .option('-o, --output <file>', 'results file, .jsonl or .csv (default: <spec name>.results.jsonl, with .shard-I-of-N when sharded)')
     .option('--shard <i/n>', 'compute only the i-th of n equal blocks of points (i from 0), e.g. $SLURM_ARRAY_TASK_ID/8; join with attnsim merge')
-    .option('--workers <n>', `threads that evaluate points, this one included (default: one per core, ${availableParallelism()} here)`)
+    .option('--workers <n>', `threads that evaluate points, this one included (default: one per core, ${availableParallelism()} here, the others started only if the sweep is long enough to gain from them)`)
     .option('--limit <n>', 'compute at most n new points, then stop; rerun to continue')
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .option('--no-progress', 'no progress bar, even on a terminal')
@@ -55,7 +55,7 @@ export function registerSweep(program: Command, io: CliIo): void {
       if (ownProcess) process.on('SIGINT', onInterrupt);
       let summary: SweepRunSummary;
       try {
-        summary = await runSweep(plan, { output, workers, progress: progressSink(io, flags.progress), shouldStop: () => stopRequested, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
+        summary = await runSweep(plan, { output, workers, alwaysStartWorkers: flags.workers !== undefined, progress: progressSink(io, flags.progress), shouldStop: () => stopRequested, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
       } finally {
         if (ownProcess) process.off('SIGINT', onInterrupt);
       }

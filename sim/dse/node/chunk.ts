@@ -14,11 +14,14 @@ export interface ChunkResult {
   lines: string;
   points: number;
   infeasible: number;
+  /** Time the evaluating thread spent on it, for sizing the next chunks. */
+  seconds: number;
 }
 
 export function evaluateChunk(plan: SweepPlan, format: ResultsFormat): (request: ChunkRequest) => ChunkResult {
   const evaluator = new PointEvaluator(plan);
   return ({ id, indices }) => {
+    const start = performance.now();
     let lines = '';
     let infeasible = 0;
     for (const index of indices) {
@@ -26,6 +29,6 @@ export function evaluateChunk(plan: SweepPlan, format: ResultsFormat): (request:
       if (row.status !== 'ok') infeasible++;
       lines += `${encodeRow(row, plan.columns, format)}\n`;
     }
-    return { id, lines, points: indices.length, infeasible };
+    return { id, lines, points: indices.length, infeasible, seconds: (performance.now() - start) / 1000 };
   };
 }

@@ -1,17 +1,16 @@
 import type { SweepPlan } from '../plan.js';
 import { formatOfPath } from '../rows.js';
 import { shardRange, type Shard } from '../shard.js';
-import { evaluateChunks, type PoolMode } from './pool.js';
+import { evaluatePoints, type PoolMode } from './pool.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import { prepareResults, ResultsAppender, sortResultsFile } from './results-file.js';
-
-/** Points per chunk: big enough that messaging costs little, small enough to balance workers and show progress. */
-export const CHUNK_POINTS = 512;
 
 export interface SweepRunOptions {
   output: string;
   shard?: Shard;
   workers: number;
+  /** Start worker threads even for a sweep that looks too short to gain from them. */
+  alwaysStartWorkers?: boolean;
   /** Compute at most this many new points, then stop (a rerun continues). */
   limit?: number;
   /** Where to draw the progress bar; null for none. */
@@ -43,8 +42,6 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   const resumed = prepareResults(options.output, plan, format, range);
   const todo: number[] = [];
   for (let i = range.start; i < range.end && todo.length < (options.limit ?? Infinity); i++) if (!resumed.done.has(i)) todo.push(i);
-  const chunks: number[][] = [];
-  for (let k = 0; k < todo.length; k += CHUNK_POINTS) chunks.push(todo.slice(k, k + CHUNK_POINTS));
 
   const start = performance.now();
   const bar = options.progress && todo.length > 0 ? new ProgressBar(options.progress, todo.length, plan.name) : null;
@@ -53,9 +50,10 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   let infeasible = 0;
   let mode: SweepRunSummary['mode'] = 'nothing to do';
   try {
-    if (chunks.length > 0) {
-      mode = await evaluateChunks(plan, format, chunks, {
+    if (todo.length > 0) {
+      mode = await evaluatePoints(plan, format, todo, {
         workers: options.workers,
+        alwaysStartWorkers: options.alwaysStartWorkers === true,
         shouldStop: options.shouldStop ?? (() => false),
         onChunk: (result) => {
           appender.append(result.lines);
@@ -79,7 +77,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     remaining: points - resumed.done.size - computed,
     seconds: (performance.now() - start) / 1000,
     mode,
-    threads: mode === 'threads' ? Math.min(options.workers, chunks.length) : 1,
+    threads: mode === 'threads' ? options.workers : 1,
     droppedPartialLine: resumed.droppedPartialLine,
   };
 }
