@@ -3,6 +3,7 @@ import type { EnergyBreakdown } from './costs/energy.js';
 import type { Bound } from './costs/latency.js';
 import type { ReadWrite } from './engines/counts.js';
 import type { DataflowDetails } from './engines/dataflow/details.js';
+import type { Timeline } from './engines/gpu-cycle/timeline.js';
 
 /** One kernel launch of the call, as the engine saw it. */
 export interface LaunchReport {
@@ -69,4 +70,6 @@ export interface Report {
   warnings: string[];
   /** From the dataflow cycle engine: the pipeline plan, per-unit utilization, per-FIFO peaks. */
   dataflow?: DataflowDetails;
+  /** From the GPU cycle engine, when asked for (--trace): CTA spans per SM, HBM and L2 counters. */
+  timeline?: Timeline;
 }

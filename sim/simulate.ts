@@ -4,12 +4,13 @@ import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
 import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
+import { runCyclePlan, type CyclePlanOptions } from './engines/gpu-cycle/index.js';
 import { addCounts, totalBytes, zeroCounts } from './engines/counts.js';
 import { InputError } from './errors.js';
 import { lowerKernel, type KernelOptions, type KernelPlan } from './kernels/index.js';
 import type { LaunchReport, Report } from './report.js';
 
-export const ENGINES = ['analytical'] as const;
+export const ENGINES = ['analytical', 'cycle'] as const;
 export type EngineId = (typeof ENGINES)[number];
 
 export interface SimulateRequest {
@@ -18,17 +19,21 @@ export interface SimulateRequest {
   kernel: string;
   engine?: EngineId;
   kernelOptions?: KernelOptions;
+  /** Cycle engine only: keep a timeline in the report (for --trace). */
+  timeline?: boolean;
 }
 
 /** spec + workload → kernel lowering → engine counts → costs → report. */
 export function simulate(request: SimulateRequest): Report {
   const plan = lowerKernel(request.kernel, request.workload, request.hardware, request.kernelOptions);
-  return simulatePlan(plan, request.hardware, request.workload, request.kernel, request.engine);
+  return simulatePlan(plan, request.hardware, request.workload, request.kernel, request.engine, request.timeline ? { timeline: true } : {});
 }
 
 /** Run an already-lowered plan through an engine and the cost tables. */
-export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kernelId: string, engine: EngineId = 'analytical'): Report {
+export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kernelId: string, engine: EngineId = 'analytical', cycleOptions: CyclePlanOptions = {}): Report {
   if (!ENGINES.includes(engine)) throw new InputError('engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
+  // The cycle engine runs the whole plan at once (its L2 carries from launch to launch).
+  const cycle = engine === 'cycle' ? runCyclePlan(plan, spec, w, { kernelId, ...cycleOptions }) : null;
 
   let total = zeroCounts();
   let totalEnergy = zeroEnergy();
@@ -39,9 +44,11 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   let matrixCapacity = 0; // FLOPs the launches' tensor-core paths could have done in their time
   const breakdown: LaunchReport[] = [];
   const warnings: string[] = [];
-  for (const launch of plan.launches) {
-    const counts = countLaunch(launch, spec);
-    const timing = launchLatency(launch, counts, spec);
+  for (const [index, launch] of plan.launches.entries()) {
+    const simulated = cycle?.launches[index];
+    const counts = simulated ? simulated.counts : countLaunch(launch, spec);
+    // A copy: the power limit below rewrites it, and a replayed launch is shared.
+    const timing = simulated ? { ...simulated.timing } : launchLatency(launch, counts, spec);
     const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
     const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
     const rooflineBound = timing.bound;
@@ -121,6 +128,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
       : null,
     breakdown,
     warnings,
+    ...(cycle?.timeline ? { timeline: cycle.timeline } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { getPreset } from '../../../hardware/index.js';
@@ -36,7 +36,14 @@ export function registerCalibrate(program: Command, io: CliIo): void {
       io.stdout(`${table(rows)}\n`);
       if (opts.write) {
         const file = join(root, 'hardware', 'calibration', `${opts.hardware}.json`);
-        writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+        // Sections other fits own (the cycle engine's `cycle`) are kept as they are.
+        let previous: Record<string, unknown> = {};
+        try {
+          previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        } catch {
+          // no earlier calibration for this hardware
+        }
+        writeFileSync(file, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`);
         io.stdout(`wrote ${relative(process.cwd(), file)}; rebuild (npm run build) for the CLI to use it\n`);
       }
     });

@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { listPresets } from '../../../hardware/index.js';
 import { listModels } from '../../../workloads/models/index.js';
+import { chromeTrace } from '../../engines/gpu-cycle/index.js';
+import { InputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { ENGINES, simulate, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
@@ -36,7 +39,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--tile-k <n>', 'keys per tile (default: as the kernel chooses)')
     .option('--splits <n>', 'KV splits for split-KV decode (default: heuristic)')
     .option('--json', 'print the full report as JSON')
-    .action((flags: SimulateFlags) => {
+    .option('--trace <file>', 'with --engine cycle: write the timeline as Chrome trace JSON (open in Perfetto): a track per SM, HBM and L2 counters')
+    .action((flags: SimulateFlags & { trace?: string }) => {
+      if (flags.trace !== undefined && flags.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
       if (isDataflowHardware(flags.hardware, io)) return simulateOnDataflow(flags, io);
       const spec = resolveHardware(flags.hardware, flags.set, io);
       const workload = workloadFromFlags(flags);
@@ -47,7 +52,21 @@ export function registerSimulate(program: Command, io: CliIo): void {
         kernel: flags.kernel,
         engine: flags.engine as EngineId,
         kernelOptions: { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k'), splits: count(flags.splits, '--splits') },
+        timeline: flags.trace !== undefined,
       });
+      if (flags.trace !== undefined && report.timeline) {
+        writeTrace(flags.trace, chromeTrace(report.timeline, `${report.kernel.id} on ${report.hardware.id}`));
+        io.stderr(`attnsim: wrote the timeline to ${flags.trace} (${report.timeline.ctas.length} CTA spans${report.timeline.droppedCtas > 0 ? `, ${report.timeline.droppedCtas} more not kept` : ''})\n`);
+      }
       io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
     });
+}
+
+/** Trace files are written whole; a path that cannot be written is the user's input error. */
+export function writeTrace(file: string, trace: object): void {
+  try {
+    writeFileSync(file, JSON.stringify(trace));
+  } catch (e) {
+    throw new InputError('--trace', `cannot write "${file}": ${(e as Error).message}`);
+  }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
@@ -8,6 +9,12 @@ import { METRICS, validateCases, type CaseResult, type MetricSummary, type Valid
 import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { packageRoot } from '../paths.js';
+import { writeTrace } from './simulate.js';
+import { getPreset } from '../../../hardware/index.js';
+import { validateWorkload } from '../../../workloads/workload.js';
+import { getProfile } from '../../kernels/profiles/index.js';
+import { simulatePlan } from '../../simulate.js';
+import { caseMask } from '../../validate/format.js';
 
 /** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
 export function shippedDataFiles(): string[] {
@@ -78,6 +85,16 @@ export function summaryTable(result: ValidationResult): string {
   return table(rows);
 }
 
+/** The cycle engine's timeline of one measured case, as validate predicts it; undefined if it cannot be modeled. */
+function caseTimeline(c: MeasuredCase) {
+  const profile = getProfile(c.kernel);
+  const mask = caseMask(c);
+  if (!profile || !mask.ok) return undefined;
+  const spec = getPreset(c.hardware);
+  const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+  return simulatePlan(profile.lower(workload, spec), spec, workload, c.kernel, 'cycle', { timeline: true }).timeline;
+}
+
 export function registerValidate(program: Command, io: CliIo): void {
   program
     .command('validate')
@@ -86,13 +103,23 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
     .option('--cases', 'print every case, not only the summary')
     .option('--json', 'print the result as JSON')
-    .action((opts: { data?: string[]; engine: string; cases?: boolean; json?: boolean }) => {
+    .option('--trace <file>', 'with --engine cycle: write the timeline of one case (--trace-case, default the first) as Chrome trace JSON')
+    .option('--trace-case <id>', 'the case whose timeline --trace writes')
+    .action((opts: { data?: string[]; engine: string; cases?: boolean; json?: boolean; trace?: string; traceCase?: string }) => {
       if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; valid engines: ${ENGINES.join(', ')}`);
+      if (opts.trace !== undefined && opts.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
       const files = opts.data ?? shippedDataFiles();
       if (files.length === 0) throw new InputError('--data', 'no measurement files given and none shipped');
       const { cases, errors } = loadCaseFiles(files, io);
       for (const e of errors) io.stderr(`attnsim: ${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message} (line skipped)\n`);
       const result = validateCases(cases, opts.engine as EngineId);
+      if (opts.trace !== undefined) {
+        const traced = cases.find((c) => opts.traceCase === undefined || c.id === opts.traceCase);
+        if (!traced) throw new InputError('--trace-case', `no case "${opts.traceCase}" in the data`);
+        const timeline = caseTimeline(traced);
+        if (!timeline) throw new InputError('--trace-case', `case "${traced.id}" cannot be modeled (see the unsupported list)`);
+        writeTrace(opts.trace, chromeTrace(timeline, traced.id));
+      }
       if (opts.json) {
         io.stdout(`${JSON.stringify({ ...result, formatErrors: errors }, null, 2)}\n`);
         return;

@@ -1,0 +1,52 @@
+import h200 from '../../../hardware/calibration/h200-sxm.json' with { type: 'json' };
+import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
+
+/**
+ * The cycle engine's own calibration constants, in the `cycle` section of
+ * hardware/calibration/<id>.json, fitted on the calibration split only (FNV-1a(id) mod 4 = 0) by
+ * `node dist/bench/gpu-cycle.js --fit` (fit.ts). The analytical constants of a kernel family
+ * (tensor efficiency, fixed time, per-tile overhead) absorb what a roofline cannot see: tails,
+ * pipeline prologues, contention. The cycle engine simulates those, so it refits the same three
+ * constants with them in place; energy scales are shared. Missing section: the analytical ones.
+ */
+export interface CycleKernelConstants {
+  matrixEfficiency: number;
+  extraFixedSeconds: number;
+  tileOverheadSeconds: number;
+  calibrationCases: number;
+  /** Latency MAPE on its calibration cases after the fit (fit quality, not the score). */
+  fitMape: number;
+}
+
+export interface CycleCalibration {
+  /** Fraction of the L2 that holds data for reuse, fitted on DRAM bytes. */
+  l2EffectiveFraction: number;
+  /** Half-width of the stack distances over which lines leave, over the capacity; fitted with it. */
+  l2SurvivalSpread?: number;
+  fittedOn: { rule: string; cases: number; command: string; date: string; dramFitMape: number };
+  kernels: Record<string, CycleKernelConstants>;
+}
+
+const CALIBRATIONS: Readonly<Record<string, CycleCalibration | undefined>> = {
+  'h200-sxm': (h200 as { cycle?: CycleCalibration }).cycle,
+};
+
+/** Kernel ids that run a measured kernel's lowering (kernels/index.ts: fa2 takes sdpa-flash's constants). */
+const FAMILY_OF: Readonly<Record<string, string>> = { fa2: 'sdpa-flash' };
+
+export function cycleCalibrationFor(hardware: string): CycleCalibration | undefined {
+  return CALIBRATIONS[hardware];
+}
+
+export function cycleKernelConstants(hardware: string, kernel: string): CycleKernelConstants | undefined {
+  return CALIBRATIONS[hardware]?.kernels[FAMILY_OF[kernel] ?? kernel];
+}
+
+/** The plan with the cycle engine's latency constants on its main-loop launches (as calibratePlan does). */
+export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds'> | undefined): KernelPlan {
+  if (!constants) return plan;
+  const apply = (l: LaunchPlan): LaunchPlan => (l.matrixPath
+    ? { ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds }
+    : l);
+  return { ...plan, launches: plan.launches.map(apply) };
+}

@@ -1,0 +1,108 @@
+import type { GpuSpec } from '../../../hardware/schema.js';
+import type { Workload } from '../../../workloads/workload.js';
+import type { KernelPlan } from '../../kernels/plan.js';
+import { withCycleConstants, type CycleCalibration, type CycleKernelConstants } from './calibration.js';
+import { runCyclePlan } from './run-plan.js';
+
+/**
+ * Fitting the cycle engine's constants on measured cases of the calibration split (the caller
+ * selects them; nothing here sees a held-out case). Two stages:
+ * 1. the L2's effective fraction and survival spread, on DRAM bytes (a grid: DRAM bytes barely
+ *    depend on timing);
+ * 2. per kernel family, tensor efficiency, fixed time per launch and per-tile overhead, on
+ *    latency MAPE, by coordinate search with golden sections (the engine is too slow for the
+ *    analytical fit's dense grids).
+ * Latency here is the engine's busy time plus fixed time; the power limit (applied after the
+ * engine, in simulate.ts) is included through `latencyOf`, which the caller supplies.
+ */
+export interface FitCase {
+  kernel: string;
+  plan: KernelPlan;
+  workload: Workload;
+  measuredSeconds: number;
+  measuredDramBytes?: number;
+}
+
+export type LatencyOf = (plan: KernelPlan, c: FitCase, l2: { l2EffectiveFraction: number; l2SurvivalSpread: number }) => number;
+
+const L2_FRACTION_GRID = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const SURVIVAL_SPREAD_GRID = [0.25, 0.5, 0.75, 1];
+const RANGES = {
+  matrixEfficiency: [0.2, 1],
+  extraFixedSeconds: [0, 10e-6],
+  tileOverheadSeconds: [0, 5e-6],
+} as const;
+const GOLDEN_STEPS = 10;
+const ROUNDS = 2;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+function mapePct(errors: number[]): number {
+  return errors.length === 0 ? NaN : (100 * errors.reduce((a, e) => a + Math.abs(e), 0)) / errors.length;
+}
+
+function goldenMinimum(f: (x: number) => number, lo: number, hi: number): number {
+  let a = lo;
+  let b = hi;
+  let c = b - GOLDEN * (b - a);
+  let d = a + GOLDEN * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let i = 0; i < GOLDEN_STEPS; i++) {
+    if (fc < fd) {
+      b = d; d = c; fd = fc; c = b - GOLDEN * (b - a); fc = f(c);
+    } else {
+      a = c; c = d; fc = fd; d = a + GOLDEN * (b - a); fd = f(d);
+    }
+  }
+  const ends = [[lo, f(lo)], [hi, f(hi)], [(a + b) / 2, f((a + b) / 2)]] as const;
+  return ends.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
+}
+
+export function fitL2(cases: readonly FitCase[], spec: GpuSpec): { fraction: number; spread: number; mape: number } {
+  const withDram = cases.filter((c) => c.measuredDramBytes !== undefined && c.measuredDramBytes > 0);
+  let best = { fraction: L2_FRACTION_GRID[0]!, spread: SURVIVAL_SPREAD_GRID[0]!, mape: Infinity };
+  for (const spread of SURVIVAL_SPREAD_GRID) {
+    for (const fraction of L2_FRACTION_GRID) {
+      const errors = withDram.map((c) => {
+        const run = runCyclePlan(c.plan, spec, c.workload, { l2EffectiveFraction: fraction, l2SurvivalSpread: spread });
+        const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
+        return bytes / c.measuredDramBytes! - 1;
+      });
+      const m = mapePct(errors);
+      if (m < best.mape) best = { fraction, spread, mape: m };
+    }
+  }
+  return best;
+}
+
+export function fitKernelLatency(cases: readonly FitCase[], l2: { l2EffectiveFraction: number; l2SurvivalSpread: number }, start: Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): CycleKernelConstants {
+  let best = { ...start };
+  const score = (k: typeof best) => mapePct(cases.map((c) => latencyOf(withCycleConstants(c.plan, k), c, l2) / c.measuredSeconds - 1));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const key of Object.keys(RANGES) as Array<keyof typeof RANGES>) {
+      const [lo, hi] = RANGES[key];
+      const value = goldenMinimum((x) => score({ ...best, [key]: x }), lo, hi);
+      best = { ...best, [key]: value };
+    }
+  }
+  return { ...best, calibrationCases: cases.length, fitMape: score(best) };
+}
+
+/** Fit every constant; `start` gives each family's starting point (its analytical constants). */
+export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
+  latencyOf: LatencyOf, date: string): CycleCalibration {
+  const fitted = fitL2(cases, spec);
+  const l2 = { l2EffectiveFraction: fitted.fraction, l2SurvivalSpread: fitted.spread };
+  const kernels: Record<string, CycleKernelConstants> = {};
+  for (const kernel of [...new Set(cases.map((c) => c.kernel))].sort()) {
+    const own = cases.filter((c) => c.kernel === kernel);
+    // The constants act on main-loop (tensor-core) launches only; a family without one keeps none.
+    if (!own.some((c) => c.plan.launches.some((l) => l.matrixPath))) continue;
+    kernels[kernel] = fitKernelLatency(cases.filter((c) => c.kernel === kernel), l2, start(kernel), latencyOf);
+  }
+  return {
+    ...l2,
+    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'npm run build && node dist/bench/gpu-cycle.js --fit', date, dramFitMape: fitted.mape },
+    kernels,
+  };
+}

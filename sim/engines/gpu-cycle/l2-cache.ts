@@ -1,0 +1,93 @@
+import { SURVIVAL_SPREAD } from './constants.js';
+import { LruDistance } from './lru-distance.js';
+
+/**
+ * The L2 as a capacity-limited LRU cache measured in bytes, not lines. A block is resident
+ * while fewer than `capacityBytes` of distinct data have been touched since its last use (its
+ * LRU stack distance, kept exactly by lru-distance.ts). Accesses are told in simulated time
+ * order: the fluid engine asks for each CTA phase as it starts, so CTAs that stream the same
+ * K/V tiles together hit, and a reader that comes after more than the capacity of other data
+ * fetches again.
+ *
+ * Writes are allocated dirty and reach HBM only when evicted; what is still dirty when the
+ * simulation ends was never written back while it ran (ncu counts DRAM writes inside the
+ * kernel's time window, and a short kernel's outputs stay in L2).
+ */
+
+/** Per tracked block: the sequence number of its last use, and how many of its bytes are in L2. */
+export interface Blocks {
+  lastUse: Float64Array;
+  residentBytes: Float64Array;
+}
+
+/**
+ * Fraction of a block still in L2 after `distance` bytes of other data. An exact LRU keeps all of
+ * it up to the capacity and none beyond; the real L2 is a hashed set-associative cache with an
+ * approximate replacement policy, so lines of one block go at different times: the fraction
+ * falls linearly across ±spread of the capacity (SURVIVAL_SPREAD unless fitted).
+ */
+export function survival(distance: number, capacityBytes: number, spread = SURVIVAL_SPREAD): number {
+  const lo = (1 - spread) * capacityBytes;
+  const hi = (1 + spread) * capacityBytes;
+  return distance <= lo ? 1 : distance >= hi ? 0 : (hi - distance) / (hi - lo);
+}
+
+export class L2Cache {
+  private readonly lru = new LruDistance();
+  private readonly stamps = new Map<string, Blocks>();
+  private readonly writeSequences: number[] = [];
+  private readonly writeBytes: number[] = [];
+  private evictedCursor = 0;
+  private evictedWriteBytes = 0;
+
+  constructor(readonly capacityBytes: number, private readonly spread = SURVIVAL_SPREAD) {}
+
+  /** Tracked blocks of one operand (copies × chunks), created never used. */
+  blocks(key: string, count: number): Blocks {
+    let b = this.stamps.get(key);
+    if (!b || b.lastUse.length !== count) {
+      b = { lastUse: new Float64Array(count), residentBytes: new Float64Array(count) };
+      this.stamps.set(key, b);
+    }
+    return b;
+  }
+
+  /**
+   * Read `bytes` of block `index` (a reader may need only part of a chunk: a causal query tile
+   * reads a prefix of the keys); returns the bytes that miss and come from HBM. A resident
+   * block holds the parts read since it was fetched; a reader that needs more fetches the rest.
+   */
+  read(blocks: Blocks, index: number, bytes: number): number {
+    const last = blocks.lastUse[index]!;
+    const before = blocks.residentBytes[index]!;
+    const held = last > 0 ? before * survival(this.lru.bytesSince(last), this.capacityBytes, this.spread) : 0;
+    const now = Math.max(held, bytes);
+    this.lru.release(last, before);
+    blocks.lastUse[index] = this.lru.touch(now);
+    blocks.residentBytes[index] = now;
+    return Math.max(0, bytes - held);
+  }
+
+  /** Data only one reader ever reads (its query tile): a compulsory miss. */
+  readOnce(bytes: number): number {
+    if (bytes > 0) this.lru.touch(bytes);
+    return bytes;
+  }
+
+  /** Data written: allocated in L2, dirty. */
+  write(bytes: number): void {
+    if (bytes <= 0) return;
+    this.writeSequences.push(this.lru.touch(bytes));
+    this.writeBytes.push(bytes);
+  }
+
+  /** Bytes written back to HBM so far: dirty data pushed out by later traffic. */
+  writtenBackBytes(): number {
+    // Later writes have less traffic after them: the evicted ones are a prefix.
+    while (this.evictedCursor < this.writeSequences.length && this.lru.bytesSince(this.writeSequences[this.evictedCursor]!) >= this.capacityBytes) {
+      this.evictedWriteBytes += this.writeBytes[this.evictedCursor]!;
+      this.evictedCursor += 1;
+    }
+    return this.evictedWriteBytes;
+  }
+}

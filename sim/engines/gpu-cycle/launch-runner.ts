@@ -1,0 +1,273 @@
+import type { GpuSpec } from '../../../hardware/schema.js';
+import type { Workload } from '../../../workloads/workload.js';
+import { ctaSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
+import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
+import { countLaunch } from '../analytical.js';
+import { totalBytes, type Counts } from '../counts.js';
+import { DEFAULT_L2_EFFECTIVE_FRACTION, FAR_PARTITION_FILL_FRACTION, SURVIVAL_SPREAD } from './constants.js';
+import { runFluid, type PhaseCost } from './fluid-sms.js';
+import { L2Cache } from './l2-cache.js';
+import { pipelinedSeconds } from './pipeline.js';
+import { tileOrder } from './tile-order.js';
+import { TimelineRecorder, type Timeline } from './timeline.js';
+
+/** Knobs of the cycle engine; unset means the physical defaults in constants.ts. */
+export interface CycleOptions {
+  /** Keep a timeline (CTA spans per SM, HBM and L2 counters) for the report and --trace. */
+  timeline?: boolean;
+  /** Fraction of the L2 capacity that holds data for reuse (DEFAULT_L2_EFFECTIVE_FRACTION). */
+  l2EffectiveFraction?: number;
+  /** Half-width of the stack distances over which lines leave L2, over its capacity (SURVIVAL_SPREAD). */
+  l2SurvivalSpread?: number;
+  /** Fraction of HBM fill bytes seen at a second L2 tag (FAR_PARTITION_FILL_FRACTION). */
+  farPartitionFillFraction?: number;
+}
+
+export interface LaunchOutcome {
+  counts: Counts;
+  timing: LaunchTiming;
+  /** Discrete events processed (CTA starts, phase changes and ends). */
+  events: number;
+}
+
+/** One work class's cost, the same for every tile of the class: computed once per class. */
+interface ClassCost {
+  cycles: number;
+  readBytes: number;
+  writeBytes: number;
+  matrixSeconds: number;
+  softmaxSeconds: number;
+  stallSeconds: number;
+}
+
+function classCosts(launch: LaunchPlan, spec: GpuSpec): ClassCost[] {
+  const perSmL2BytesPerSecond = spec.memory.l2.bandwidthBytesPerSecond / spec.compute.sms;
+  return launch.work.map((work) => {
+    const t = ctaSeconds(work, launch, spec);
+    const overhead = launch.tileOverheadSeconds ?? 0;
+    const stalls = work.iterations * (launch.iterationStallSeconds ?? 0);
+    const core = Math.max(0, t.total - overhead - stalls);
+    const iterations = Math.max(1, work.iterations);
+    // The main loop's loads come through this SM's share of the L2 bandwidth, overlapped with
+    // the previous iteration's math; HBM misses are slowed further chip-wide (fluid-sms.ts).
+    const load = work.globalReadBytes / iterations / perSmL2BytesPerSecond;
+    const seconds = overhead + stalls + pipelinedSeconds(iterations, load, core / iterations);
+    return {
+      cycles: seconds * spec.compute.clockHz,
+      readBytes: work.globalReadBytes,
+      writeBytes: work.globalWriteBytes,
+      matrixSeconds: t.matrix,
+      softmaxSeconds: t.softmax,
+      stallSeconds: stalls,
+    };
+  });
+}
+
+/**
+ * Runs a plan's launches one after another on one simulated GPU whose L2 persists between
+ * them (a combine kernel finds the partials its split launch just wrote). Bytes per level come
+ * out of the simulated cache; time out of the fluid SM model.
+ */
+export class CycleLaunchRunner {
+  private readonly cache: L2Cache;
+  private readonly recorder: TimelineRecorder | null;
+  private readonly farFraction: number;
+  private elapsedSeconds = 0;
+  private launchIndex = 0;
+  private writtenBack = 0;
+
+  constructor(private readonly spec: GpuSpec, private readonly plan: KernelPlan, private readonly w: Workload, options: CycleOptions = {}) {
+    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD);
+    this.recorder = options.timeline ? new TimelineRecorder(spec.compute.sms) : null;
+    this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
+  }
+
+  timeline(): Timeline | undefined {
+    return this.recorder?.timeline;
+  }
+
+  run(launch: LaunchPlan): LaunchOutcome {
+    const spec = this.spec;
+    const clock = spec.compute.clockHz;
+    const index = this.launchIndex++;
+    const order = tileOrder(launch, this.plan.coverage, this.w);
+    const costs = classCosts(launch, spec);
+    const op = order.operand;
+    const blocks = op ? this.cache.blocks(`${index}:${op.label}`, op.instances * order.chunks) : null;
+    // A combine kernel reads the partials its split launch wrote a moment ago: L2 hits unless
+    // they outgrew the cache.
+    const readsRecentWrites = launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes;
+    let missBytes = 0;
+    let readBytes = 0;
+    let writeBytes = 0;
+
+    // Phase i of a tile that reads the shared operand reads one chunk of it, in key order; its
+    // query tile is read in the first phase and its output written in the last. Other tiles
+    // have one phase. Reads and writes beyond a tile's share of the compulsory bytes revisit its
+    // own data (the gmem accumulator of sdpa-efficient at d = 256): L2 hits, no new lines.
+    const onceBytesPerTile = Math.max(0, launch.compulsoryReadBytes - (op ? op.instances * op.bytes : 0)) / Math.max(1, order.tiles);
+    const newWriteBytesPerTile = launch.compulsoryWriteBytes / Math.max(1, order.tiles);
+    const phase = (tile: number, index: number): PhaseCost | null => {
+      const cost = costs[order.workOf(tile)]!;
+      let phases = 1;
+      let miss = 0;
+      let shared = 0;
+      let reads = 0;
+      if (blocks && op) {
+        const { first, last } = order.keyRange(tile);
+        const tpc = order.tilesPerChunk;
+        const lo = Math.floor(first / tpc);
+        const hi = Math.ceil(last / tpc);
+        phases = Math.max(1, hi - lo);
+        if (index >= phases) return null;
+        const visited = Math.max(1, last - first);
+        // Its share of the operand, at most what it asks of L2 (a short last key tile). A tile
+        // that reads its copy whole (split-KV decode, where the last splits may get more or
+        // fewer key tiles than an even share) reads all but its once-only bytes from it.
+        const bytesPerKeyTile = order.keyTiles === 1
+          ? Math.max(0, cost.readBytes - onceBytesPerTile)
+          : Math.min(op.bytes / order.keyTiles, cost.readBytes / visited);
+        if (hi > lo) {
+          const ch = lo + index;
+          const overlap = Math.min(last, (ch + 1) * tpc) - Math.max(first, ch * tpc);
+          reads = overlap * bytesPerKeyTile;
+          miss = this.cache.read(blocks, order.instanceOf(tile) * order.chunks + ch, reads);
+          shared = visited * bytesPerKeyTile;
+        }
+      } else if (index >= 1) {
+        return null;
+      }
+      if (index === 0) {
+        const once = Math.max(0, cost.readBytes - shared);
+        reads += once;
+        if (once > 0 && !readsRecentWrites) miss += this.cache.readOnce(Math.min(once, onceBytesPerTile));
+      }
+      const writes = index === phases - 1 ? cost.writeBytes : 0;
+      this.cache.write(Math.min(writes, newWriteBytesPerTile));
+      missBytes += miss;
+      readBytes += reads;
+      writeBytes += writes;
+      return {
+        cycles: cost.cycles / phases,
+        hbmBytes: miss + Math.min(writes, newWriteBytesPerTile),
+        l2Bytes: reads + writes,
+        l2HitBytes: reads - miss,
+        l2ReadBytes: reads,
+      };
+    };
+
+    const rec = this.recorder;
+    rec?.beginLaunch(this.elapsedSeconds);
+    const slotsPerSm = Math.max(1, launch.ctasPerSm);
+    const slots = launch.persistent ? launch.ctaCount : spec.compute.sms * slotsPerSm;
+    const hbmBytesPerCycle = spec.memory.hbm.bandwidthBytesPerSecond / clock;
+    const l2BytesPerCycle = spec.memory.l2.bandwidthBytesPerSecond / clock;
+    const replayed = replayUniformWaves(launch, order.tiles, slots, spec.compute.sms, (tile) => phase(tile, 0)!, hbmBytesPerCycle, l2BytesPerCycle);
+    const result = runFluid({
+      sms: spec.compute.sms,
+      slotsPerSm,
+      slots,
+      tiles: order.tiles - replayed.tiles,
+      hbmBytesPerCycle,
+      l2BytesPerCycle,
+      phase: (tile, index) => phase(tile + replayed.tiles, index),
+      ...(rec
+        ? {
+            onSpan: (sm: number, tile: number, s: number, e: number) => rec.span(sm, tile + replayed.tiles, order.workOf(tile + replayed.tiles), (replayed.cycles + s) / clock, (replayed.cycles + e) / clock),
+            onSample: (cycle: number, hbm: number, l2: number, hitRate: number, resident: number) => rec.sample({
+              seconds: (replayed.cycles + cycle) / clock, hbmBytesPerSecond: hbm * clock, l2BytesPerSecond: l2 * clock, l2HitRate: hitRate, residentCtas: resident,
+            }),
+          }
+        : {}),
+    });
+    result.cycles += replayed.cycles;
+    result.hbmLimitedCycles += replayed.hbmLimitedCycles;
+
+    const written = this.cache.writtenBackBytes();
+    const hbmWrite = written - this.writtenBack;
+    this.writtenBack = written;
+    const base = countLaunch(launch, spec);
+    const counts: Counts = {
+      ...base,
+      bytes: {
+        hbm: { read: missBytes, write: hbmWrite },
+        // lts__t_bytes: every request, plus the far-partition tag pass of half the HBM fills.
+        l2: { read: readBytes + this.farFraction * missBytes, write: writeBytes },
+        smem: base.bytes.smem,
+      },
+    };
+    const timing = this.timing(launch, counts, result.cycles / clock, result, costs, order.tiles, slots);
+    rec?.endLaunch({ name: launch.name, startSeconds: this.elapsedSeconds, endSeconds: this.elapsedSeconds + timing.seconds, tiles: order.tiles, events: result.events });
+    this.elapsedSeconds += timing.seconds;
+    return { counts, timing, events: result.events };
+  }
+
+  private timing(launch: LaunchPlan, counts: Counts, busySeconds: number, result: { hbmLimitedCycles: number; l2LimitedCycles: number; cycles: number },
+    costs: readonly ClassCost[], tiles: number, slots: number): LaunchTiming {
+    const spec = this.spec;
+    const sms = spec.compute.sms;
+    let workSeconds = 0;
+    let matrix = 0;
+    let softmax = 0;
+    let stall = 0;
+    launch.work.forEach((w, i) => {
+      stall += w.count * costs[i]!.stallSeconds;
+      workSeconds += (w.count * costs[i]!.cycles) / spec.compute.clockHz;
+      matrix += w.count * costs[i]!.matrixSeconds;
+      softmax += w.count * costs[i]!.softmaxSeconds;
+    });
+    const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
+    let bound: Bound;
+    if (fixed > busySeconds) bound = 'launch';
+    else if (result.hbmLimitedCycles > 0.5 * result.cycles) bound = 'hbm';
+    else if (result.l2LimitedCycles > 0.5 * result.cycles) bound = 'l2';
+    else bound = softmax > matrix ? 'softmax' : 'compute';
+    return {
+      seconds: fixed + busySeconds,
+      bound,
+      terms: {
+        compute: workSeconds / sms,
+        hbm: totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond,
+        l2: totalBytes(counts.bytes.l2) / spec.memory.l2.bandwidthBytesPerSecond,
+        smem: totalBytes(counts.bytes.smem) / spec.memory.smem.bandwidthBytesPerSecond,
+        fixed,
+      },
+      matrixSeconds: matrix / sms,
+      softmaxSeconds: softmax / sms,
+      stallSeconds: stall / sms,
+      waves: Math.ceil(tiles / Math.max(1, Math.min(slots, sms * launch.ctasPerSm))),
+    };
+  }
+}
+
+/** Full waves of a uniform launch are replayed, not simulated, once there are more than this many. */
+const REPLAY_AFTER_WAVES = 2;
+
+/**
+ * A launch whose tiles are all alike and share nothing (the element-wise passes of an unfused
+ * kernel: up to millions of CTAs) runs in identical full waves: every slot holds one tile, all
+ * at one rate, so a wave takes a tile's cycles × CTAs per SM, over the memory factor. Its
+ * leading full waves beyond REPLAY_AFTER_WAVES are replayed by that formula (their tiles still
+ * pass through the L2 model, without events); the rest, tail included, is simulated.
+ */
+function replayUniformWaves(launch: LaunchPlan, tiles: number, slots: number, sms: number, firstPhase: (tile: number) => PhaseCost,
+  hbmBytesPerCycle: number, l2BytesPerCycle: number): { tiles: number; cycles: number; hbmLimitedCycles: number } {
+  const none = { tiles: 0, cycles: 0, hbmLimitedCycles: 0 };
+  const fullChip = sms * Math.max(1, launch.ctasPerSm);
+  if (launch.work.length !== 1 || launch.sharedOperands.length > 0 || launch.persistent || slots !== fullChip) return none;
+  const waves = Math.floor(tiles / slots) - REPLAY_AFTER_WAVES;
+  if (waves <= 0) return none;
+  let cycles = 0;
+  let hbmLimited = 0;
+  for (let tile = 0; tile < waves * slots; tile += slots) {
+    let cost = firstPhase(tile);
+    for (let t = tile + 1; t < tile + slots; t++) cost = firstPhase(t);
+    const tileCycles = Math.max(1, cost.cycles);
+    const factor = Math.min(1, cost.hbmBytes > 0 ? (hbmBytesPerCycle * tileCycles) / (sms * cost.hbmBytes) : 1,
+      cost.l2Bytes > 0 ? (l2BytesPerCycle * tileCycles) / (sms * cost.l2Bytes) : 1);
+    const wave = (tileCycles * launch.ctasPerSm) / factor;
+    cycles += wave;
+    if (factor < 1) hbmLimited += wave;
+  }
+  return { tiles: waves * slots, cycles, hbmLimitedCycles: hbmLimited };
+}

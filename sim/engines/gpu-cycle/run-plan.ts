@@ -1,0 +1,55 @@
+import type { GpuSpec } from '../../../hardware/schema.js';
+import type { Workload } from '../../../workloads/workload.js';
+import type { KernelPlan } from '../../kernels/plan.js';
+import { cycleCalibrationFor, cycleKernelConstants, withCycleConstants } from './calibration.js';
+import { DEFAULT_L2_EFFECTIVE_FRACTION, REPLAY_CACHE_ENTRIES, SURVIVAL_SPREAD } from './constants.js';
+import { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './launch-runner.js';
+import type { Timeline } from './timeline.js';
+
+export interface CyclePlanResult {
+  launches: LaunchOutcome[];
+  /** Discrete events processed for this plan (0 when it was replayed from an earlier run). */
+  events: number;
+  replayed: boolean;
+  timeline?: Timeline;
+}
+
+/**
+ * Replay: a plan that was simulated before on the same spec (every layer of a model runs the
+ * same attention; a sweep revisits points) is not simulated again. The key is the plan and
+ * workload as data, so any difference in work, tiling or order is a different entry.
+ */
+const replay = new WeakMap<GpuSpec, Map<string, LaunchOutcome[]>>();
+
+function remember(spec: GpuSpec, key: string, launches: LaunchOutcome[]): void {
+  let bySpec = replay.get(spec);
+  if (!bySpec) replay.set(spec, (bySpec = new Map()));
+  if (bySpec.size >= REPLAY_CACHE_ENTRIES) bySpec.delete(bySpec.keys().next().value!);
+  bySpec.set(key, launches);
+}
+
+export interface CyclePlanOptions extends CycleOptions {
+  /**
+   * The kernel id the plan was lowered with: the cycle engine's fitted constants for that
+   * family replace the analytical ones on its main-loop launches. Unset: the plan as it is.
+   */
+  kernelId?: string;
+}
+
+/** Simulate every launch of a plan in order on one GPU whose L2 starts cold (the call after a flush). */
+export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requested: CyclePlanOptions = {}): CyclePlanResult {
+  const plan = requested.kernelId ? withCycleConstants(given, cycleKernelConstants(spec.id, requested.kernelId)) : given;
+  const options: CycleOptions = {
+    ...requested,
+    l2EffectiveFraction: requested.l2EffectiveFraction ?? cycleCalibrationFor(spec.id)?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
+    l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
+  };
+  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction]);
+  const cached = key ? replay.get(spec)?.get(key) : undefined;
+  if (cached) return { launches: cached, events: 0, replayed: true };
+  const runner = new CycleLaunchRunner(spec, plan, w, options);
+  const launches = plan.launches.map((l) => runner.run(l));
+  if (key) remember(spec, key, launches);
+  const timeline = runner.timeline();
+  return { launches, events: launches.reduce((s, l) => s + l.events, 0), replayed: false, ...(timeline ? { timeline } : {}) };
+}

@@ -1,0 +1,229 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { getPreset } from '../hardware/index.js';
+import { ctaSeconds } from '../sim/costs/latency.js';
+import { CycleLaunchRunner, chromeTrace, cycleKernelConstants, L2Cache, pipelinedSeconds, runFluid, tileOrder, withCycleConstants } from '../sim/engines/gpu-cycle/index.js';
+import { survival } from '../sim/engines/gpu-cycle/l2-cache.js';
+import { LruDistance } from '../sim/engines/gpu-cycle/lru-distance.js';
+import { lowerKernel } from '../sim/kernels/index.js';
+import type { KernelPlan, LaunchPlan } from '../sim/kernels/plan.js';
+import { simulate } from '../sim/simulate.js';
+import type { Mask } from '../workloads/masks/mask.js';
+import { makeWorkload, type Workload } from '../workloads/workload.js';
+import { expectClose, runCli, toyGpu } from './helpers.js';
+
+const h200 = getPreset('h200-sxm');
+
+/** Equal compute-only tiles: no memory traffic, so only SM slots and waves decide the time. */
+function equalTiles(tiles: number, sms: number, slotsPerSm: number, cycles: number) {
+  return runFluid({
+    sms, slotsPerSm, slots: sms * slotsPerSm, tiles, hbmBytesPerCycle: 1, l2BytesPerCycle: 1,
+    phase: (_tile, index) => (index === 0 ? { cycles, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
+  });
+}
+
+describe('runFluid: CTAs on SMs', () => {
+  it('runFluid: 264 equal CTAs on 132 SMs at one CTA per SM take exactly two waves', () => {
+    expect(equalTiles(264, 132, 1, 1000).cycles).toBe(2000);
+  });
+
+  it('runFluid: one more CTA adds a third wave', () => {
+    expect(equalTiles(265, 132, 1, 1000).cycles).toBe(3000);
+  });
+
+  it('runFluid: two CTAs per SM share the SM, so 264 CTAs on 132 SMs still take two tile-times', () => {
+    expect(equalTiles(264, 132, 2, 1000).cycles).toBe(2000);
+  });
+
+  it('runFluid: the tail CTA runs alone at the full SM rate', () => {
+    // 3 tiles, 1 SM with 2 slots: two share the SM (2000 cycles), then the third runs alone (1000).
+    expect(equalTiles(3, 1, 2, 1000).cycles).toBe(3000);
+  });
+
+  it('runFluid: HBM contention slows every CTA alike', () => {
+    // 4 tiles of 100 cycles each wanting 10 B/cycle = 40 B/cycle against 20 B/cycle: twice as long.
+    const r = runFluid({
+      sms: 4, slotsPerSm: 1, slots: 4, tiles: 4, hbmBytesPerCycle: 20, l2BytesPerCycle: 1e9,
+      phase: (_t, i) => (i === 0 ? { cycles: 100, hbmBytes: 1000, l2Bytes: 1000, l2HitBytes: 0, l2ReadBytes: 1000 } : null),
+    });
+    expect(r.cycles).toBeCloseTo(200, 9);
+    expect(r.hbmBytesMoved).toBeCloseTo(4000, 6);
+  });
+});
+
+describe('pipelinedSeconds: a double-buffered main loop', () => {
+  it('pipelinedSeconds: compute-bound, the first load is exposed: 1 + 3·2 + 2 = 9', () => {
+    expect(pipelinedSeconds(4, 1, 2)).toBe(9);
+  });
+  it('pipelinedSeconds: load-bound, the last compute is exposed: 3 + 3·3 + 2 = 14', () => {
+    expect(pipelinedSeconds(4, 3, 2)).toBe(14);
+  });
+});
+
+/** One CTA on the toy GPU: 4 iterations of 1 µs of tensor work and 0.5 µs of loads each. */
+function tinyLaunch(): LaunchPlan {
+  const perSmWgmma = 8e12 / 4;
+  const perSmL2 = 4e12 / 4;
+  return {
+    name: 'tiny', role: 'attention', matrixPath: 'wgmma', dtype: 'bf16', tileQ: null, tileK: null,
+    threadsPerCta: 128, sharedBytesPerCta: 0, registersPerThread: 32, ctaCount: 1, persistent: false,
+    ctasPerSm: 1, occupancyLimiter: 'CTA slots',
+    work: [{ count: 1, iterations: 4, matrixFlops: 4 * 1e-6 * perSmWgmma, vectorFlops: 0, exps: 0,
+      globalReadBytes: 4 * 0.5e-6 * perSmL2, globalWriteBytes: 0, smemReadBytes: 0, smemWriteBytes: 0 }],
+    softmaxOverlap: 0, compulsoryReadBytes: 4 * 0.5e-6 * perSmL2, compulsoryWriteBytes: 0, sharedOperands: [], usefulFlops: 0,
+  };
+}
+
+describe('CycleLaunchRunner', () => {
+  it('CycleLaunchRunner on toy-gpu: loads of 0.5 µs hide under 1 µs of math except the first: 4.5 µs busy', () => {
+    const spec = toyGpu();
+    const plan: KernelPlan = { kernel: 'tiny', description: '', launches: [tinyLaunch()], coverage: null };
+    const w = makeWorkload({ heads: 1, qLen: 128, headDim: 64 });
+    const out = new CycleLaunchRunner(spec, plan, w).run(plan.launches[0]!);
+    const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds;
+    expectClose(out.timing.seconds - fixed, 0.5e-6 + 3 * 1e-6 + 1e-6, 1e-9);
+  });
+
+  it('cycle on h200: an L2 that holds the working set reads DRAM bytes = compulsory bytes', () => {
+    const w = makeWorkload({ batch: 1, heads: 8, qLen: 2048, headDim: 128, mask: { kind: 'none' } });
+    const plan = lowerKernel('fa2', w, h200);
+    const r = simulate({ hardware: h200, workload: w, kernel: 'fa2', engine: 'cycle' });
+    expectClose(r.bytes.hbm.read, plan.launches[0]!.compulsoryReadBytes, 1e-9);
+  });
+
+  it('cycle on h200: K/V re-read by readers far apart is fetched again (causal 128K, 8 heads)', () => {
+    const w = makeWorkload({ batch: 1, heads: 8, qLen: 131072, headDim: 128, mask: { kind: 'causal' } });
+    const r = simulate({ hardware: h200, workload: w, kernel: 'sdpa-flash', engine: 'cycle' });
+    expect(r.bytes.hbm.read).toBeGreaterThan(10 * r.compulsoryBytes.read);
+  });
+});
+
+describe('tileOrder', () => {
+  it("tileOrder(fa2, GQA, m-b-h grid): a kv head's readers are the query tiles of its group's heads, batch between them", () => {
+    // 2 batches × 4 heads over 2 kv heads (8K queries: no KV split): the grid runs query tiles,
+    // then batch, then head, so copy (b, kv) is read by units b + 2·h for h in its group.
+    const w = makeWorkload({ batch: 2, heads: 4, kvHeads: 2, qLen: 8192, headDim: 128 });
+    const plan = lowerKernel('fa2', w, h200);
+    const order = tileOrder(plan.launches[0]!, plan.coverage, w);
+    const q = plan.coverage!.qTiles;
+    const instanceOfUnit = (u: number) => order.instanceOf(u * q);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(instanceOfUnit)).toEqual([0, 1, 0, 1, 2, 3, 2, 3]);
+  });
+
+  it('tileOrder(causal): query tile m visits the key tiles up to the diagonal', () => {
+    const w = makeWorkload({ heads: 32, qLen: 4096, headDim: 128, mask: { kind: 'causal' } });
+    const plan = lowerKernel('fa2', w, h200);
+    const order = tileOrder(plan.launches[0]!, plan.coverage, w);
+    const ratio = plan.coverage!.tileQ / plan.coverage!.tileK;
+    expect(order.keyRange(3)).toEqual({ first: 0, last: 4 * ratio });
+  });
+});
+
+describe('L2Cache and LruDistance', () => {
+  it('LruDistance: bytes touched since an access count each block once', () => {
+    const lru = new LruDistance();
+    const a = lru.touch(1);
+    const b = lru.touch(2);
+    lru.touch(4);
+    const b2 = lru.touch(2);
+    lru.release(b, 2); // b touched again: its old position no longer counts
+    expect(lru.bytesSince(a)).toBe(6);
+    expect(lru.bytesSince(b2)).toBe(0);
+  });
+
+  it('L2Cache: a block read again within the capacity hits, beyond it misses', () => {
+    const cache = new L2Cache(100);
+    const blocks = cache.blocks('kv', 2);
+    expect(cache.read(blocks, 0, 40)).toBe(40);
+    expect(cache.read(blocks, 1, 40)).toBe(40);
+    expect(cache.read(blocks, 0, 40)).toBe(0); // 40 B since: resident
+    cache.readOnce(200);
+    expect(cache.read(blocks, 1, 40)).toBe(40); // 240 B since: evicted (lines go between 50 and 150 B)
+  });
+
+  it('L2Cache: a reader that needs more of a resident chunk fetches only the rest', () => {
+    const cache = new L2Cache(100);
+    const blocks = cache.blocks('kv', 1);
+    expect(cache.read(blocks, 0, 10)).toBe(10);
+    expect(cache.read(blocks, 0, 30)).toBe(20);
+  });
+
+  it('L2Cache: lines of a block leave gradually around the capacity', () => {
+    expect(survival(50, 100)).toBe(1);
+    expect(survival(100, 100)).toBe(0.5);
+    expect(survival(150, 100)).toBe(0);
+  });
+
+  it('L2Cache: writes reach HBM only once pushed out', () => {
+    const cache = new L2Cache(100);
+    cache.write(50);
+    expect(cache.writtenBackBytes()).toBe(0);
+    cache.readOnce(100);
+    expect(cache.writtenBackBytes()).toBe(50);
+  });
+});
+
+const workloadArb: fc.Arbitrary<Workload> = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 4 }),
+    kvHeads: fc.constantFrom(1, 2, 8),
+    group: fc.constantFrom(1, 4),
+    len: fc.constantFrom(1000, 2048, 4096, 8192),
+    decode: fc.boolean(),
+    headDim: fc.constantFrom(64, 128),
+    mask: fc.constantFrom<Mask>({ kind: 'none' }, { kind: 'causal' }, { kind: 'sliding_window', window: 1024 }, { kind: 'block_sparse', blockSize: 128, blockDensity: 0.3 }),
+  })
+  .map((r) => makeWorkload({
+    batch: r.batch, heads: r.kvHeads * r.group, kvHeads: r.kvHeads, headDim: r.headDim, mask: r.mask,
+    qLen: r.decode ? 1 : r.len, kvLen: r.len, phase: r.decode ? 'decode' : 'prefill',
+  }));
+
+describe('cycle engine vs the roofline floor', () => {
+  it('cycle on h200: every launch takes at least fixed time + max(compute / SMs, longest CTA, HBM bytes / bandwidth)', () => {
+    fc.assert(fc.property(workloadArb, fc.constantFrom('fa2', 'fa3', 'split-kv', 'sdpa-cudnn'), (w, kernel) => {
+      const plan = withCycleConstants(lowerKernel(kernel, w, h200), cycleKernelConstants(h200.id, kernel));
+      const r = simulate({ hardware: h200, workload: w, kernel, engine: 'cycle' });
+      plan.launches.forEach((launch, i) => {
+        let work = 0;
+        let longest = 0;
+        for (const cta of launch.work) {
+          const t = ctaSeconds(cta, launch, h200).total;
+          work += cta.count * t;
+          if (cta.count > 0) longest = Math.max(longest, t);
+        }
+        const l = r.breakdown[i]!;
+        const hbm = (l.bytes.hbm.read + l.bytes.hbm.write) / h200.memory.hbm.bandwidthBytesPerSecond;
+        const floor = l.boundSeconds.fixed + Math.max(work / h200.compute.sms, longest, hbm);
+        expect(l.latencySeconds).toBeGreaterThanOrEqual(floor * (1 - 1e-9));
+      });
+    }), { numRuns: 25 });
+  });
+});
+
+describe('timelines and traces', () => {
+  it('chromeTrace: one thread per SM, a complete event per CTA, HBM and L2 counters', () => {
+    const w = makeWorkload({ batch: 1, heads: 8, qLen: 4096, headDim: 128, mask: { kind: 'causal' } });
+    const r = simulate({ hardware: h200, workload: w, kernel: 'fa2', engine: 'cycle', timeline: true });
+    const trace = chromeTrace(r.timeline!, 'test') as { traceEvents: Array<{ ph: string; name: string; tid?: number }> };
+    const threads = trace.traceEvents.filter((e) => e.name === 'thread_name');
+    expect(threads.length).toBe(h200.compute.sms + 1);
+    expect(trace.traceEvents.filter((e) => e.ph === 'X' && (e.tid ?? 0) > 0).length).toBe(r.breakdown[0]!.ctaCount);
+    expect(new Set(trace.traceEvents.filter((e) => e.ph === 'C').map((e) => e.name))).toEqual(new Set(['HBM', 'L2', 'resident CTAs']));
+  });
+
+  it('attnsim simulate --engine cycle --trace FILE writes Chrome trace JSON', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'attnsim-')), 'trace.json');
+    const out = await runCli(['simulate', '--engine', 'cycle', '--heads', '8', '--q-len', '2048', '--head-dim', '128', '--trace', file]);
+    expect(out.code).toBe(0);
+    const trace = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: unknown[] };
+    expect(trace.traceEvents.length).toBeGreaterThan(h200.compute.sms);
+  });
+
+  it('attnsim simulate --trace without --engine cycle is an input error', async () => {
+    const out = await runCli(['simulate', '--trace', '/tmp/x.json']);
+    expect(out.code).toBe(2);
+  });
+});
