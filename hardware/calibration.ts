@@ -57,9 +57,22 @@ export const ENERGY_GROUPS = {
   operand: ['energy.operandJoulesPerFlop.mma_sync', 'energy.operandJoulesPerFlop.wgmma', 'energy.operandJoulesPerFlop.tcgen05', 'energy.operandJoulesPerFlop.mfma'],
 } as const;
 
+const H200 = h200 as unknown as HardwareCalibration;
+
+/**
+ * Calibrations by preset. The H100 SXM is the same GH100 die as the H200 at the same clocks and
+ * the same 700 W limit, running the same kernel binaries, so it takes the H200's constants
+ * (transferred, not validated: no H100 measurements ship yet). Other presets have none.
+ */
 const CALIBRATIONS: Readonly<Record<string, HardwareCalibration>> = {
-  'h200-sxm': h200 as unknown as HardwareCalibration,
+  'h200-sxm': H200,
+  'h100-sxm': H200,
 };
+
+/** The preset whose measurements a calibration was fitted on (differs when transferred). */
+export function calibrationSource(hardware: string): string | undefined {
+  return CALIBRATIONS[hardware]?.hardware;
+}
 
 export function getCalibration(hardware: string): HardwareCalibration | undefined {
   const c = CALIBRATIONS[hardware];
