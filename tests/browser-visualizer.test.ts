@@ -171,3 +171,15 @@ describe('visualizer in Chromium', () => {
     await other.close();
   });
 });
+
+describe('the cycle-engine timeline in the page', () => {
+  it('simulates on demand and draws CTAs on SM lanes', async () => {
+    const before = await page.evaluate(() => Number(document.body.dataset.timeline ?? 0));
+    await page.click('#run-timeline');
+    await page.waitForFunction((n) => Number(document.body.dataset.timeline ?? 0) > n, before);
+    const bars = await page.locator('#timeline rect.cta').count();
+    expect(bars).toBeGreaterThan(0);
+    expect(await page.textContent('#timeline-status')).toMatch(/CTAs drawn/);
+    await page.locator('#timeline-section').screenshot({ path: join(SCREENSHOT_DIR, 'viz-timeline.png') });
+  });
+});

@@ -31,6 +31,16 @@ describe('attnsim plot', () => {
     expect(svg).toContain('energy (J)');
   });
 
+  it('plot timeline: the cycle engine CTAs on the SM lanes of a split-KV decode', async () => {
+    const out = join(outDir, 'timeline.svg');
+    const r = await runCli(['plot', 'timeline', '--heads', '32', '--kv-heads', '8', '--q-len', '1', '--kv-len', '4096', '--head-dim', '128', '--out', out]);
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    // The H200 launch records: 8 kv heads × 32 splits = 256 split CTAs, then the combine kernel's 8.
+    expect(svg.match(/class="cta"/g)).toHaveLength(256 + 8);
+    expect(svg).toContain('flash_fwd_splitkv_kernel');
+  });
+
   it('plot sparse --densities: the three curves at each density', async () => {
     const out = join(outDir, 'sparse.svg');
     const r = await runCli(['plot', 'sparse', '--model', 'llama-3.1-8b', '--context', '16k', '--densities', '0.1,0.5,1', '--block', '64', '--out', out]);
@@ -41,7 +51,7 @@ describe('attnsim plot', () => {
 
   it('plot with an unknown view, a bad density or a non-SVG name: one error line, exit 2', async () => {
     const cases: Array<[string[], string]> = [
-      [['plot', 'pie', '--out', join(outDir, 'x.svg')], 'attnsim: error: view: unknown view "pie"; valid views: roofline, breakdown, sparse\n'],
+      [['plot', 'pie', '--out', join(outDir, 'x.svg')], 'attnsim: error: view: unknown view "pie"; valid views: roofline, breakdown, sparse, timeline\n'],
       [['plot', 'sparse', '--densities', '0,0.5', '--out', join(outDir, 'x.svg')], 'attnsim: error: --densities: each density must be in (0, 1], got "0,0.5"\n'],
       [['plot', 'roofline', '--out', join(outDir, 'x.png')], `attnsim: error: --out: expected a .svg file name, got "${join(outDir, 'x.png')}"\n`],
     ];

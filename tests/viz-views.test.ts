@@ -4,7 +4,7 @@ import type { BreakdownItem } from '../visualizer/data/breakdown-data.js';
 import type { RooflineSeries } from '../visualizer/data/roofline-data.js';
 import type { SparsePoint } from '../visualizer/data/sparse-data.js';
 import { logTickValues } from '../visualizer/views/axes.js';
-import { breakdownView, rooflineView, scatterView, sparseView } from '../visualizer/views/index.js';
+import { breakdownView, rooflineView, scatterView, sparseView, timelineDefaults, timelineView } from '../visualizer/views/index.js';
 
 /** Views are pure: the same data and options give the same SVG, compared with numbers rounded to 3 decimals. */
 const DECIMALS = 3;
@@ -132,5 +132,47 @@ describe('logTickValues', () => {
     expect(logTickValues([1, 1e6])).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6]);
     expect(logTickValues([0.5, 60])).toEqual([0.5, 1, 2, 5, 10, 20, 50]);
     expect(logTickValues([6, 11])).toBeNull();
+  });
+});
+
+describe('timelineView', () => {
+  const toyTimeline = {
+    sms: 2,
+    launches: [
+      { name: 'attention', startSeconds: 0, endSeconds: 2e-6, tiles: 3, events: 6 },
+      { name: 'combine', startSeconds: 2e-6, endSeconds: 3e-6, tiles: 1, events: 2 },
+    ],
+    ctas: [
+      { launch: 0, sm: 0, tile: 0, workClass: 0, startSeconds: 0, endSeconds: 1e-6 },
+      { launch: 0, sm: 1, tile: 1, workClass: 0, startSeconds: 0, endSeconds: 2e-6 },
+      { launch: 0, sm: 0, tile: 2, workClass: 0, startSeconds: 1e-6, endSeconds: 2e-6 },
+      { launch: 1, sm: 0, tile: 0, workClass: 1, startSeconds: 2e-6, endSeconds: 3e-6 },
+    ],
+    droppedCtas: 0,
+    counters: [
+      { seconds: 0, hbmBytesPerSecond: 1e12, l2BytesPerSecond: 2e12, l2HitRate: 0.5, residentCtas: 2 },
+      { seconds: 2e-6, hbmBytesPerSecond: 0.5e12, l2BytesPerSecond: 1e12, l2HitRate: 0.6, residentCtas: 1 },
+    ],
+  };
+
+  it('timelineView(toy): one bar per CTA on its SM lane, placed by its start and end', () => {
+    const svg = timelineView(toyTimeline, { document });
+    const bars = [...svg.querySelectorAll('rect.cta')];
+    expect(bars).toHaveLength(4);
+    // 3 µs over the plot width: the first CTA spans a third of it, on lane 0.
+    const [first, second] = bars.map((b) => ({ x: Number(b.getAttribute('x')), w: Number(b.getAttribute('width')), y: Number(b.getAttribute('y')) }));
+    const width = timelineDefaults.width - timelineDefaults.margins.left - timelineDefaults.margins.right;
+    expect(first!.x).toBeCloseTo(timelineDefaults.margins.left, 6);
+    expect(first!.w).toBeCloseTo(width / 3, 6);
+    expect(second!.w).toBeCloseTo((2 * width) / 3, 6);
+    expect(second!.y).toBeGreaterThan(first!.y);
+    expect(svg.querySelectorAll('path.counter')).toHaveLength(2);
+    expect(rounded(svg)).toMatchSnapshot();
+  });
+
+  it('timelineView with a time window draws the same bars against a narrower axis', () => {
+    const svg = timelineView(toyTimeline, { document, timeDomain: [1e-6, 2e-6] });
+    const third = svg.querySelectorAll('rect.cta')[2]!;
+    expect(Number(third.getAttribute('x'))).toBeCloseTo(timelineDefaults.margins.left, 6);
   });
 });

@@ -5,11 +5,13 @@ import { listKernels } from '../../sim/kernels/index.js';
 import { listModels } from '../../workloads/models/index.js';
 import { LEVEL_NAMES } from '../data/roofline-data.js';
 import { RESULTS_URL_PATH } from '../results-url.js';
-import { autoRooflineDomains, breakdownView, rooflineDefaults, rooflineView, sparseView } from '../views/index.js';
+import { autoRooflineDomains, breakdownView, rooflineDefaults, rooflineView, sparseView, timelineDefaults, timelineView } from '../views/index.js';
+import type { Timeline } from '../../sim/engines/gpu-cycle/timeline.js';
+import { simulate } from '../../sim/simulate.js';
 import { formatSi } from '../views/svg.js';
 import { compute, type Computed } from './compute.js';
 import { checkboxesField, group, numberField, selectField, sliderField } from './controls.js';
-import { initialState, type AppState } from './state.js';
+import { hardwareFor, initialState, workloadFor, type AppState } from './state.js';
 import { SweepPanel } from './sweep-panel.js';
 
 /**
@@ -116,6 +118,7 @@ class App {
     $('control-form').addEventListener('change', () => this.update());
     this.installZoom();
     this.installHover();
+    this.installTimeline();
     this.update();
     void this.sweep.loadFromServer(RESULTS_URL_PATH);
     document.body.dataset.status = 'ready';
@@ -168,6 +171,47 @@ class App {
     });
     container.call(behaviour);
     $('reset-zoom').addEventListener('click', () => container.call(behaviour.transform, d3.zoomIdentity));
+  }
+
+  /**
+   * The cycle engine runs only when asked: the page's other views update on every slider move,
+   * and a timeline of a long prefill takes a good fraction of a second. `body[data-timeline]`
+   * counts finished timelines, for tests.
+   */
+  private installTimeline(): void {
+    let timeline: Timeline | null = null;
+    let title = '';
+    let zoom = d3.zoomIdentity;
+    const draw = () => {
+      if (!timeline) return;
+      const o = timelineDefaults;
+      const end = Math.max(...timeline.launches.map((l) => l.endSeconds), 1e-9);
+      const x = d3.scaleLinear().domain([0, end]).range([o.margins.left, o.width - o.margins.right]);
+      const zoomed = zoom.k !== 1 || zoom.x !== 0;
+      const timeDomain = zoomed ? (zoom.rescaleX(x).domain() as [number, number]) : undefined;
+      $('timeline').replaceChildren(timelineView(timeline, { title, ...(timeDomain ? { timeDomain } : {}) }));
+    };
+    const container = d3.select<HTMLElement, unknown>('#timeline');
+    container.call(d3.zoom<HTMLElement, unknown>().scaleExtent([1, 1000]).on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
+      zoom = event.transform;
+      draw();
+    }));
+    $('run-timeline').addEventListener('click', () => {
+      const state = readState();
+      const status = $('timeline-status');
+      try {
+        const started = performance.now();
+        const report = simulate({ hardware: hardwareFor(state), workload: workloadFor(state), kernel: state.kernel, engine: 'cycle', timeline: true });
+        timeline = report.timeline ?? null;
+        title = `${report.kernel.id} on ${report.hardware.id}: ${formatSi(report.latencySeconds, 's')} (cycle engine)`;
+        zoom = d3.zoomIdentity;
+        draw();
+        status.textContent = `simulated in ${(performance.now() - started).toFixed(0)} ms; ${timeline?.ctas.length ?? 0} CTAs drawn`;
+      } catch (e) {
+        status.textContent = (e as Error).message;
+      }
+      document.body.dataset.timeline = String(Number(document.body.dataset.timeline ?? 0) + 1);
+    });
   }
 
   private installHover(): void {

@@ -2,4 +2,5 @@ export { rooflineView, rooflineDefaults, autoRooflineDomains, type RooflineOptio
 export { breakdownView, breakdownDefaults, type BreakdownOptions } from './breakdown.js';
 export { sparseView, sparseDefaults, type SparseOptions } from './sparse.js';
 export { scatterView, scatterDefaults, type ScatterOptions } from './scatter.js';
+export { timelineView, timelineDefaults, type TimelineOptions } from './timeline.js';
 export type { BaseOptions, Margins } from './svg.js';

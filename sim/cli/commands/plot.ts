@@ -5,15 +5,16 @@ import { listModels } from '../../../workloads/models/index.js';
 import { breakdownItem } from '../../../visualizer/data/breakdown-data.js';
 import { rooflineSeries } from '../../../visualizer/data/roofline-data.js';
 import { defaultSparseDensities, DEFAULT_BLOCK_SIZE_TOKENS, sparseSpeedupCurve } from '../../../visualizer/data/sparse-data.js';
-import { breakdownView, rooflineView, sparseView } from '../../../visualizer/views/index.js';
+import { breakdownView, rooflineView, sparseView, timelineView } from '../../../visualizer/views/index.js';
 import { InputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { formatSeconds } from '../format.js';
 
-export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse'] as const;
+export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse', 'timeline'] as const;
 type PlotView = (typeof PLOT_VIEWS)[number];
 
 interface PlotFlags extends SimulateFlags {
@@ -40,11 +41,11 @@ function parseDensities(text: string): number[] {
   return values;
 }
 
-/** `attnsim plot roofline|breakdown|sparse --out FILE.svg`: the visualizer's views, drawn to SVG files for papers and reports. */
+/** `attnsim plot roofline|breakdown|sparse|timeline --out FILE.svg`: the visualizer's views, drawn to SVG files for papers and reports. */
 export function registerPlot(program: Command, io: CliIo): void {
   program
     .command('plot')
-    .description('draw a visualizer view (roofline, breakdown, sparse) of one attention call to an SVG file, without a browser')
+    .description('draw a visualizer view (roofline, breakdown, sparse, timeline) of one attention call to an SVG file, without a browser')
     .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
     .requiredOption('--out <file.svg>', 'where to write the SVG')
     .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
@@ -90,6 +91,14 @@ function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliI
       blockSizeTokens: flags.block !== undefined ? parseCount(flags.block, '--block') : DEFAULT_BLOCK_SIZE_TOKENS,
     });
     return sparseView(points, { document, title: `Block-sparse speedup vs dense: ${flags.kernel} on ${primary.id}, q ${workload.qLen} × kv ${workload.kvLen}` });
+  }
+  if (view === 'timeline') {
+    // The cycle engine's CTAs on SMs over time, for the first machine.
+    const report = simulate({ hardware: primary, workload, kernel: flags.kernel, engine: 'cycle', timeline: true });
+    return timelineView(report.timeline!, {
+      document,
+      title: `Cycle-engine timeline: ${flags.kernel} on ${primary.id}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen} (${formatSeconds(report.latencySeconds)})`,
+    });
   }
   const reports = machines.map((spec) => simulate({ hardware: spec, workload, kernel: flags.kernel }));
   if (view === 'breakdown') return breakdownView(reports.map((r) => breakdownItem(r)), { document });
