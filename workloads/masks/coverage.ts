@@ -307,50 +307,26 @@ export function blockListPattern(mask: Extract<Mask, { kind: 'block_list' }>, qL
   return { qBlocks, kvBlocks, kept };
 }
 
-/** Coverage of any kept-block grid (row-major, kvBlocks wide) of B × B blocks. */
+/**
+ * Coverage of any kept-block grid (row-major, kvBlocks wide) of B × B blocks: a tile's kept
+ * count is the area of the kept blocks it overlaps, counted block by block.
+ */
 function blockGridCoverage(grid: { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
   const { kvBlocks, kept } = grid;
-  const qTiles = Math.ceil(qLen / tileQ);
-  const kTiles = Math.ceil(kvLen / tileK);
-  const collector = new ClassCollector();
-  let full = 0;
-  let partial = 0;
-  let keptTotal = 0;
-  let computed = 0;
-  for (let t = 0; t < qTiles; t++) {
-    const q0 = t * tileQ;
-    const q1 = Math.min(q0 + tileQ, qLen);
-    const rows = q1 - q0;
-    let visited = 0;
-    let partialHere = 0;
-    let visitedKeys = 0;
-    let keptHere = 0;
-    for (let u = 0; u < kTiles; u++) {
-      const k0 = u * tileK;
-      const k1 = Math.min(k0 + tileK, kvLen);
-      let cells = 0;
-      let keptCells = 0;
+  const counter: KeptCounter = {
+    count: (q0, rows, k0, cols) => {
+      const q1 = q0 + rows;
+      const k1 = k0 + cols;
+      let n = 0;
       for (let rb = Math.floor(q0 / B); rb * B < q1; rb++) {
         for (let cb = Math.floor(k0 / B); cb * B < k1; cb++) {
-          cells += 1;
-          if (kept[rb * kvBlocks + cb] === 1) {
-            keptCells += 1;
-            const h = Math.min(q1, (rb + 1) * B) - Math.max(q0, rb * B);
-            const w = Math.min(k1, (cb + 1) * B) - Math.max(k0, cb * B);
-            keptHere += h * w;
-          }
+          if (kept[rb * kvBlocks + cb] !== 1) continue;
+          n += (Math.min(q1, (rb + 1) * B) - Math.max(q0, rb * B)) * (Math.min(k1, (cb + 1) * B) - Math.max(k0, cb * B));
         }
       }
-      if (keptCells === 0) continue;
-      visited += 1;
-      visitedKeys += k1 - k0;
-      if (keptCells < cells) partialHere += 1;
-    }
-    full += visited - partialHere;
-    partial += partialHere;
-    keptTotal += keptHere;
-    computed += rows * visitedKeys;
-    collector.add(rows, visited, partialHere, visitedKeys, keptHere);
-  }
-  return finish(tileQ, tileK, qTiles, kTiles, full, partial, keptTotal, computed, qLen * kvLen, collector);
+      return n;
+    },
+    reach: () => [0, kvLen],
+  };
+  return countedCoverage(counter, qLen, kvLen, tileQ, tileK);
 }

@@ -66,6 +66,16 @@ export class PipelineBuilder {
   }
 
   /** A memory stream: reads feed `outputs` (several for a broadcast), writes drain `input`. */
+  /**
+   * A memory stream read once and broadcast to every replica (K or V): one FIFO per replica,
+   * named `<stream>` tagged with the replica. Returns the FIFOs, replica by replica.
+   */
+  broadcastRead(stream: 'k' | 'v', tokenBytes: number, rowLength: number): string[] {
+    const fifos = Array.from({ length: this.replicas }, (_, i) => this.fifo(this.tag(stream, i), tokenBytes));
+    this.read(`read-${stream}`, stream, tokenBytes, rowLength, fifos, true);
+    return fifos;
+  }
+
   read(name: string, stream: string, bytes: number, rowLength: number, outputs: string[], broadcast = false): void {
     const rate = this.params.stream(stream);
     this.add(name, 'memory-read', memoryStage(bytes, rate), rowLength, [], outputs.map((fifo) => ({ fifo, rate: 'each' })), NO_WORK, {

@@ -21,10 +21,8 @@ export function incrementalSdpaPipeline(params: PipelineParams): PipelineGraph {
   const cells = s.blockQ * s.blockK;
   const replicas = Array.from({ length: b.replicas }, (_, i) => i);
 
-  const kFifos = replicas.map((i) => b.fifo(b.tag('k', i), bytes.k));
-  const vFifos = replicas.map((i) => b.fifo(b.tag('v', i), bytes.v));
-  b.read('read-k', 'k', bytes.k, s.keyBlocks, kFifos, true);
-  b.read('read-v', 'v', bytes.v, s.keyBlocks, vFifos, true);
+  const kFifos = b.broadcastRead('k', bytes.k, s.keyBlocks);
+  const vFifos = b.broadcastRead('v', bytes.v, s.keyBlocks);
 
   for (const i of replicas) {
     const t = (name: string) => b.tag(name, i);

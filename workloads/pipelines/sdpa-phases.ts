@@ -24,8 +24,7 @@ export function naivePhasePipeline(phase: NaivePhase, params: PipelineParams): P
   const replicas = Array.from({ length: b.replicas }, (_, i) => i);
 
   if (phase === 'scores') {
-    const kFifos = replicas.map((i) => b.fifo(b.tag('k', i), bytes.k));
-    b.read('read-k', 'k', bytes.k, s.keyBlocks, kFifos, true);
+    const kFifos = b.broadcastRead('k', bytes.k, s.keyBlocks);
     for (const i of replicas) {
       const t = (name: string) => b.tag(name, i);
       const q = b.fifo(t('q'), bytes.q);
@@ -59,8 +58,7 @@ export function naivePhasePipeline(phase: NaivePhase, params: PipelineParams): P
     return b.build('sdpa-naive/exp-sum', b.tag('write-sum', b.replicas - 1));
   }
 
-  const vFifos = replicas.map((i) => b.fifo(b.tag('v', i), bytes.v));
-  b.read('read-v', 'v', bytes.v, s.keyBlocks, vFifos, true);
+  const vFifos = b.broadcastRead('v', bytes.v, s.keyBlocks);
   for (const i of replicas) {
     const t = (name: string) => b.tag(name, i);
     const sum = b.fifo(t('sum'), bytes.rowStat);

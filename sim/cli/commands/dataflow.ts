@@ -14,6 +14,7 @@ import { parseCount, parseOverrides } from '../args.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';
 import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { showSpec } from './hardware.js';
 
 /**
  * `attnsim dataflow list|show|fifo-sweep`, and the dataflow branch of `attnsim simulate`
@@ -158,14 +159,7 @@ export function registerDataflow(program: Command, io: CliIo): void {
   });
 
   dataflow.command('show <id>').description('every number of a dataflow preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    const spec = resolveDataflowHardware(id, [], io);
-    if (opts.json) {
-      io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
-      return;
-    }
-    const rows = [['field', 'value', 'basis', 'source']];
-    for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
-    io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
+    showSpec(resolveDataflowHardware(id, [], io), opts.json === true, io);
   });
 
   dataflow

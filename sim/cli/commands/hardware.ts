@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getPreset, listPresets } from '../../../hardware/index.js';
+import { getPreset, listPresets, type Provenance } from '../../../hardware/index.js';
 import { formatBytes, table, withPrefix } from '../format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -18,13 +18,17 @@ export function registerHardware(program: Command, io: CliIo): void {
     io.stdout(`${table(rows)}\n`);
   });
   hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    const spec = resolveHardware(id, [], io);
-    if (opts.json) {
-      io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
-      return;
-    }
-    const rows = [['field', 'value', 'basis', 'source']];
-    for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
-    io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
+    showSpec(resolveHardware(id, [], io), opts.json === true, io);
   });
+}
+
+/** A spec of any device kind: as JSON, or every number with its basis and source. */
+export function showSpec(spec: { id: string; name: string; architecture: string; provenance: Readonly<Record<string, Provenance>> }, json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
+    return;
+  }
+  const rows = [['field', 'value', 'basis', 'source']];
+  for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
+  io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
 }
