@@ -1,6 +1,7 @@
-import { deriveSpec, getPreset, loadSpec, type GpuSpec } from '../../hardware/index.js';
+import { Option, type Command } from 'commander';
+import { deriveSpec, getPreset, listPresets, loadSpec, type GpuSpec } from '../../hardware/index.js';
 import { parseMask } from '../../workloads/masks/mask.js';
-import { modelWorkload } from '../../workloads/models/index.js';
+import { listModels, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
 import { InputError } from '../errors.js';
 import { parseCount, parseDtype, parseOverrides, parsePhase } from './args.js';
@@ -104,4 +105,28 @@ export function workloadFromFlags(f: SimulateFlags): Workload {
     merged.kvLen = merged.qLen = (f.qLen !== undefined ? merged.qLen : merged.kvLen)!;
   }
   return makeWorkload(merged as Parameters<typeof makeWorkload>[0]);
+}
+
+/** `--hardware` and `--set`: the machine, as every simulating command takes it (see resolveHardware). */
+export function addHardwareOptions(command: Command): Command {
+  return command
+    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .option('--set <path=value>', 'override a spec number, e.g. memory.hbm.bandwidthBytesPerSecond=6TB/s (repeatable)', (v, acc: string[]) => [...acc, v], []);
+}
+
+/** The model and shape flags every simulating command takes (see workloadFromFlags); masks are each command's own. */
+export function addWorkloadOptions(command: Command): Command {
+  return command
+    .option('--model <id>', `model config (${listModels().map((m) => m.id).join(', ')})`)
+    .option('--layer <n>', 'layer of the model (default 0)')
+    .option('--context <tokens>', 'context length with --model: prompt for prefill, cache for decode (e.g. 32k)')
+    .addOption(new Option('--phase <phase>', 'prefill or decode'))
+    .option('--batch <n>', 'sequences in the batch')
+    .option('--heads <n>', 'query heads')
+    .option('--kv-heads <n>', 'key/value heads (GQA: fewer than heads; MQA: 1)')
+    .option('--q-len <n>', 'query tokens per sequence')
+    .option('--kv-len <n>', 'key/value tokens per sequence')
+    .option('--head-dim <n>', 'query/key head dimension')
+    .option('--value-head-dim <n>', 'value head dimension (default: head dim)')
+    .option('--dtype <type>', 'element type (bf16, fp16, fp8, fp32)');
 }

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { getPreset, listPresets } from '../../../hardware/index.js';
-import { listModels } from '../../../workloads/models/index.js';
+import { getPreset } from '../../../hardware/index.js';
 import { breakdownItem } from '../../../visualizer/data/breakdown-data.js';
 import { rooflineSeries } from '../../../visualizer/data/roofline-data.js';
 import { defaultSparseDensities, DEFAULT_BLOCK_SIZE_TOKENS, sparseSpeedupCurve } from '../../../visualizer/data/sparse-data.js';
@@ -10,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
-import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { formatSeconds } from '../format.js';
 
@@ -43,28 +42,14 @@ function parseDensities(text: string): number[] {
 
 /** `attnsim plot roofline|breakdown|sparse|timeline --out FILE.svg`: the visualizer's views, drawn to SVG files for papers and reports. */
 export function registerPlot(program: Command, io: CliIo): void {
-  program
+  addWorkloadOptions(addHardwareOptions(program
     .command('plot')
     .description('draw a visualizer view (roofline, breakdown, sparse, timeline) of one attention call to an SVG file, without a browser')
     .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
-    .requiredOption('--out <file.svg>', 'where to write the SVG')
-    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .requiredOption('--out <file.svg>', 'where to write the SVG')))
     .option('--compare <ids>', 'more presets to overlay (roofline) or set beside it (breakdown), comma-separated')
-    .option('--set <path=value>', 'override a spec number of --hardware (repeatable)', (v, acc: string[]) => [...acc, v], [])
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
-    .option('--model <id>', `model config (${listModels().map((m) => m.id).join(', ')})`)
-    .option('--layer <n>', 'layer of the model (default 0)')
-    .option('--context <tokens>', 'context length with --model (e.g. 32k)')
-    .option('--phase <phase>', 'prefill or decode')
-    .option('--batch <n>', 'sequences in the batch')
-    .option('--heads <n>', 'query heads')
-    .option('--kv-heads <n>', 'key/value heads')
-    .option('--q-len <n>', 'query tokens per sequence')
-    .option('--kv-len <n>', 'key/value tokens per sequence')
-    .option('--head-dim <n>', 'query/key head dimension')
-    .option('--value-head-dim <n>', 'value head dimension')
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal] (sparse: replaced per density)')
-    .option('--dtype <type>', 'element type (bf16, fp16, fp8, fp32)')
     .option('--densities <list>', `sparse: block densities, comma-separated (default ${defaultSparseDensities.join(',')})`)
     .option('--block <tokens>', `sparse: block size of the block_sparse mask (default ${DEFAULT_BLOCK_SIZE_TOKENS})`)
     .action(async (view: string, flags: PlotFlags) => {

@@ -1,40 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { listPresets } from '../../../hardware/index.js';
-import { listModels } from '../../../workloads/models/index.js';
 import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { ENGINES, simulate, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
-import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../render.js';
 import { isDataflowHardware, simulateOnDataflow } from './dataflow.js';
 
 /** `attnsim simulate`: one attention call on one machine. */
 export function registerSimulate(program: Command, io: CliIo): void {
-  program
+  addWorkloadOptions(addHardwareOptions(program
     .command('simulate')
-    .description('predict latency, bytes per memory level and energy of one attention call (default: Llama-3.1-8B, 32K prefill, h200-sxm)')
-    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
-    .option('--set <path=value>', 'override a spec number, e.g. memory.hbm.bandwidthBytesPerSecond=6TB/s (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .description('predict latency, bytes per memory level and energy of one attention call (default: Llama-3.1-8B, 32K prefill, h200-sxm)')))
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
     .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
-    .option('--model <id>', `model config (${listModels().map((m) => m.id).join(', ')})`)
-    .option('--layer <n>', 'layer of the model (default 0)')
-    .option('--context <tokens>', 'context length with --model: prompt for prefill, cache for decode (e.g. 32k)')
-    .addOption(new Option('--phase <phase>', 'prefill or decode'))
-    .option('--batch <n>', 'sequences in the batch')
-    .option('--heads <n>', 'query heads')
-    .option('--kv-heads <n>', 'key/value heads (GQA: fewer than heads; MQA: 1)')
-    .option('--q-len <n>', 'query tokens per sequence')
-    .option('--kv-len <n>', 'key/value tokens per sequence')
-    .option('--head-dim <n>', 'query/key head dimension')
-    .option('--value-head-dim <n>', 'value head dimension (default: head dim)')
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal]')
-    .option('--dtype <type>', 'element type (bf16, fp16, fp8, fp32)')
     .option('--tile-q <n>', 'query rows per tile (default: as the kernel chooses)')
     .option('--tile-k <n>', 'keys per tile (default: as the kernel chooses)')
     .option('--splits <n>', 'KV splits for split-KV decode (default: heuristic)')

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { listPresets } from '../../../hardware/index.js';
 import { describeMask, parseMask } from '../../../workloads/masks/mask.js';
 import { checkDensity, oracleMethod, type SparseMethod } from '../../../workloads/sparse/method.js';
 import { getMethod, listMethods } from '../../../workloads/sparse/presets.js';
@@ -12,7 +10,7 @@ import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { formatBytes, formatSeconds, percent, table } from '../format.js';
-import { DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { addHardwareOptions, addWorkloadOptions, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 
 /** `attnsim sparse`: the four sparse-speedup bounds of a pattern or a dynamic method, or curves of them. */
@@ -33,25 +31,11 @@ const DEFAULT_KERNEL = 'flex';
 const DEFAULT_DECODE_KERNEL = 'fa2';
 
 export function registerSparse(program: Command, io: CliIo): void {
-  program
+  addWorkloadOptions(addHardwareOptions(program
     .command('sparse')
-    .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')
-    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
-    .option('--set <path=value>', 'override a spec number (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')))
     .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, tiled fa2 when the block is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
     .option('--engine <id>', `engine of both runs (${ENGINES.join(', ')})`, 'analytical')
-    .option('--model <id>', 'model config (default llama-3.1-8b)')
-    .option('--layer <n>', 'layer of the model (default 0)')
-    .option('--context <tokens>', 'context length with --model (e.g. 64k)')
-    .addOption(new Option('--phase <phase>', 'prefill or decode'))
-    .option('--batch <n>', 'sequences in the batch')
-    .option('--heads <n>', 'query heads')
-    .option('--kv-heads <n>', 'key/value heads')
-    .option('--q-len <n>', 'query tokens per sequence')
-    .option('--kv-len <n>', 'key/value tokens per sequence')
-    .option('--head-dim <n>', 'query/key head dimension')
-    .option('--value-head-dim <n>', 'value head dimension')
-    .option('--dtype <type>', 'element type')
     .option('--tile-q <n>', 'query rows per tile')
     .option('--tile-k <n>', 'keys per tile')
     .option('--mask <spec>', 'static sparse pattern (e.g. window:4096, strided:128, nbhd:64x64,window:7x7, perhead:causal*8|window:1024*24)')
