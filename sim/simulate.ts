@@ -52,12 +52,14 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
     const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
     const rooflineBound = timing.bound;
-    if (capped > timing.seconds) {
+    const powerLimited = capped > timing.seconds;
+    if (powerLimited) {
       warnings.push(`${launch.name}: the work needs ${(roofline.total / timing.seconds).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / timing.seconds).toFixed(2)}× longer`);
       timing.seconds = capped;
       timing.bound = 'power';
     }
-    const energy = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
+    // Only the static part depends on time: recount just when the power limit stretched it.
+    const energy = powerLimited ? energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale) : roofline;
     totalEnergy = addEnergy(totalEnergy, energy);
     total = addCounts(total, counts);
     latency += timing.seconds;

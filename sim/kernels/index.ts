@@ -36,7 +36,7 @@ function lowerFlashDecoding(w: Workload, spec: GpuSpec, options: KernelOptions):
   });
 }
 
-export const KERNELS: Readonly<Record<string, KernelEntry>> = {
+const LOWERINGS: Readonly<Record<string, KernelEntry>> = {
   naive: { summary: 'unfused QKᵀ → softmax → PV, scores materialized in HBM', lower: (w, s) => lowerNaive(w, s) },
   // The same lowering as the measured sdpa-flash kernel, so it takes that kernel's calibration
   // on hardware that has one.
@@ -48,11 +48,14 @@ export const KERNELS: Readonly<Record<string, KernelEntry>> = {
   'split-kv': { summary: 'flash-decoding: KV split across CTAs + log-sum-exp combine', lower: lowerFlashDecoding },
 };
 
-// Kernel profiles of measured kernels are kernels too: `--kernel sdpa-flash` predicts that kernel.
-for (const id of listProfiles()) {
-  const profile = getProfile(id)!;
-  (KERNELS as Record<string, KernelEntry>)[id] = { summary: profile.summary, lower: (w, s) => profile.lower(w, s) };
-}
+/** The lowerings, then the profiles of measured kernels: `--kernel sdpa-flash` predicts that kernel. */
+export const KERNELS: Readonly<Record<string, KernelEntry>> = {
+  ...LOWERINGS,
+  ...Object.fromEntries(listProfiles().map((id) => {
+    const profile = getProfile(id)!;
+    return [id, { summary: profile.summary, lower: (w: Workload, s: GpuSpec) => profile.lower(w, s) }];
+  })),
+};
 
 export function listKernels(): string[] {
   return Object.keys(KERNELS);

@@ -94,16 +94,15 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
   };
 }
 
+/** MAPE, worst error and rank correlation of (predicted, measured) pairs and their errors. */
+function metricSummary(predicted: readonly number[], measured: readonly number[], errors: readonly number[]): MetricSummary {
+  return { count: errors.length, mape: mape(errors), maxAbsPctError: maxAbsPctError(errors), spearman: spearman(predicted, measured) };
+}
+
 function summarizeMetric(results: readonly CaseResult[], metric: Metric): MetricSummary | undefined {
   const withMetric = results.filter((r) => r.error[metric] !== undefined);
   if (withMetric.length === 0) return undefined;
-  const errors = withMetric.map((r) => r.error[metric]!);
-  return {
-    count: withMetric.length,
-    mape: mape(errors),
-    maxAbsPctError: maxAbsPctError(errors),
-    spearman: spearman(withMetric.map((r) => r.predicted[metric]!), withMetric.map((r) => r.measured[metric]!)),
-  };
+  return metricSummary(withMetric.map((r) => r.predicted[metric]!), withMetric.map((r) => r.measured[metric]!), withMetric.map((r) => r.error[metric]!));
 }
 
 function summarize(results: readonly CaseResult[]): Summary {
@@ -117,11 +116,7 @@ function summarize(results: readonly CaseResult[]): Summary {
 
 function baselineSummary(results: readonly CaseResult[]): MetricSummary | null {
   if (results.length === 0) return null;
-  const errors = results.map((r) => r.baseline.error);
-  return {
-    count: results.length, mape: mape(errors), maxAbsPctError: maxAbsPctError(errors),
-    spearman: spearman(results.map((r) => r.baseline.latency), results.map((r) => r.measured.latency!)),
-  };
+  return metricSummary(results.map((r) => r.baseline.latency), results.map((r) => r.measured.latency!), results.map((r) => r.baseline.error));
 }
 
 export function validateCases(cases: readonly MeasuredCase[], engine: EngineId = 'analytical'): ValidationResult {

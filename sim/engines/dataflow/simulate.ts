@@ -1,6 +1,6 @@
 import { ON_CHIP, type DataflowSpec } from '../../../hardware/dataflow/schema.js';
 import { withFifoDepths, type PipelineGraph } from '../../../workloads/pipelines/graph.js';
-import { planDataflow, type DataflowKernel, type DataflowPlan, type DataflowStrategy, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
+import { planDataflow, type DataflowKernel, type DataflowPlan, type PlanOptions, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
 import type { Workload } from '../../../workloads/workload.js';
 import { powerLimitedSeconds, type Bound } from '../../costs/latency.js';
 import { InputError } from '../../errors.js';
@@ -19,15 +19,8 @@ import { resourcesOf } from './resources.js';
  * cost it, and fill the one report every front end reads.
  */
 
-export interface DataflowOptions {
-  /** Row blocks of queries per token (default: the device's mapping). */
-  blockQ?: number;
-  blockK?: number;
-  maxReplicas?: number;
-  streamDepth?: number;
-  bypassDepth?: number;
-  strategy?: DataflowStrategy;
-  explicitReplicas?: boolean;
+/** The planner's knobs (tiling, replicas, FIFO depths, strategy), plus the engine's. */
+export interface DataflowOptions extends Omit<PlanOptions, 'kernel'> {
   /** Engine and compression settings (tests force full runs with a high exactRowLimit). */
   engine?: CompressOptions;
 }
@@ -65,19 +58,10 @@ export function dataflowKernelOf(kernel: string): DataflowKernel {
 export function simulateDataflow(request: DataflowRequest): Report {
   const { hardware: spec, workload: w } = request;
   const kernel = dataflowKernelOf(request.kernel);
-  const o = request.options ?? {};
-  const plan = planDataflow(w, resourcesOf(spec), {
-    kernel,
-    ...(o.blockQ !== undefined ? { blockQ: o.blockQ } : {}),
-    ...(o.blockK !== undefined ? { blockK: o.blockK } : {}),
-    ...(o.maxReplicas !== undefined ? { maxReplicas: o.maxReplicas } : {}),
-    ...(o.streamDepth !== undefined ? { streamDepth: o.streamDepth } : {}),
-    ...(o.bypassDepth !== undefined ? { bypassDepth: o.bypassDepth } : {}),
-    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
-    ...(o.explicitReplicas !== undefined ? { explicitReplicas: o.explicitReplicas } : {}),
-  });
+  const { engine, ...planOptions } = request.options ?? {};
+  const plan = planDataflow(w, resourcesOf(spec), { ...planOptions, kernel });
 
-  const phases = plan.phases.map((phase) => simulatePhase(phase, plan.memoryLevel, spec, o.engine));
+  const phases = plan.phases.map((phase) => simulatePhase(phase, plan.memoryLevel, spec, engine));
   const counts = zeroDataflowCounts();
   for (const phase of plan.phases) countPipeline(phase.perRow, plan.totalRowBlocks, plan.kvPasses, counts);
   const reconfigurationSeconds = plan.reconfigurations * spec.reconfigurationSeconds;
