@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
 import { fitCycleCalibration, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
 import { lowerKernel } from '../sim/kernels/index.js';
-import { calibrationFor, getProfile } from '../sim/kernels/profiles/index.js';
+import { calibrationFamilyOf, calibrationFor, getProfile } from '../sim/kernels/profiles/index.js';
 import { simulatePlan } from '../sim/simulate.js';
 import { caseMask, parseCases } from '../sim/validate/format.js';
 import { isCalibrationCase } from '../sim/validate/stats.js';
@@ -70,8 +70,9 @@ function fit(): void {
       if (c.hardware !== HARDWARE || !isCalibrationCase(c.id) || !mask.ok || !profile) continue;
       const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
       const m = c.measured;
+      const plan = profile.lower(workload, spec);
       cases.push({
-        kernel: c.kernel, plan: profile.lower(workload, spec), workload, measuredSeconds: m.latencyMs / 1e3,
+        kernel: calibrationFamilyOf(plan, c.kernel), plan, workload, measuredSeconds: m.latencyMs / 1e3,
         ...(m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined ? { measuredDramBytes: m.dramReadBytes + m.dramWriteBytes } : {}),
       });
     }

@@ -26,8 +26,10 @@ export interface HardwareCalibration {
   hardware: string;
   fittedOn: { files: string[]; rule: string; cases: number; command: string; date: string };
   energy: {
-    /** Multiplier on the preset's SM-side energies: tensor, vector, exp, shared memory. */
+    /** Multiplier on the preset's SM-side energies: tensor and shared memory. */
     smScale: number;
+    /** Multiplier on the preset's softmax-side energies: vector and exp. */
+    softmaxScale: number;
     /** Multiplier on the preset's memory-side energies: L2 and HBM. */
     memoryScale: number;
     /** Multiplier on the preset's operand-delivery energy per tensor FLOP (per instruction path). */
@@ -49,10 +51,24 @@ export function withRetainedDirtyBytes(spec: GpuSpec, bytes: number, origin: str
   };
 }
 
+/** Multipliers on the preset's energies, one per group (softmax defaults to the SM side's). */
+export interface EnergyScales {
+  smScale: number;
+  softmaxScale?: number;
+  memoryScale: number;
+  operandScale: number;
+}
+
 /** The spec fields each energy scale multiplies. */
 export const ENERGY_GROUPS = {
   sm: ['energy.matrixJoulesPerFlop.bf16', 'energy.matrixJoulesPerFlop.fp16', 'energy.matrixJoulesPerFlop.fp8', 'energy.matrixJoulesPerFlop.tf32',
-    'energy.vectorJoulesPerFlop', 'energy.expJoulesPerOp', 'memory.smem.readEnergyJoulesPerByte', 'memory.smem.writeEnergyJoulesPerByte'],
+    'memory.smem.readEnergyJoulesPerByte', 'memory.smem.writeEnergyJoulesPerByte'],
+  /**
+   * The softmax side, apart from the tensor side: per tensor FLOP an attention does 1/d as many
+   * exps and row operations, so head dims 64 and 256 tell the two apart (one shared scale left
+   * d = 64 under- and d = 256 over-predicted by 10–25% on the calibration split).
+   */
+  softmax: ['energy.vectorJoulesPerFlop', 'energy.expJoulesPerOp'],
   memory: ['memory.l2.readEnergyJoulesPerByte', 'memory.l2.writeEnergyJoulesPerByte', 'memory.hbm.readEnergyJoulesPerByte', 'memory.hbm.writeEnergyJoulesPerByte'],
   operand: ['energy.operandJoulesPerFlop.mma_sync', 'energy.operandJoulesPerFlop.wgmma', 'energy.operandJoulesPerFlop.tcgen05', 'energy.operandJoulesPerFlop.mfma'],
 } as const;
@@ -84,10 +100,11 @@ export function getCalibration(hardware: string): HardwareCalibration | undefine
  * energies. Built directly (no re-validation through the unit parser: the values are numbers
  * already), so code that only derives specs, such as sweep workers, need not load mathjs.
  */
-export function withEnergyScales(spec: GpuSpec, scales: { smScale: number; memoryScale: number; operandScale: number }, origin: string): GpuSpec {
+export function withEnergyScales(spec: GpuSpec, scales: EnergyScales, origin: string): GpuSpec {
   const copy = structuredClone(spec) as GpuSpec & Record<string, unknown>;
   const provenance = { ...spec.provenance };
-  const groups = [[ENERGY_GROUPS.sm, scales.smScale], [ENERGY_GROUPS.memory, scales.memoryScale], [ENERGY_GROUPS.operand, scales.operandScale]] as const;
+  const groups = [[ENERGY_GROUPS.sm, scales.smScale], [ENERGY_GROUPS.softmax, scales.softmaxScale ?? scales.smScale],
+    [ENERGY_GROUPS.memory, scales.memoryScale], [ENERGY_GROUPS.operand, scales.operandScale]] as const;
   for (const [paths, scale] of groups) {
     for (const path of paths) {
       const keys = path.split('.');

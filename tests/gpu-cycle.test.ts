@@ -118,7 +118,69 @@ describe('tileOrder', () => {
     const plan = lowerKernel('fa2', w, h200);
     const order = tileOrder(plan.launches[0]!, plan.coverage, w);
     const ratio = plan.coverage!.tileQ / plan.coverage!.tileK;
-    expect(order.keyRange(3)).toEqual({ first: 0, last: 4 * ratio });
+    expect(order.keyRange(3)).toEqual({ first: 0, last: 4 * ratio, visited: 4 * ratio });
+  });
+
+  it('tileOrder: FlashAttention-2 walks each key loop back from the diagonal, flex and CUTLASS forward', () => {
+    const w = makeWorkload({ heads: 8, qLen: 4096, headDim: 128, mask: { kind: 'causal' } });
+    const descending = (kernel: string) => {
+      const plan = lowerKernel(kernel, w, h200);
+      return tileOrder(plan.launches[0]!, plan.coverage, w).descending;
+    };
+    expect(['fa2', 'sdpa-flash', 'fa3', 'sdpa-cudnn'].map(descending)).toEqual([true, true, true, true]);
+    expect(['flex', 'sdpa-efficient'].map(descending)).toEqual([false, false]);
+  });
+
+  it('tileOrder(block-sparse): the visited key tiles are scattered over the whole row', () => {
+    const w = makeWorkload({ heads: 8, qLen: 8192, headDim: 128, mask: { kind: 'block_sparse', blockSize: 128, blockDensity: 0.25 } });
+    const plan = lowerKernel('flex', w, h200);
+    const order = tileOrder(plan.launches[0]!, plan.coverage, w);
+    const { first, last, visited } = order.keyRange(5);
+    expect([first, last]).toEqual([0, 64]);
+    expect(visited).toBe(16);
+  });
+});
+
+describe('CycleLaunchRunner: what the kernel does to the bytes and the time', () => {
+  // 64K causal on 32 heads over 8 kv heads: one kv head's K/V (32 MiB) is about the L2's
+  // effective size, so the order in which CTAs walk the keys decides how much is read again.
+  const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 65536, headDim: 128, mask: { kind: 'causal' } });
+  const dram = (plan: KernelPlan) => {
+    const r = new CycleLaunchRunner(h200, plan, w, { l2EffectiveFraction: 0.6, l2SurvivalSpread: 0.5 });
+    return plan.launches.map((l) => r.run(l)).reduce((s, o) => s + o.counts.bytes.hbm.read, 0);
+  };
+  it('walking back from the diagonal (FA2) re-reads more K/V than walking forward: consecutive query tiles meet later', () => {
+    const plan = lowerKernel('fa2', w, h200);
+    const forward: KernelPlan = { ...plan, launches: plan.launches.map((l) => ({ ...l, keyOrder: 'ascending' })) };
+    expect(dram(plan)).toBeGreaterThan(1.5 * dram(forward));
+  });
+
+  it('coldLaunches: a combine kernel reads its partials from HBM after a flush, from L2 without one', () => {
+    const decode = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 4096, headDim: 128, phase: 'decode' });
+    const plan = lowerKernel('split-kv', decode, h200, { splits: 8 });
+    expect(plan.launches.map((l) => l.role)).toEqual(['split-attention', 'combine']);
+    const combineRead = (coldLaunches: boolean) => {
+      const r = new CycleLaunchRunner(h200, plan, decode, { coldLaunches });
+      return plan.launches.map((l) => r.run(l))[1]!.counts.bytes.hbm.read;
+    };
+    expect(combineRead(false)).toBe(0);
+    expectClose(combineRead(true), plan.launches[1]!.compulsoryReadBytes, 1e-9);
+  });
+
+  it('a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little\'s law)', () => {
+    // Decode of one sequence without split-KV: 32 CTAs, each streams 8 MiB of K/V from HBM.
+    const decode = makeWorkload({ heads: 32, qLen: 1, kvLen: 16384, headDim: 128, phase: 'decode' });
+    const plan = lowerKernel('sdpa-efficient', decode, h200);
+    const launch = plan.launches[0]!;
+    const inFlight = launch.sharedBytesPerCta - launch.tileQ! * 128 * 2;
+    const busy = (roundTrip: number) => {
+      const out = new CycleLaunchRunner(h200, plan, decode, { dramRoundTripSeconds: roundTrip }).run(launch);
+      return out.timing.seconds - out.timing.terms.fixed;
+    };
+    const perCta = (2 * 16384 * 128 * 2) / inFlight; // round trips per CTA
+    expect(busy(2e-6)).toBeGreaterThanOrEqual(perCta * 2e-6 * (1 - 1e-9));
+    // Latency-bound: twice the round trip, twice the time.
+    expectClose(busy(4e-6) / busy(2e-6), 2, 0.01);
   });
 });
 
@@ -149,6 +211,21 @@ describe('L2Cache and LruDistance', () => {
     const blocks = cache.blocks('kv', 1);
     expect(cache.read(blocks, 0, 10)).toBe(10);
     expect(cache.read(blocks, 0, 30)).toBe(20);
+  });
+
+  it('L2Cache: a window sliding along a chunk fetches only the keys it adds', () => {
+    const cache = new L2Cache(1000);
+    const blocks = cache.blocks('kv', 1);
+    // Key tiles of 10 B: reads of tiles [0, 3), [1, 4), [2, 5) fetch 30, then 10, then 10 B.
+    expect([cache.read(blocks, 0, 30, 0, 3, 10), cache.read(blocks, 0, 30, 1, 4, 10), cache.read(blocks, 0, 30, 2, 5, 10)]).toEqual([30, 10, 10]);
+  });
+
+  it('L2Cache: a sparse reader of a half-resident chunk hits half of what it reads', () => {
+    const cache = new L2Cache(1000);
+    const blocks = cache.blocks('kv', 1);
+    cache.read(blocks, 0, 50, 0, 5, 10); // tiles [0, 5) of [0, 10) resident
+    // 20 B scattered over all 10 tiles: the 5 resident tiles hold half of them.
+    expectClose(cache.read(blocks, 0, 20, 0, 10, 10), 10, 1e-12);
   });
 
   it('L2Cache: lines of a block leave gradually around the capacity', () => {

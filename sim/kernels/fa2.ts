@@ -114,5 +114,6 @@ export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}
     softmaxOverlap: 0,
     persistent: false,
     order: 'm-b-h',
+    keyOrder: 'descending',
   });
 }

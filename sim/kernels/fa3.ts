@@ -88,5 +88,6 @@ export function lowerFa3(w: Workload, spec: GpuSpec, options: KernelOptions = {}
     softmaxOverlap: 1,
     persistent: true,
     order: 'm-h-b',
+    keyOrder: 'descending',
   });
 }

@@ -20,6 +20,8 @@ export interface FusedConfig extends MainLoopConfig {
    * ('m-b-h'); FA3's tile scheduler runs query tiles, then heads, then batch ('m-h-b').
    */
   order: 'm-b-h' | 'm-h-b';
+  /** Direction of each tile's key loop (LaunchPlan.keyOrder). */
+  keyOrder: 'ascending' | 'descending';
 }
 
 export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): KernelPlan {
@@ -55,6 +57,7 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
     ...occ,
     work,
     softmaxOverlap: config.softmaxOverlap,
+    keyOrder: config.keyOrder,
     compulsoryReadBytes: perHead * w.qLen * w.headDim * e + w.batch * w.kvHeads * kvBytes,
     compulsoryWriteBytes: perHead * w.qLen * (w.valueHeadDim * e + ACCUMULATOR_BYTES),
     sharedOperands: [{

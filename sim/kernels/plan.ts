@@ -83,6 +83,14 @@ export interface LaunchPlan {
    * 0 when a warp does them in turn (FlashAttention-2), 1 with warp-group ping-pong (FA-3).
    */
   softmaxOverlap: number;
+  /**
+   * The direction of the key loop of each work tile: FlashAttention-2 and -3 start at the last
+   * key tile a query tile keeps (the diagonal under a causal mask) and walk back to the first
+   * (flash_fwd_kernel.h: "We iterate over the blocks in reverse order", so only the first
+   * iteration needs the mask); Triton's flex and CUTLASS's memory-efficient kernel walk
+   * forward. Which K/V tiles are live in L2 at once follows from it. Unset: ascending.
+   */
+  keyOrder?: 'ascending' | 'descending';
   /** Each input read once and each output written once: the floor of HBM traffic. */
   compulsoryReadBytes: number;
   compulsoryWriteBytes: number;
@@ -135,6 +143,12 @@ export interface KernelPlan {
   kernel: string;
   description: string;
   launches: LaunchPlan[];
+  /**
+   * The calibration entry whose constants the plan takes, when it is a separately compiled
+   * specialization of its profile (flex without a mask runs another Triton kernel than flex
+   * with one). Unset: the profile's own entry.
+   */
+  calibrationFamily?: string;
   /** The mask on the main loop's tile grid, for reports (null for unfused kernels). */
   coverage: TileCoverage | null;
 }

@@ -1,6 +1,6 @@
 import { getPreset, withEnergyScales, withRetainedDirtyBytes, type GpuSpec, type HardwareCalibration, type KernelCalibration } from '../../hardware/index.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
-import { calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
+import { calibrationFamilyOf, calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';
 import { simulatePlan } from '../simulate.js';
 import { caseMask, type MeasuredCase } from './format.js';
@@ -17,7 +17,7 @@ import { isCalibrationCase, mape, relativeError } from './stats.js';
  */
 
 /**
- * The energy table is fitted as two scale factors on the preset's estimates (ENERGY_GROUPS),
+ * The energy table is fitted as four scale factors on the preset's estimates (ENERGY_GROUPS),
  * not field by field: the per-action counts are too collinear (tensor FLOPs, shared-memory
  * bytes and exps grow together) for a free fit to give physical values. Decode identifies the
  * memory-side factor, prefill the SM-side one.
@@ -45,8 +45,9 @@ export function prepareCases(cases: readonly MeasuredCase[], hardware: string): 
 }
 
 export interface EnergyFit {
-  /** Multipliers on the preset's SM-side, memory-side and operand-delivery energies. */
+  /** Multipliers on the preset's SM-side (tensor, shared memory), softmax-side (vector, exp), memory-side and operand-delivery energies. */
   smScale: number;
+  softmaxScale: number;
   memoryScale: number;
   operandScale: number;
   cases: number;
@@ -55,9 +56,9 @@ export interface EnergyFit {
 }
 
 /** The model's dynamic energy split into the three groups, at the spec's energies. */
-function energySides(p: PreparedCase, spec: GpuSpec): [number, number, number] {
+function energySides(p: PreparedCase, spec: GpuSpec): [number, number, number, number] {
   const e = simulatePlan(p.plan, spec, p.workload, p.c.kernel).energy;
-  return [e.matrix + e.vector + e.exp + e.smem, e.l2 + e.hbm, e.operand];
+  return [e.matrix + e.smem, e.vector + e.exp, e.l2 + e.hbm, e.operand];
 }
 
 export function fitEnergy(prepared: readonly PreparedCase[], spec: GpuSpec): EnergyFit {
@@ -75,10 +76,10 @@ export function fitEnergy(prepared: readonly PreparedCase[], spec: GpuSpec): Ene
     targets.push((measured - spec.power.idleWatts * seconds) / measured);
     used.push({ sides, measured, seconds });
   }
-  const [smScale, memoryScale, operandScale] = nnls(rows, targets) as [number, number, number];
-  const scales = [smScale, memoryScale, operandScale];
+  const [smScale, softmaxScale, memoryScale, operandScale] = nnls(rows, targets) as [number, number, number, number];
+  const scales = [smScale, softmaxScale, memoryScale, operandScale];
   const predicted = used.map((u) => spec.power.idleWatts * u.seconds + u.sides.reduce((s, x, i) => s + x * scales[i]!, 0));
-  return { smScale, memoryScale, operandScale, cases: used.length, fitMape: mape(predicted.map((p, i) => relativeError(p, used[i]!.measured))) };
+  return { smScale, softmaxScale, memoryScale, operandScale, cases: used.length, fitMape: mape(predicted.map((p, i) => relativeError(p, used[i]!.measured))) };
 }
 
 /** The spec with the fitted energy scales applied. */
@@ -191,13 +192,14 @@ export function calibrate(cases: readonly MeasuredCase[], hardware: string, file
   const energy = fitEnergy(prepared, spec);
   const calibratedSpec = withEnergyFit(spec, energy);
   const kernels: HardwareCalibration['kernels'] = {};
-  for (const kernel of [...new Set(prepared.map((p) => p.c.kernel))].sort()) {
-    kernels[kernel] = fitKernel(prepared.filter((p) => p.c.kernel === kernel), calibratedSpec);
+  const familyOf = (p: PreparedCase) => calibrationFamilyOf(p.plan, p.c.kernel);
+  for (const family of [...new Set(prepared.map(familyOf))].sort()) {
+    kernels[family] = fitKernel(prepared.filter((p) => familyOf(p) === family), calibratedSpec);
   }
   return {
     hardware,
     fittedOn: { files, rule: 'calibration split: FNV-1a(case id) mod 4 = 0; all other cases are held out and never used here', cases: prepared.length, command: 'attnsim calibrate --write', date },
-    energy: { smScale: energy.smScale, memoryScale: energy.memoryScale, operandScale: energy.operandScale, calibrationCases: energy.cases, fitMape: energy.fitMape },
+    energy: { smScale: energy.smScale, softmaxScale: energy.softmaxScale, memoryScale: energy.memoryScale, operandScale: energy.operandScale, calibrationCases: energy.cases, fitMape: energy.fitMape },
     l2,
     kernels,
   };

@@ -4,6 +4,7 @@ import { isInputError } from '../errors.js';
 import { simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
+import { dramOrdering, type PairOrdering } from './pairs.js';
 import { getProfile } from '../kernels/profiles/index.js';
 import { isCalibrationCase, mape, maxAbsPctError, relativeError, spearman } from './stats.js';
 
@@ -41,6 +42,8 @@ export interface ValidationResult {
     heldOut: Summary;
     /** The plain roofline's latency error on the same cases. */
     baseline: { all: MetricSummary | null; heldOut: MetricSummary | null };
+    /** Which of two kernels on one workload reads more DRAM (pairs.ts). */
+    dramOrdering: OrderingSummary;
   };
 }
 
@@ -69,16 +72,22 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
     throw e;
   }
   let report;
+  const plan = profile.lower(workload, spec);
   try {
-    report = simulatePlan(profile.lower(workload, spec), spec, workload, c.kernel, engine);
+    report = simulatePlan(plan, spec, workload, c.kernel, engine);
   } catch (e) {
     if (isInputError(e)) return { id: c.id, reason: e.message };
     throw e;
   }
+  // Bytes were measured by Nsight Compute, which flushes the L2 before every kernel of a call:
+  // the cycle engine counts them the same way (a combine kernel reads its partials from HBM).
+  const bytes = engine === 'cycle' && plan.launches.length > 1
+    ? simulatePlan(plan, spec, workload, c.kernel, engine, { coldLaunches: true }).bytes
+    : report.bytes;
   const predicted: Values = {
     latency: report.latencySeconds,
-    dramBytes: report.bytes.hbm.read + report.bytes.hbm.write,
-    l2Bytes: report.bytes.l2.read + report.bytes.l2.write,
+    dramBytes: bytes.hbm.read + bytes.hbm.write,
+    l2Bytes: bytes.l2.read + bytes.l2.write,
     energy: report.energyJoules,
   };
   const measured = measuredValues(c);
@@ -91,6 +100,26 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
   return {
     id: c.id, kernel: c.kernel, split: isCalibrationCase(c.id) ? 'calibration' : 'held-out',
     predicted, measured, error, baseline: { latency: baseline, error: relativeError(baseline, measured.latency!) },
+  };
+}
+
+export interface OrderingSummary {
+  tieFraction: number;
+  /** Pairs whose measured bytes differ by more than the tie fraction, and of them the ones ordered right. */
+  scored: number;
+  ordered: number;
+  /** The rest, and of them the ones the model also puts within the tie fraction. */
+  ties: number;
+  tiesAgreed: number;
+  /** The distinguishable pairs ordered wrong. */
+  wrong: Array<{ workload: string; kernels: [string, string]; measured: [number, number]; predicted: [number, number] }>;
+}
+
+function orderingSummary(o: PairOrdering): OrderingSummary {
+  const ties = o.pairs.filter((p) => !p.distinguishable);
+  return {
+    tieFraction: o.tieFraction, scored: o.scored, ordered: o.ordered, ties: ties.length, tiesAgreed: ties.filter((p) => p.right).length,
+    wrong: o.pairs.filter((p) => p.distinguishable && !p.right).map(({ workload, kernels, measured, predicted }) => ({ workload, kernels, measured, predicted })),
   };
 }
 
@@ -137,6 +166,7 @@ export function validateCases(cases: readonly MeasuredCase[], engine: EngineId =
       calibration: summarize(results.filter((r) => r.split === 'calibration')),
       heldOut: summarize(heldOut),
       baseline: { all: baselineSummary(results), heldOut: baselineSummary(heldOut) },
+      dramOrdering: orderingSummary(dramOrdering(results)),
     },
   };
 }

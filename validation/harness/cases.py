@@ -239,6 +239,33 @@ def flex_workloads():
     return out
 
 
+# Second flex series (session 2): dense runs next to sparse ones at more shapes, so that the
+# sparse/dense speedup is measured at several sizes and dense flex runs fall in both splits.
+FLEX_MORE = (  # (batch, heads, kvHeads, n)
+    (1, 32, 8, 8 * K),
+    (2, 16, 16, 8 * K),
+    (1, 64, 8, 16 * K),
+    (4, 32, 8, 2 * K),
+    (1, 32, 8, 32 * K),
+)
+FLEX_MORE_DENSITIES = (0.1, 0.25, 0.5)
+
+
+def flex_more_workloads():
+    out = []
+    seed = 2000
+    for b, h, kv, n in FLEX_MORE:
+        masks = [NONE, CAUSAL, {"kind": "sliding_window", "window": 1024}]
+        if n == 32 * K:  # dense, causal and a window exist at 32K already
+            masks = []
+        for dens in FLEX_MORE_DENSITIES:
+            seed += 1
+            masks.append(block_sparse_mask(n, n, dens, seed))
+        for m in masks:
+            out.append((_wl(b, h, kv, n, n, 128, m), True))
+    return out
+
+
 def all_cases():
     cases = []
     for wl, ncu, kernels in prefill_workloads():
@@ -261,7 +288,7 @@ def all_cases():
             cases.append(_mk(kern, "decode", w, ncu))
     for wl, ncu in math_workloads():
         cases.append(_mk("sdpa-math", "decode" if wl["qLen"] == 1 else "prefill", wl, ncu))
-    for wl, ncu in flex_workloads():
+    for wl, ncu in flex_workloads() + flex_more_workloads():
         cases.append(_mk("flex", "prefill", wl, ncu))
     # dedupe (MHA substitution can collide with an existing MHA workload)
     seen, uniq = set(), []

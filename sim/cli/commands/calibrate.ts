@@ -26,6 +26,7 @@ export function registerCalibrate(program: Command, io: CliIo): void {
       rows.push(['L2: dirty bytes left at kernel end', `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`, String(result.l2.calibrationCases), `${result.l2.fitMape.toFixed(1)}% (DRAM)`]);
       rows.push(['energy: SM-side scale', result.energy.smScale.toFixed(3), String(result.energy.calibrationCases), `${result.energy.fitMape.toFixed(1)}%`]);
       rows.push(['energy: memory-side scale', result.energy.memoryScale.toFixed(3), '', '']);
+      rows.push(['energy: softmax-side scale', result.energy.softmaxScale.toFixed(3), '', '']);
       rows.push(['energy: operand-delivery scale', result.energy.operandScale.toFixed(3), '', '']);
       for (const [kernel, k] of Object.entries(result.kernels)) {
         rows.push([`${kernel}: tensor efficiency`, k.matrixEfficiency.toFixed(3), String(k.calibrationCases), `${k.fitMape.toFixed(1)}%`]);

@@ -23,6 +23,8 @@ export interface CycleCalibration {
   l2EffectiveFraction: number;
   /** Half-width of the stack distances over which lines leave, over the capacity; fitted with it. */
   l2SurvivalSpread?: number;
+  /** HBM round trip under load as a streaming CTA sees it (launch-runner.ts), fitted on latency. */
+  dramRoundTripSeconds?: number;
   fittedOn: { rule: string; cases: number; command: string; date: string; dramFitMape: number };
   kernels: Record<string, CycleKernelConstants>;
 }

@@ -8,7 +8,7 @@ import { runCyclePlan } from './run-plan.js';
  * Fitting the cycle engine's constants on measured cases of the calibration split (the caller
  * selects them; nothing here sees a held-out case). Two stages:
  * 1. the L2's effective fraction and survival spread, on DRAM bytes (a grid: DRAM bytes barely
- *    depend on timing);
+ *    depend on timing), then the HBM round trip of a streaming CTA, on latency (a grid);
  * 2. per kernel family, tensor efficiency, fixed time per launch and per-tile overhead, on
  *    latency MAPE, by coordinate search with golden sections (the engine is too slow for the
  *    analytical fit's dense grids).
@@ -23,10 +23,19 @@ export interface FitCase {
   measuredDramBytes?: number;
 }
 
-export type LatencyOf = (plan: KernelPlan, c: FitCase, l2: { l2EffectiveFraction: number; l2SurvivalSpread: number }) => number;
+/** The engine-wide constants every latency evaluation runs with. */
+export interface EngineConstants {
+  l2EffectiveFraction: number;
+  l2SurvivalSpread: number;
+  dramRoundTripSeconds: number;
+}
+
+export type LatencyOf = (plan: KernelPlan, c: FitCase, engine: EngineConstants) => number;
 
 const L2_FRACTION_GRID = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const SURVIVAL_SPREAD_GRID = [0.25, 0.5, 0.75, 1];
+/** From the unloaded pointer-chase latency (350 ns) to several times it under load. */
+const ROUND_TRIP_GRID_SECONDS = [0.35e-6, 0.5e-6, 0.75e-6, 1e-6, 1.25e-6, 1.5e-6, 2e-6];
 const RANGES = {
   matrixEfficiency: [0.2, 1],
   extraFixedSeconds: [0, 10e-6],
@@ -64,7 +73,8 @@ export function fitL2(cases: readonly FitCase[], spec: GpuSpec): { fraction: num
   for (const spread of SURVIVAL_SPREAD_GRID) {
     for (const fraction of L2_FRACTION_GRID) {
       const errors = withDram.map((c) => {
-        const run = runCyclePlan(c.plan, spec, c.workload, { l2EffectiveFraction: fraction, l2SurvivalSpread: spread });
+        // As Nsight Compute measured them: the L2 flushed before every kernel of the call.
+        const run = runCyclePlan(c.plan, spec, c.workload, { l2EffectiveFraction: fraction, l2SurvivalSpread: spread, coldLaunches: true });
         const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
         return bytes / c.measuredDramBytes! - 1;
       });
@@ -75,7 +85,7 @@ export function fitL2(cases: readonly FitCase[], spec: GpuSpec): { fraction: num
   return best;
 }
 
-export function fitKernelLatency(cases: readonly FitCase[], l2: { l2EffectiveFraction: number; l2SurvivalSpread: number }, start: Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): CycleKernelConstants {
+export function fitKernelLatency(cases: readonly FitCase[], l2: EngineConstants, start: Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): CycleKernelConstants {
   let best = { ...start };
   const score = (k: typeof best) => mapePct(cases.map((c) => latencyOf(withCycleConstants(c.plan, k), c, l2) / c.measuredSeconds - 1));
   for (let round = 0; round < ROUNDS; round++) {
@@ -88,11 +98,25 @@ export function fitKernelLatency(cases: readonly FitCase[], l2: { l2EffectiveFra
   return { ...best, calibrationCases: cases.length, fitMape: score(best) };
 }
 
+/**
+ * The HBM round trip, on latency MAPE over every calibration case with each family's starting
+ * constants (a grid: it moves only the cases whose CTAs stream from HBM with little else to do).
+ */
+function fitRoundTrip(cases: readonly FitCase[], l2: { fraction: number; spread: number }, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): number {
+  let best = { seconds: ROUND_TRIP_GRID_SECONDS[0]!, mape: Infinity };
+  for (const seconds of ROUND_TRIP_GRID_SECONDS) {
+    const engine = { l2EffectiveFraction: l2.fraction, l2SurvivalSpread: l2.spread, dramRoundTripSeconds: seconds };
+    const m = mapePct(cases.map((c) => latencyOf(withCycleConstants(c.plan, start(c.kernel)), c, engine) / c.measuredSeconds - 1));
+    if (m < best.mape) best = { seconds, mape: m };
+  }
+  return best.seconds;
+}
+
 /** Fit every constant; `start` gives each family's starting point (its analytical constants). */
 export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
   latencyOf: LatencyOf, date: string): CycleCalibration {
   const fitted = fitL2(cases, spec);
-  const l2 = { l2EffectiveFraction: fitted.fraction, l2SurvivalSpread: fitted.spread };
+  const l2 = { l2EffectiveFraction: fitted.fraction, l2SurvivalSpread: fitted.spread, dramRoundTripSeconds: fitRoundTrip(cases, fitted, start, latencyOf) };
   const kernels: Record<string, CycleKernelConstants> = {};
   for (const kernel of [...new Set(cases.map((c) => c.kernel))].sort()) {
     const own = cases.filter((c) => c.kernel === kernel);

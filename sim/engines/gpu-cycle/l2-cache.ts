@@ -14,10 +14,18 @@ import { LruDistance } from './lru-distance.js';
  * kernel's time window, and a short kernel's outputs stay in L2).
  */
 
-/** Per tracked block: the sequence number of its last use, and how many of its bytes are in L2. */
+/**
+ * Per tracked block (a chunk of one operand copy along the key axis): the sequence number of its
+ * last use, the key interval [lo, hi) its resident lines lie in (in key tiles), and how many
+ * bytes of that interval are in L2. Readers read different parts of a chunk (a sliding window
+ * moves along it, a causal prefix grows, a sparse mask picks scattered tiles), so a block holds
+ * the union of what was read, not just the largest single read.
+ */
 export interface Blocks {
   lastUse: Float64Array;
   residentBytes: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
 }
 
 /**
@@ -40,32 +48,49 @@ export class L2Cache {
   private evictedCursor = 0;
   private evictedWriteBytes = 0;
 
-  constructor(readonly capacityBytes: number, private readonly spread = SURVIVAL_SPREAD) {}
+  constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD) {}
 
   /** Tracked blocks of one operand (copies × chunks), created never used. */
   blocks(key: string, count: number): Blocks {
     let b = this.stamps.get(key);
     if (!b || b.lastUse.length !== count) {
-      b = { lastUse: new Float64Array(count), residentBytes: new Float64Array(count) };
+      b = { lastUse: new Float64Array(count), residentBytes: new Float64Array(count), lo: new Float64Array(count), hi: new Float64Array(count) };
       this.stamps.set(key, b);
     }
     return b;
   }
 
   /**
-   * Read `bytes` of block `index` (a reader may need only part of a chunk: a causal query tile
-   * reads a prefix of the keys); returns the bytes that miss and come from HBM. A resident
-   * block holds the parts read since it was fetched; a reader that needs more fetches the rest.
+   * Read `bytes` spread evenly over key tiles [from, to) of block `index`, whose key tiles hold
+   * `tileBytes` each (a dense read: bytes = (to − from) × tileBytes); returns the bytes that
+   * miss and come from HBM. The part of the read inside the block's resident interval hits in
+   * proportion to how much of that interval is still in L2 (lines leave as other data passes,
+   * `survival`); the rest misses. Afterwards the block holds the hull of both intervals: what
+   * survived plus what was just fetched. A contiguous read of a resident prefix hits in full; a
+   * sparse reader that picks a few scattered tiles of a half-resident chunk hits half the time.
    */
-  read(blocks: Blocks, index: number, bytes: number): number {
+  read(blocks: Blocks, index: number, bytes: number, from = 0, to = 1, tileBytes = bytes / (to - from)): number {
+    if (bytes <= 0) return 0;
     const last = blocks.lastUse[index]!;
     const before = blocks.residentBytes[index]!;
+    const lo = blocks.lo[index]!;
+    const hi = blocks.hi[index]!;
     const held = last > 0 ? before * survival(this.lru.bytesSince(last), this.capacityBytes, this.spread) : 0;
-    const now = Math.max(held, bytes);
+    const width = to - from;
+    const inside = held > 0 && hi > lo && width > 0 ? Math.max(0, Math.min(hi, to) - Math.max(lo, from)) / width : 0;
+    // The fraction of the resident interval's lines that are in L2.
+    const heldDensity = held > 0 ? Math.min(1, held / ((hi - lo) * tileBytes)) : 0;
+    const hit = bytes * inside * heldDensity;
+    const miss = bytes - hit;
+    const hullLo = held > 0 ? Math.min(lo, from) : from;
+    const hullHi = held > 0 ? Math.max(hi, to) : to;
+    const now = Math.min((hullHi - hullLo) * tileBytes, held + miss);
     this.lru.release(last, before);
     blocks.lastUse[index] = this.lru.touch(now);
     blocks.residentBytes[index] = now;
-    return Math.max(0, bytes - held);
+    blocks.lo[index] = hullLo;
+    blocks.hi[index] = hullHi;
+    return miss;
   }
 
   /** Data only one reader ever reads (its query tile): a compulsory miss. */

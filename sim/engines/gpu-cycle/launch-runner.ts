@@ -1,4 +1,5 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
+import { bytesPerElement } from '../../../workloads/dtype.js';
 import type { Workload } from '../../../workloads/workload.js';
 import { ctaSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
@@ -21,6 +22,19 @@ export interface CycleOptions {
   l2SurvivalSpread?: number;
   /** Fraction of HBM fill bytes seen at a second L2 tag (FAR_PARTITION_FILL_FRACTION). */
   farPartitionFillFraction?: number;
+  /**
+   * Start every launch with an empty L2 and leave its dirty lines uncounted, as Nsight Compute
+   * measures with --cache-control all (it flushes before each kernel, outside the kernel's
+   * counters): a combine kernel then reads its partials from HBM. Off: launches of a call share
+   * the L2, as they do when the call runs unprofiled.
+   */
+  coldLaunches?: boolean;
+  /**
+   * Seconds one load round trip to HBM takes under load, as a CTA streaming its K/V sees it
+   * (MEMORY_ROUND_TRIP_SECONDS unless fitted): with its shared-memory stages full, a CTA cannot
+   * fetch faster than its bytes in flight per round trip, whatever the bandwidth left.
+   */
+  dramRoundTripSeconds?: number;
 }
 
 export interface LaunchOutcome {
@@ -69,9 +83,11 @@ function classCosts(launch: LaunchPlan, spec: GpuSpec): ClassCost[] {
  * out of the simulated cache; time out of the fluid SM model.
  */
 export class CycleLaunchRunner {
-  private readonly cache: L2Cache;
+  private cache: L2Cache;
   private readonly recorder: TimelineRecorder | null;
   private readonly farFraction: number;
+  private readonly coldLaunches: boolean;
+  private readonly dramRoundTrip: number;
   private elapsedSeconds = 0;
   private launchIndex = 0;
   private writtenBack = 0;
@@ -80,6 +96,8 @@ export class CycleLaunchRunner {
     this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD);
     this.recorder = options.timeline ? new TimelineRecorder(spec.compute.sms) : null;
     this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
+    this.coldLaunches = options.coldLaunches ?? false;
+    this.dramRoundTrip = options.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds;
   }
 
   timeline(): Timeline | undefined {
@@ -90,23 +108,28 @@ export class CycleLaunchRunner {
     const spec = this.spec;
     const clock = spec.compute.clockHz;
     const index = this.launchIndex++;
+    if (this.coldLaunches && index > 0) {
+      this.cache = new L2Cache(this.cache.capacityBytes, this.cache.spread);
+      this.writtenBack = 0;
+    }
     const order = tileOrder(launch, this.plan.coverage, this.w);
     const costs = classCosts(launch, spec);
     const op = order.operand;
     const blocks = op ? this.cache.blocks(`${index}:${op.label}`, op.instances * order.chunks) : null;
     // A combine kernel reads the partials its split launch wrote a moment ago: L2 hits unless
     // they outgrew the cache.
-    const readsRecentWrites = launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes;
+    const readsRecentWrites = !this.coldLaunches && launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes;
     let missBytes = 0;
     let readBytes = 0;
     let writeBytes = 0;
 
-    // Phase i of a tile that reads the shared operand reads one chunk of it, in key order; its
+    // Phase i of a tile that reads the shared operand reads one chunk of it, in its loop's order; its
     // query tile is read in the first phase and its output written in the last. Other tiles
     // have one phase. Reads and writes beyond a tile's share of the compulsory bytes revisit its
     // own data (the gmem accumulator of sdpa-efficient at d = 256): L2 hits, no new lines.
     const onceBytesPerTile = Math.max(0, launch.compulsoryReadBytes - (op ? op.instances * op.bytes : 0)) / Math.max(1, order.tiles);
     const newWriteBytesPerTile = launch.compulsoryWriteBytes / Math.max(1, order.tiles);
+    const inFlightBytes = op ? stageBytes(launch, this.w) : 0;
     const phase = (tile: number, index: number): PhaseCost | null => {
       const cost = costs[order.workOf(tile)]!;
       let phases = 1;
@@ -114,13 +137,15 @@ export class CycleLaunchRunner {
       let shared = 0;
       let reads = 0;
       if (blocks && op) {
-        const { first, last } = order.keyRange(tile);
+        const { first, last, visited: keptTiles } = order.keyRange(tile);
         const tpc = order.tilesPerChunk;
         const lo = Math.floor(first / tpc);
         const hi = Math.ceil(last / tpc);
         phases = Math.max(1, hi - lo);
         if (index >= phases) return null;
-        const visited = Math.max(1, last - first);
+        const visited = Math.max(1, keptTiles);
+        // Of the key tiles in its span, the fraction it reads (1 unless a sparse mask scatters them).
+        const density = visited / Math.max(1, last - first);
         // Its share of the operand, at most what it asks of L2 (a short last key tile). A tile
         // that reads its copy whole (split-KV decode, where the last splits may get more or
         // fewer key tiles than an even share) reads all but its once-only bytes from it.
@@ -128,10 +153,12 @@ export class CycleLaunchRunner {
           ? Math.max(0, cost.readBytes - onceBytesPerTile)
           : Math.min(op.bytes / order.keyTiles, cost.readBytes / visited);
         if (hi > lo) {
-          const ch = lo + index;
-          const overlap = Math.min(last, (ch + 1) * tpc) - Math.max(first, ch * tpc);
-          reads = overlap * bytesPerKeyTile;
-          miss = this.cache.read(blocks, order.instanceOf(tile) * order.chunks + ch, reads);
+          const ch = order.descending ? hi - 1 - index : lo + index;
+          const from = Math.max(first, ch * tpc);
+          const to = Math.min(last, (ch + 1) * tpc);
+          reads = (to - from) * density * bytesPerKeyTile;
+          const tileBytes = order.keyTiles === 1 ? bytesPerKeyTile : op.bytes / order.keyTiles;
+          miss = this.cache.read(blocks, order.instanceOf(tile) * order.chunks + ch, reads, from, to, tileBytes);
           shared = visited * bytesPerKeyTile;
         }
       } else if (index >= 1) {
@@ -147,8 +174,12 @@ export class CycleLaunchRunner {
       missBytes += miss;
       readBytes += reads;
       writeBytes += writes;
+        // Little's law per CTA: its K/V stages in shared memory bound the bytes it has in flight;
+      // misses wait a round trip to HBM, hits one to L2. A CTA streaming from HBM alone on its SM
+      // (decode without split-KV) is held to in-flight bytes per round trip.
+      const waitSeconds = inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * spec.memory.l2.latencySeconds) / inFlightBytes : 0;
       return {
-        cycles: cost.cycles / phases,
+        cycles: Math.max(cost.cycles / phases, waitSeconds * clock),
         hbmBytes: miss + Math.min(writes, newWriteBytesPerTile),
         l2Bytes: reads + writes,
         l2HitBytes: reads - miss,
@@ -238,6 +269,15 @@ export class CycleLaunchRunner {
       waves: Math.ceil(tiles / Math.max(1, Math.min(slots, sms * launch.ctasPerSm))),
     };
   }
+}
+
+/**
+ * Bytes of K/V a CTA can have in flight: its shared memory beyond the Q tile, the stages that
+ * cp.async or TMA fill ahead of the math (from the kernel's launch record).
+ */
+function stageBytes(launch: LaunchPlan, w: Workload): number {
+  if (launch.tileQ === null) return 0;
+  return Math.max(0, launch.sharedBytesPerCta - launch.tileQ * w.headDim * bytesPerElement(launch.dtype));
 }
 
 /** Full waves of a uniform launch are replayed, not simulated, once there are more than this many. */

@@ -31,20 +31,23 @@ function remember(spec: GpuSpec, key: string, launches: LaunchOutcome[]): void {
 export interface CyclePlanOptions extends CycleOptions {
   /**
    * The kernel id the plan was lowered with: the cycle engine's fitted constants for that
-   * family replace the analytical ones on its main-loop launches. Unset: the plan as it is.
+   * family (or the plan's calibrationFamily) replace the analytical ones on its main-loop
+   * launches. Unset: the plan as it is.
    */
   kernelId?: string;
 }
 
 /** Simulate every launch of a plan in order on one GPU whose L2 starts cold (the call after a flush). */
 export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requested: CyclePlanOptions = {}): CyclePlanResult {
-  const plan = requested.kernelId ? withCycleConstants(given, cycleKernelConstants(spec.id, requested.kernelId)) : given;
+  const family = requested.kernelId ? given.calibrationFamily ?? requested.kernelId : undefined;
+  const plan = family ? withCycleConstants(given, cycleKernelConstants(spec.id, family)) : given;
   const options: CycleOptions = {
     ...requested,
     l2EffectiveFraction: requested.l2EffectiveFraction ?? cycleCalibrationFor(spec.id)?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
     l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
+    dramRoundTripSeconds: requested.dramRoundTripSeconds ?? cycleCalibrationFor(spec.id)?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction]);
+  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);

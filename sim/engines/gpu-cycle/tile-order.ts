@@ -21,8 +21,13 @@ export interface TileOrder {
   workOf(tile: number): number;
   /** Operand copy read by the tile, 0 ≤ instance < operand.instances. */
   instanceOf(tile: number): number;
-  /** The tile reads key tiles [first, last) of its copy. */
-  keyRange(tile: number): { first: number; last: number };
+  /**
+   * The tile's key tiles lie in [first, last) of its copy: all of them under a contiguous mask,
+   * `visited` of them scattered evenly under a sparse one.
+   */
+  keyRange(tile: number): { first: number; last: number; visited: number };
+  /** Its key loop walks from `last` back to `first` (LaunchPlan.keyOrder). */
+  descending: boolean;
 }
 
 /** Work class of each position when classes are laid out one after another in list order. */
@@ -60,6 +65,23 @@ function instanceMapper(op: SharedOperand, perUnit: number): (tile: number) => n
   };
 }
 
+/**
+ * Masks whose kept key tiles are scattered rather than contiguous: random or listed blocks over
+ * the whole row, strided keys over everything up to the diagonal. Null: contiguous (causal,
+ * windows, documents; sinks add one hot tile that every reader shares).
+ */
+function scatteredSpan(w: Workload): 'row' | 'prefix' | null {
+  switch (w.mask.kind) {
+    case 'block_sparse':
+    case 'block_list':
+      return 'row';
+    case 'strided':
+      return 'prefix';
+    default:
+      return null;
+  }
+}
+
 /** Does this launch run the fused main loop whose tiles follow `coverage` query tile by query tile? */
 function followsCoverage(launch: LaunchPlan, coverage: TileCoverage | null): coverage is TileCoverage {
   return coverage !== null && launch.role === 'attention' && launch.tileQ === coverage.tileQ &&
@@ -73,7 +95,7 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
   if (!followsCoverage(launch, coverage)) {
     const workOf = classIndex(counts);
     const instanceOf = operand ? instanceMapper(operand, 1) : () => 0;
-    return { tiles, operand, keyTiles: 1, tilesPerChunk: 1, chunks: 1, workOf, instanceOf, keyRange: () => ({ first: 0, last: 1 }) };
+    return { tiles, operand, keyTiles: 1, tilesPerChunk: 1, chunks: 1, workOf, instanceOf, keyRange: () => ({ first: 0, last: 1, visited: 1 }), descending: false };
   }
   // One head's query tiles in order: class of each, and the key tiles it visits. Classes are in
   // first-occurrence order of query tiles and each is a run of neighbours (the mask's ramp, its
@@ -86,14 +108,17 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
   const workOfQuery = new Int32Array(qTiles);
   const first = new Int32Array(qTiles);
   const last = new Int32Array(qTiles);
+  const visitedOf = new Int32Array(qTiles);
+  const scattered = scatteredSpan(w);
   for (let m = 0; m < qTiles; m++) {
     const c = classOfQuery(m);
     const visited = coverage.classes[c]!.visitedTiles;
     // Masks keep keys up to the diagonal (bottom-right aligned); the visited tiles end there.
     const diagonal = Math.ceil(((m + 1) * coverage.tileQ + offset) / coverage.tileK);
     workOfQuery[m] = c;
-    last[m] = Math.min(kTiles, Math.max(diagonal, visited));
-    first[m] = last[m]! - visited;
+    visitedOf[m] = visited;
+    last[m] = scattered === 'row' ? kTiles : Math.min(kTiles, Math.max(diagonal, visited));
+    first[m] = scattered ? 0 : last[m]! - visited;
   }
   const instanceOf = operand ? instanceMapper(operand, qTiles) : () => 0;
   // A persistent tile scheduler hands out the query tiles of a head longest first when their
@@ -107,9 +132,10 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
     tiles, operand, keyTiles: kTiles, tilesPerChunk, chunks: Math.ceil(kTiles / tilesPerChunk),
     workOf: (tile) => workOfQuery[queryOf(tile)]!,
     instanceOf,
+    descending: launch.keyOrder === 'descending',
     keyRange: (tile) => {
       const m = queryOf(tile);
-      return { first: first[m]!, last: last[m]! };
+      return { first: first[m]!, last: last[m]!, visited: visitedOf[m]! };
     },
   };
 }

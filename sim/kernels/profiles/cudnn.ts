@@ -58,5 +58,6 @@ export function lowerCudnn(w: Workload, spec: GpuSpec): KernelPlan {
     softmaxOverlap: 1,
     persistent: true,
     order: 'm-h-b',
+    keyOrder: 'descending',
   });
 }

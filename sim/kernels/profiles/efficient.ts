@@ -48,6 +48,7 @@ export function lowerEfficient(w: Workload, spec: GpuSpec): KernelPlan {
     softmaxOverlap: 0,
     persistent: false,
     order: 'm-h-b',
+    keyOrder: 'ascending',
   });
   if (!tile.accumulatorInGlobal) return plan;
   // The gmem variant reads and writes its fp32 output tile once per key tile.

@@ -23,6 +23,11 @@ export function calibrationFor(hardware: string, kernel: string): KernelCalibrat
   return getCalibration(hardware)?.kernels[kernel];
 }
 
+/** The calibration entry of a plan lowered by profile `kernel` (KernelPlan.calibrationFamily). */
+export function calibrationFamilyOf(plan: KernelPlan, kernel: string): string {
+  return plan.calibrationFamily ?? kernel;
+}
+
 /** A plan with a kernel family's calibration constants on its main-loop launches. */
 export function calibratePlan(plan: KernelPlan, calibration: CalibrationConstants | undefined): KernelPlan {
   if (!calibration) return plan;
@@ -58,7 +63,7 @@ export function getProfile(kernel: string, options: { calibrated?: boolean } = {
     summary: base.summary,
     lower: (w, spec) => {
       const plan = base.lower(w, spec);
-      return calibrated ? calibratePlan(plan, calibrationFor(spec.id, kernel)) : plan;
+      return calibrated ? calibratePlan(plan, calibrationFor(spec.id, calibrationFamilyOf(plan, kernel))) : plan;
     },
   };
 }
