@@ -91,6 +91,13 @@ export interface LaunchPlan {
    * forward. Which K/V tiles are live in L2 at once follows from it. Unset: ascending.
    */
   keyOrder?: 'ascending' | 'descending';
+  /**
+   * Bytes of its own that each work tile reads back and rewrites once per key tile after the
+   * first: the fp32 output accumulator that CUTLASS's memory-efficient kernel keeps in global
+   * memory at head dim 256. The cycle engine lets them compete for L2 like any data (what is
+   * pushed out between two key tiles is written back and read again). Unset: none.
+   */
+  revisitBytesPerTile?: number;
   /** Each input read once and each output written once: the floor of HBM traffic. */
   compulsoryReadBytes: number;
   compulsoryWriteBytes: number;
@@ -116,6 +123,11 @@ export interface LaunchPlan {
    * block's K/V (block-sparse metadata). Unset means 0 (dense loops compute addresses).
    */
   iterationStallSeconds?: number;
+  /**
+   * Cycle engine: the fraction of an SM's rate one CTA of this launch reaches when it runs alone
+   * on the SM (fluid-sms.ts, soloFraction), calibrated per kernel family. Unset means 1.
+   */
+  ctaSoloFraction?: number;
   /**
    * Multiplier on the launch's dynamic energy: kernels differ in energy per action (extra
    * instructions, spills, redundant traffic) beyond what the counts see. Unset means 1.

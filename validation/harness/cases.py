@@ -239,6 +239,47 @@ def flex_workloads():
     return out
 
 
+# Second SDPA series (session 2): MHA causal prefills at several head counts and lengths (the
+# sizes where FlashAttention-2 reads more DRAM than the other kernels), small launch-bound
+# prefills, and decodes with few (batch x heads) units, where a kernel without split-KV streams
+# a whole cache per CTA.
+def sdpa_more_prefill():
+    out = []
+    for h, n in ((4, 4 * K), (8, 4 * K), (16, 4 * K), (64, 4 * K), (32, 2 * K), (32, 8 * K)):
+        out.append((_wl(1, h, h, n, n, 128, CAUSAL), True, None))
+    for b, h, n, m in ((1, 8, 1 * K, CAUSAL), (1, 8, 1 * K, NONE), (2, 16, 256, NONE), (1, 16, 2 * K, CAUSAL)):
+        out.append((_wl(b, h, h, n, n, 128, m), True, None))
+    return out
+
+
+def sdpa_tiny_prefill():
+    """Calls of a few µs, where the fixed cost of a call (host, launch) is most of the time."""
+    return [(_wl(b, h, h, n, n, 128, m), True, None)
+            for b, h, n, m in ((1, 4, 256, NONE), (1, 8, 256, CAUSAL), (1, 16, 512, NONE), (2, 8, 512, CAUSAL),
+                               (1, 32, 256, CAUSAL), (1, 4, 1 * K, CAUSAL), (4, 8, 128, NONE), (1, 64, 128, NONE))]
+
+
+def sdpa_tiny_decode():
+    return [(_wl(b, h, kv, 1, k, 128, NONE), True)
+            for b, h, kv, k in ((1, 8, 8, 256), (1, 16, 16, 512), (1, 32, 8, 256), (2, 32, 8, 512), (1, 64, 8, 1 * K))]
+
+
+def flex_tiny_workloads():
+    out = []
+    seed = 3000
+    for b, h, kv, n in ((1, 32, 8, 1 * K), (1, 8, 8, 2 * K)):
+        seed += 1
+        for m in (NONE, CAUSAL, block_sparse_mask(n, n, 0.25, seed)):
+            out.append((_wl(b, h, kv, n, n, 128, m), True))
+    return out
+
+
+def sdpa_more_decode():
+    return [(_wl(b, h, h, 1, k, 128, NONE), True)
+            for b, h, k in ((1, 16, 32 * K), (2, 32, 8 * K), (1, 64, 8 * K), (4, 32, 4 * K),
+                            (1, 8, 64 * K), (1, 32, 2 * K), (2, 32, 32 * K))]
+
+
 # Second flex series (session 2): dense runs next to sparse ones at more shapes, so that the
 # sparse/dense speedup is measured at several sizes and dense flex runs fall in both splits.
 FLEX_MORE = (  # (batch, heads, kvHeads, n)
@@ -268,7 +309,7 @@ def flex_more_workloads():
 
 def all_cases():
     cases = []
-    for wl, ncu, kernels in prefill_workloads():
+    for wl, ncu, kernels in prefill_workloads() + sdpa_more_prefill() + sdpa_tiny_prefill():
         for kern in kernels or SDPA_FUSED:
             w = dict(wl)
             if wl["kvHeads"] != wl["heads"] and kern in NO_GQA:
@@ -276,7 +317,7 @@ def all_cases():
             if wl["headDim"] == 256 and kern in NO_D256:
                 continue
             cases.append(_mk(kern, "prefill", w, ncu))
-    for wl, ncu in decode_workloads():
+    for wl, ncu in decode_workloads() + sdpa_more_decode() + sdpa_tiny_decode():
         for kern in SDPA_FUSED:
             w = dict(wl)
             if wl["kvHeads"] != wl["heads"] and kern in NO_GQA:
@@ -288,7 +329,7 @@ def all_cases():
             cases.append(_mk(kern, "decode", w, ncu))
     for wl, ncu in math_workloads():
         cases.append(_mk("sdpa-math", "decode" if wl["qLen"] == 1 else "prefill", wl, ncu))
-    for wl, ncu in flex_workloads() + flex_more_workloads():
+    for wl, ncu in flex_workloads() + flex_more_workloads() + flex_tiny_workloads():
         cases.append(_mk("flex", "prefill", wl, ncu))
     # dedupe (MHA substitution can collide with an existing MHA workload)
     seen, uniq = set(), []

@@ -13,6 +13,8 @@ export interface CycleKernelConstants {
   matrixEfficiency: number;
   extraFixedSeconds: number;
   tileOverheadSeconds: number;
+  /** Fraction of an SM's rate one CTA reaches alone (fluid-sms.ts); missing: 1. */
+  ctaSoloFraction?: number;
   calibrationCases: number;
   /** Latency MAPE on its calibration cases after the fit (fit quality, not the score). */
   fitMape: number;
@@ -45,10 +47,13 @@ export function cycleKernelConstants(hardware: string, kernel: string): CycleKer
 }
 
 /** The plan with the cycle engine's latency constants on its main-loop launches (as calibratePlan does). */
-export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds'> | undefined): KernelPlan {
+export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction'> | undefined): KernelPlan {
   if (!constants) return plan;
   const apply = (l: LaunchPlan): LaunchPlan => (l.matrixPath
-    ? { ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds }
+    ? {
+        ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds,
+        ...(constants.ctaSoloFraction !== undefined ? { ctaSoloFraction: constants.ctaSoloFraction } : {}),
+      }
     : l);
   return { ...plan, launches: plan.launches.map(apply) };
 }

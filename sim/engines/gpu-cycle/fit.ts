@@ -40,6 +40,7 @@ const RANGES = {
   matrixEfficiency: [0.2, 1],
   extraFixedSeconds: [0, 10e-6],
   tileOverheadSeconds: [0, 5e-6],
+  ctaSoloFraction: [0.3, 1],
 } as const;
 const GOLDEN_STEPS = 10;
 const ROUNDS = 2;

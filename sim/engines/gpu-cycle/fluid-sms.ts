@@ -4,7 +4,7 @@ import { EventQueue } from '../events.js';
  * The SMs as a fluid (processor-sharing) model between discrete events. Events are CTA starts,
  * phase changes (a CTA moving on to its next stretch of keys) and ends; in between, every
  * resident CTA progresses at a constant rate: its SM's throughput shared equally among the CTAs
- * resident on it, times one chip-wide factor that slows every CTA when their summed demand for
+ * resident on it (one CTA alone may reach only part of it: soloFraction), times one chip-wide factor that slows every CTA when their summed demand for
  * HBM or L2 bandwidth exceeds what the memory delivers (all SMs share HBM and the L2, so
  * contention slows everyone alike). Time is counted in cycles of the SM clock.
  *
@@ -43,6 +43,13 @@ export interface FluidLaunch {
    * caller sees every phase in simulated time order.
    */
   phase: (tile: number, index: number) => PhaseCost | null;
+  /**
+   * Fraction of its SM's full rate one CTA reaches alone (1 unless the kernel says otherwise):
+   * a CTA of four warps keeps one warp per SM sub-partition, too few to keep the tensor pipe
+   * busy, so an SM running it alone (a launch's tail, a small launch) runs below its rate.
+   * Two or more CTAs share the SM; the SM's rate is reached once k × soloFraction ≥ 1.
+   */
+  soloFraction?: number;
   /** Optional: told each tile's end (for a timeline), with real cycles relative to the launch. */
   onSpan?: (sm: number, tile: number, startCycle: number, endCycle: number) => void;
   /** Optional: told the counters after every event. */
@@ -96,24 +103,28 @@ export function runFluid(launch: FluidLaunch): FluidResult {
   let moved = 0; // HBM bytes moved: Σ demand per virtual cycle × virtual cycles
 
   const smOf = (slot: number) => slot % sms;
+  // k CTAs on an SM each progress at 1/share(k) of its full rate: 1/k when they fill it, less
+  // than the whole SM when one CTA alone cannot (soloFraction < 1).
+  const solo = Math.min(1, Math.max(1e-3, launch.soloFraction ?? 1));
+  const share = (k: number) => Math.max(k, 1 / solo);
   const factor = () => Math.min(1, hbmDemand > 0 ? launch.hbmBytesPerCycle / hbmDemand : 1, l2Demand > 0 ? launch.l2BytesPerCycle / l2Demand : 1);
   const advance = (sm: number) => {
-    if (residents[sm]! > 0) smClock[sm] = smClock[sm]! + (virtual - smLastV[sm]!) / residents[sm]!;
+    if (residents[sm]! > 0) smClock[sm] = smClock[sm]! + (virtual - smLastV[sm]!) / share(residents[sm]!);
     smLastV[sm] = virtual;
   };
   const changeSm = (sm: number, hbmRate: number, l2Rate: number, residentDelta: number) => {
     const k = residents[sm]!;
     if (k > 0) {
-      hbmDemand -= smHbmRate[sm]! / k;
-      l2Demand -= smL2Rate[sm]! / k;
+      hbmDemand -= smHbmRate[sm]! / share(k);
+      l2Demand -= smL2Rate[sm]! / share(k);
     }
     smHbmRate[sm] = smHbmRate[sm]! + hbmRate;
     smL2Rate[sm] = smL2Rate[sm]! + l2Rate;
     residents[sm] = k + residentDelta;
     const k2 = residents[sm]!;
     if (k2 > 0) {
-      hbmDemand += smHbmRate[sm]! / k2;
-      l2Demand += smL2Rate[sm]! / k2;
+      hbmDemand += smHbmRate[sm]! / share(k2);
+      l2Demand += smL2Rate[sm]! / share(k2);
     } else {
       // Exact zero, not rounding residue, when the SM empties.
       smHbmRate[sm] = 0;
@@ -149,7 +160,7 @@ export function runFluid(launch: FluidLaunch): FluidResult {
     const k = residents[sm]!;
     for (let slot = sm; slot < slots; slot += sms) {
       if (slotTile[slot]! < 0) continue;
-      const endV = virtual + (slotTarget[slot]! - smClock[sm]!) * k;
+      const endV = virtual + (slotTarget[slot]! - smClock[sm]!) * share(k);
       if (endV === slotEndV[slot]) continue; // its pending event still holds
       slotEndV[slot] = endV;
       queue.push(endV, slot);

@@ -47,6 +47,7 @@ export class L2Cache {
   private readonly writeBytes: number[] = [];
   private evictedCursor = 0;
   private evictedWriteBytes = 0;
+  private retiredWrittenBack = 0;
 
   constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD) {}
 
@@ -93,6 +94,41 @@ export class L2Cache {
     return miss;
   }
 
+  /**
+   * A tile touches its own dirty data again `touches` times, evenly spaced since its last touch
+   * (once per key tile of a phase: reads it back, then rewrites it). Returns the bytes that come
+   * back from HBM and those written back in between (dirty lines pushed out between two
+   * touches). The very first touch only allocates.
+   */
+  revisit(blocks: Blocks, index: number, bytes: number, touches = 1): { miss: number; writtenBack: number } {
+    const last = blocks.lastUse[index]!;
+    const before = blocks.residentBytes[index]!;
+    // Each touch sees 1/touches of the traffic since the last recorded one.
+    const held = last > 0 ? before * survival(this.lru.bytesSince(last) / touches, this.capacityBytes, this.spread) : 0;
+    this.lru.release(last, before);
+    blocks.lastUse[index] = this.lru.touch(bytes);
+    blocks.residentBytes[index] = bytes;
+    const lost = before - held;
+    return last > 0 ? { miss: touches * Math.max(0, bytes - held), writtenBack: touches * lost } : { miss: 0, writtenBack: 0 };
+  }
+
+  /** The tile is done with its own data: still dirty, it is written back once pushed out. */
+  retire(blocks: Blocks, index: number): void {
+    const last = blocks.lastUse[index]!;
+    const before = blocks.residentBytes[index]!;
+    if (last <= 0) return;
+    const held = before * survival(this.lru.bytesSince(last), this.capacityBytes, this.spread);
+    this.lru.release(last, before);
+    blocks.lastUse[index] = 0;
+    blocks.residentBytes[index] = 0;
+    // Pushed out already: counted as written back at once; the rest joins the dirty writes.
+    this.retiredWrittenBack += before - held;
+    if (held > 0) {
+      this.writeSequences.push(this.lru.touch(held));
+      this.writeBytes.push(held);
+    }
+  }
+
   /** Data only one reader ever reads (its query tile): a compulsory miss. */
   readOnce(bytes: number): number {
     if (bytes > 0) this.lru.touch(bytes);
@@ -113,6 +149,6 @@ export class L2Cache {
       this.evictedWriteBytes += this.writeBytes[this.evictedCursor]!;
       this.evictedCursor += 1;
     }
-    return this.evictedWriteBytes;
+    return this.evictedWriteBytes + this.retiredWrittenBack;
   }
 }

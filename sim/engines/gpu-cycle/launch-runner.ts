@@ -116,6 +116,9 @@ export class CycleLaunchRunner {
     const costs = classCosts(launch, spec);
     const op = order.operand;
     const blocks = op ? this.cache.blocks(`${index}:${op.label}`, op.instances * order.chunks) : null;
+    const revisitBytes = launch.revisitBytesPerTile ?? 0;
+    const ownBlocks = revisitBytes > 0 ? this.cache.blocks(`${index}:own`, order.tiles) : null;
+    let revisitWrittenBack = 0;
     // A combine kernel reads the partials its split launch wrote a moment ago: L2 hits unless
     // they outgrew the cache.
     const readsRecentWrites = !this.coldLaunches && launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes;
@@ -123,10 +126,11 @@ export class CycleLaunchRunner {
     let readBytes = 0;
     let writeBytes = 0;
 
-    // Phase i of a tile that reads the shared operand reads one chunk of it, in its loop's order; its
-    // query tile is read in the first phase and its output written in the last. Other tiles
+    // Phase i of a tile that reads the shared operand reads one chunk of it, in its loop's order;
+    // its query tile is read in the first phase and its output written in the last. Other tiles
     // have one phase. Reads and writes beyond a tile's share of the compulsory bytes revisit its
-    // own data (the gmem accumulator of sdpa-efficient at d = 256): L2 hits, no new lines.
+    // own data (the gmem accumulator of sdpa-efficient at d = 256): touched once per phase, they
+    // hit unless other traffic pushed them out in between (then written back and read again).
     const onceBytesPerTile = Math.max(0, launch.compulsoryReadBytes - (op ? op.instances * op.bytes : 0)) / Math.max(1, order.tiles);
     const newWriteBytesPerTile = launch.compulsoryWriteBytes / Math.max(1, order.tiles);
     const inFlightBytes = op ? stageBytes(launch, this.w) : 0;
@@ -136,6 +140,7 @@ export class CycleLaunchRunner {
       let miss = 0;
       let shared = 0;
       let reads = 0;
+      let keyTilesThisPhase = 1;
       if (blocks && op) {
         const { first, last, visited: keptTiles } = order.keyRange(tile);
         const tpc = order.tilesPerChunk;
@@ -157,6 +162,7 @@ export class CycleLaunchRunner {
           const from = Math.max(first, ch * tpc);
           const to = Math.min(last, (ch + 1) * tpc);
           reads = (to - from) * density * bytesPerKeyTile;
+          keyTilesThisPhase = Math.max(1, Math.round((to - from) * density));
           const tileBytes = order.keyTiles === 1 ? bytesPerKeyTile : op.bytes / order.keyTiles;
           miss = this.cache.read(blocks, order.instanceOf(tile) * order.chunks + ch, reads, from, to, tileBytes);
           shared = visited * bytesPerKeyTile;
@@ -169,18 +175,26 @@ export class CycleLaunchRunner {
         reads += once;
         if (once > 0 && !readsRecentWrites) miss += this.cache.readOnce(Math.min(once, onceBytesPerTile));
       }
+      let ownWrittenBack = 0;
+      if (ownBlocks) {
+        const own = this.cache.revisit(ownBlocks, tile, revisitBytes, keyTilesThisPhase);
+        miss += own.miss;
+        ownWrittenBack = own.writtenBack;
+        revisitWrittenBack += own.writtenBack;
+        if (index === phases - 1) this.cache.retire(ownBlocks, tile);
+      }
       const writes = index === phases - 1 ? cost.writeBytes : 0;
       this.cache.write(Math.min(writes, newWriteBytesPerTile));
       missBytes += miss;
       readBytes += reads;
       writeBytes += writes;
-        // Little's law per CTA: its K/V stages in shared memory bound the bytes it has in flight;
+      // Little's law per CTA: its K/V stages in shared memory bound the bytes it has in flight;
       // misses wait a round trip to HBM, hits one to L2. A CTA streaming from HBM alone on its SM
       // (decode without split-KV) is held to in-flight bytes per round trip.
       const waitSeconds = inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * spec.memory.l2.latencySeconds) / inFlightBytes : 0;
       return {
         cycles: Math.max(cost.cycles / phases, waitSeconds * clock),
-        hbmBytes: miss + Math.min(writes, newWriteBytesPerTile),
+        hbmBytes: miss + Math.min(writes, newWriteBytesPerTile) + ownWrittenBack,
         l2Bytes: reads + writes,
         l2HitBytes: reads - miss,
         l2ReadBytes: reads,
@@ -198,6 +212,7 @@ export class CycleLaunchRunner {
       sms: spec.compute.sms,
       slotsPerSm,
       slots,
+      ...(launch.ctaSoloFraction !== undefined ? { soloFraction: launch.ctaSoloFraction } : {}),
       tiles: order.tiles - replayed.tiles,
       hbmBytesPerCycle,
       l2BytesPerCycle,
@@ -221,7 +236,7 @@ export class CycleLaunchRunner {
     const counts: Counts = {
       ...base,
       bytes: {
-        hbm: { read: missBytes, write: hbmWrite },
+        hbm: { read: missBytes, write: hbmWrite + revisitWrittenBack },
         // lts__t_bytes: every request, plus the far-partition tag pass of half the HBM fills.
         l2: { read: readBytes + this.farFraction * missBytes, write: writeBytes },
         smem: base.bytes.smem,

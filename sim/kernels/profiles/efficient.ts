@@ -57,5 +57,5 @@ export function lowerEfficient(w: Workload, spec: GpuSpec): KernelPlan {
     const traffic = Math.max(0, cw.iterations - 1) * tile.tileQ * w.valueHeadDim * ACCUMULATOR_BYTES;
     return { ...cw, globalReadBytes: cw.globalReadBytes + traffic, globalWriteBytes: cw.globalWriteBytes + traffic };
   });
-  return { ...plan, launches: [{ ...launch!, work }] };
+  return { ...plan, launches: [{ ...launch!, work, revisitBytesPerTile: tile.tileQ * w.valueHeadDim * ACCUMULATOR_BYTES }] };
 }
