@@ -9,6 +9,8 @@ import type { GpuSpec } from './schema.js';
 export interface KernelCalibration {
   /** Fraction of the instruction path's tensor rate the kernel's main loop sustains. */
   matrixEfficiency: number;
+  /** Fraction of an SM's rate one CTA of the family reaches alone (LaunchPlan.ctaSoloFraction); missing: 1. */
+  ctaSoloFraction?: number;
   /** Fixed seconds per main-loop launch beyond the hardware's launch overhead. */
   extraFixedSeconds: number;
   /** Seconds each work tile spends outside its main loop (prologue and epilogue). */

@@ -72,7 +72,7 @@ export const gpuSpecSchema = z.strictObject({
     expJoulesPerOp: nonNegative,
   }),
   power: z.strictObject({ idleWatts: nonNegative, maxWatts: positive }),
-  launch: z.strictObject({ overheadSeconds: nonNegative }),
+  launch: z.strictObject({ overheadSeconds: nonNegative, chainedOverheadSeconds: nonNegative.optional() }),
 });
 
 export type GpuSpecData = z.infer<typeof gpuSpecSchema>;

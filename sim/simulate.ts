@@ -48,7 +48,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     const simulated = cycle?.launches[index];
     const counts = simulated ? simulated.counts : countLaunch(launch, spec);
     // A copy: the power limit below rewrites it, and a replayed launch is shared.
-    const timing = simulated ? { ...simulated.timing } : launchLatency(launch, counts, spec);
+    const timing = simulated ? { ...simulated.timing } : launchLatency(launch, counts, spec, index > 0);
     const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
     const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
     const rooflineBound = timing.bound;

@@ -125,3 +125,20 @@ describe('analytical engine: published physics', () => {
     expect(fa3.latencySeconds).toBeLessThan(fa2.latencySeconds);
   });
 });
+
+describe('launchLatency: a CTA alone on its SM', () => {
+  it('a launch of fewer tiles than SMs takes its longest tile over the solo fraction', async () => {
+    const { launchLatency, ctaSeconds } = await import('../sim/costs/latency.js');
+    const { countLaunch } = await import('../sim/engines/analytical.js');
+    const { lowerKernel } = await import('../sim/kernels/index.js');
+    const h200 = getPreset('h200-sxm');
+    // 8 heads × 8 query tiles of 64 rows: 64 CTAs on 132 SMs, one wave, no split-KV.
+    const w = makeWorkload({ heads: 8, qLen: 512, headDim: 128, mask: { kind: 'causal' } });
+    const launch = lowerKernel('sdpa-efficient', w, h200).launches[0]!;
+    expect(launch.ctaCount).toBe(64);
+    const longest = Math.max(...launch.work.map((c) => ctaSeconds(c, launch, h200).total));
+    const at = (solo: number) => launchLatency({ ...launch, ctaSoloFraction: solo }, countLaunch(launch, h200), h200).terms.compute;
+    expect(at(1)).toBeCloseTo(longest, 15);
+    expect(at(0.5)).toBeCloseTo(2 * longest, 15);
+  });
+});

@@ -43,6 +43,16 @@ describe('runFluid: CTAs on SMs', () => {
     expect(equalTiles(3, 1, 2, 1000).cycles).toBe(3000);
   });
 
+  it('runFluid: a CTA alone reaches only its solo fraction of the SM; two CTAs fill it', () => {
+    const run = (tiles: number, soloFraction: number) => runFluid({
+      sms: 1, slotsPerSm: 2, slots: 2, tiles, hbmBytesPerCycle: 1, l2BytesPerCycle: 1, soloFraction,
+      phase: (_tile, index) => (index === 0 ? { cycles: 100, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
+    }).cycles;
+    expect([run(1, 1), run(1, 0.5), run(1, 0.8)]).toEqual([100, 200, 125]);
+    // Two CTAs share the SM: 200 cycles for both, whether one alone could fill it or not.
+    expect([run(2, 1), run(2, 0.5)]).toEqual([200, 200]);
+  });
+
   it('runFluid: HBM contention slows every CTA alike', () => {
     // 4 tiles of 100 cycles each wanting 10 B/cycle = 40 B/cycle against 20 B/cycle: twice as long.
     const r = runFluid({
@@ -83,7 +93,8 @@ describe('CycleLaunchRunner', () => {
     const plan: KernelPlan = { kernel: 'tiny', description: '', launches: [tinyLaunch()], coverage: null };
     const w = makeWorkload({ heads: 1, qLen: 128, headDim: 64 });
     const out = new CycleLaunchRunner(spec, plan, w).run(plan.launches[0]!);
-    const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds;
+    // Fixed: the launch, then three dependent HBM round trips (Q, first K/V, last store).
+    const fixed = spec.launch.overheadSeconds + 3 * spec.memory.hbm.latencySeconds;
     expectClose(out.timing.seconds - fixed, 0.5e-6 + 3 * 1e-6 + 1e-6, 1e-9);
   });
 

@@ -107,3 +107,20 @@ describe('lowerKernel(fa3)', () => {
     expect(() => lowerKernel('fa9', makeWorkload({ heads: 1, qLen: 64, headDim: 64 }), toyGpu())).toThrow(/valid kernels: naive, fa2, fa3, split-kv/);
   });
 });
+
+describe('kernel profiles against the shipped launch records', () => {
+  it('sdpa-cudnn decode: the grid and the number of launches of every shipped case (no split below 1024 keys, one split per key tile at most)', async () => {
+    const { loadCaseFiles, shippedDataFiles } = await import('../sim/cli/commands/validate.js');
+    const { processIo } = await import('../sim/cli/io.js');
+    const { getProfile } = await import('../sim/kernels/profiles/index.js');
+    const { validateWorkload } = await import('../workloads/workload.js');
+    const h200 = getPreset('h200-sxm');
+    const decode = loadCaseFiles(shippedDataFiles(), processIo).cases.filter((c) => c.kernel === 'sdpa-cudnn' && c.phase === 'decode' && c.launch);
+    expect(decode.length).toBeGreaterThanOrEqual(20);
+    for (const c of decode) {
+      const w = validateWorkload({ ...c.workload, mask: { kind: 'none' }, phase: 'decode' });
+      const plan = getProfile('sdpa-cudnn')!.lower(w, h200);
+      expect([plan.launches.length, plan.launches[0]!.ctaCount], c.id).toEqual([c.launch!.length, c.launch![0]!.grid]);
+    }
+  });
+});

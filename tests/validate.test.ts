@@ -111,6 +111,7 @@ describe('calibrate', () => {
     }
     expectClose(committed.energy.smScale, fit.energy.smScale, 1e-3);
     expectClose(committed.energy.memoryScale, fit.energy.memoryScale, 1e-3);
+    expectClose(committed.energy.softmaxScale, fit.energy.softmaxScale, 1e-3);
   });
 });
 

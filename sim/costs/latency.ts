@@ -40,7 +40,15 @@ export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { 
  * longest of its compute time (work per SM, at least the longest tile) and its memory times at
  * each level, plus the launch overhead and one memory round trip to fill the pipeline.
  */
-export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec): LaunchTiming {
+/**
+ * The launch cost of a kernel: the first of a call waits for its host launch; one that follows
+ * another on the stream was launched while the previous ran and pays only the GPU-side start.
+ */
+export function launchOverheadSeconds(spec: GpuSpec, chained: boolean): number {
+  return chained ? spec.launch.chainedOverheadSeconds ?? spec.launch.overheadSeconds : spec.launch.overheadSeconds;
+}
+
+export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec, chained = false): LaunchTiming {
   const sms = spec.compute.sms;
   let tiles = 0;
   let sum = 0;
@@ -56,7 +64,8 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
     matrixSum += w.count * t.matrix;
     softmaxSum += w.count * t.softmax;
     stallSum += w.count * t.stall;
-    longest = Math.max(longest, t.total);
+    // A CTA alone on its SM (a partial wave, the tail) runs at the family's solo fraction of it.
+    longest = Math.max(longest, t.total / Math.min(1, launch.ctaSoloFraction ?? 1));
   }
   const waves = Math.ceil(tiles / sms);
   // Wave quantization: with n equal tiles on s SMs the busiest SM runs ceil(n/s) of them.
@@ -66,7 +75,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec)
   const hbm = totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond;
   const l2 = totalBytes(counts.bytes.l2) / spec.memory.l2.bandwidthBytesPerSecond;
   const smem = totalBytes(counts.bytes.smem) / spec.memory.smem.bandwidthBytesPerSecond;
-  const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
+  const fixed = launchOverheadSeconds(spec, chained) + dependentRoundTrips(launch) * spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
   const busiest = Math.max(compute, hbm, l2, smem);
   let bound: Bound;
   if (fixed > busiest) bound = 'launch';
@@ -94,4 +103,15 @@ export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idle
   const headroom = maxWatts - idleWatts;
   if (headroom <= 0) return seconds;
   return Math.max(seconds, dynamicJoules / headroom);
+}
+
+/**
+ * HBM round trips one after another on every launch's critical path, whatever its size: a
+ * fused attention loads Q, then its first K/V tile (the math waits for both), and its last
+ * stores drain before the kernel ends; a combine or element-wise pass reads, then writes. A
+ * tiny launch is these round trips plus the launch (ncu's tiny kernels: 6–8 µs for an
+ * attention, 4.5–5.5 µs for FlashAttention-2's combine; raw/ncu-kernels.jsonl).
+ */
+export function dependentRoundTrips(launch: LaunchPlan): number {
+  return launch.role === 'attention' || launch.role === 'split-attention' ? 3 : 2;
 }

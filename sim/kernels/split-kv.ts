@@ -59,7 +59,8 @@ export function lowerSplitKv(w: Workload, spec: GpuSpec, config: SplitKvConfig):
   const coverage = tileCoverage(w.mask, w.qLen, w.kvLen, packed ? w.qLen : config.tileQ, config.tileK);
   const qTiles = packed ? 1 : coverage.qTiles;
   const units = w.batch * unitHeads * qTiles;
-  const splits = config.splits ?? splitHeuristic(units, spec.compute.sms, coverage.kTiles);
+  // A split needs at least one key tile: more splits than tiles would be empty CTAs.
+  const splits = Math.min(coverage.kTiles, config.splits ?? splitHeuristic(units, spec.compute.sms, coverage.kTiles));
   const tilesPerSplit = Math.ceil(coverage.kTiles / splits);
 
   const loop: TiledLoop = {

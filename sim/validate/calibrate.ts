@@ -94,6 +94,8 @@ const EFFICIENCY_GRID = { from: 0.2, to: 1, step: 0.005 };
  */
 const FIXED_GRID_SECONDS = { from: 0, to: 10e-6, step: 0.25e-6 };
 const TILE_OVERHEAD_GRID_SECONDS = { from: 0, to: 5e-6, step: 0.05e-6 };
+/** What one CTA alone gets of its SM: from a third (one warp per sub-partition, latency-bound) to all of it. */
+const SOLO_FRACTION_GRID = { from: 0.3, to: 1, step: 0.05 };
 const SEARCH_ROUNDS = 4;
 
 function grid(g: { from: number; to: number; step: number }): number[] {
@@ -137,10 +139,10 @@ export function fitEnergyScale(prepared: readonly PreparedCase[], spec: GpuSpec)
   return { scale, fitMape: errors.length > 0 ? mape(errors) : NaN };
 }
 
-/** The family's energy scale, then coordinate search over its three latency constants. */
+/** The family's energy scale, then coordinate search over its four latency constants. */
 export function fitKernel(prepared: readonly PreparedCase[], spec: GpuSpec): KernelCalibration {
   const energy = fitEnergyScale(prepared, spec);
-  let best: Constants = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, dynamicEnergyScale: energy.scale };
+  let best: Constants = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, ctaSoloFraction: 1, dynamicEnergyScale: energy.scale };
   let bestMape = latencyMape(prepared, spec, best);
   for (let round = 0; round < SEARCH_ROUNDS; round++) {
     for (const e of grid(EFFICIENCY_GRID)) {
@@ -154,6 +156,10 @@ export function fitKernel(prepared: readonly PreparedCase[], spec: GpuSpec): Ker
     for (const t of grid(TILE_OVERHEAD_GRID_SECONDS)) {
       const m = latencyMape(prepared, spec, { ...best, tileOverheadSeconds: t });
       if (m < bestMape) [best, bestMape] = [{ ...best, tileOverheadSeconds: t }, m];
+    }
+    for (const solo of grid(SOLO_FRACTION_GRID)) {
+      const m = latencyMape(prepared, spec, { ...best, ctaSoloFraction: solo });
+      if (m < bestMape) [best, bestMape] = [{ ...best, ctaSoloFraction: solo }, m];
     }
   }
   return { ...best, calibrationCases: prepared.length, fitMape: bestMape, energyFitMape: energy.fitMape };

@@ -43,7 +43,7 @@ const RANGES = {
   ctaSoloFraction: [0.3, 1],
 } as const;
 const GOLDEN_STEPS = 10;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 function mapePct(errors: number[]): number {

@@ -1,7 +1,7 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
 import { bytesPerElement } from '../../../workloads/dtype.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { ctaSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
+import { ctaSeconds, dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
 import { countLaunch } from '../analytical.js';
 import { totalBytes, type Counts } from '../counts.js';
@@ -242,14 +242,14 @@ export class CycleLaunchRunner {
         smem: base.bytes.smem,
       },
     };
-    const timing = this.timing(launch, counts, result.cycles / clock, result, costs, order.tiles, slots);
+    const timing = this.timing(launch, counts, result.cycles / clock, result, costs, order.tiles, slots, index > 0);
     rec?.endLaunch({ name: launch.name, startSeconds: this.elapsedSeconds, endSeconds: this.elapsedSeconds + timing.seconds, tiles: order.tiles, events: result.events });
     this.elapsedSeconds += timing.seconds;
     return { counts, timing, events: result.events };
   }
 
   private timing(launch: LaunchPlan, counts: Counts, busySeconds: number, result: { hbmLimitedCycles: number; l2LimitedCycles: number; cycles: number },
-    costs: readonly ClassCost[], tiles: number, slots: number): LaunchTiming {
+    costs: readonly ClassCost[], tiles: number, slots: number, chained: boolean): LaunchTiming {
     const spec = this.spec;
     const sms = spec.compute.sms;
     let workSeconds = 0;
@@ -262,7 +262,7 @@ export class CycleLaunchRunner {
       matrix += w.count * costs[i]!.matrixSeconds;
       softmax += w.count * costs[i]!.softmaxSeconds;
     });
-    const fixed = spec.launch.overheadSeconds + spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
+    const fixed = launchOverheadSeconds(spec, chained) + dependentRoundTrips(launch) * this.dramRoundTrip + (launch.extraFixedSeconds ?? 0);
     let bound: Bound;
     if (fixed > busySeconds) bound = 'launch';
     else if (result.hbmLimitedCycles > 0.5 * result.cycles) bound = 'hbm';

@@ -18,13 +18,24 @@ const PREFILL = { tileQ: 128, tileK: 128, threads: 384, registers: 168, consumer
 const PREFILL_SHARED_BYTES = 232448;
 const PREFILL_SHARED_BYTES_D64 = 134144;
 const DECODE = { tileQ: 16, tileK: 128, threads: 128, registers: 183 } as const;
-/** Splits are chosen so that units × splits reaches this many CTAs (32 / 8 / 4 / 1 seen). */
+/**
+ * Splits are chosen so that units × splits reaches this many CTAs at d ≤ 128 (32 / 8 / 4 / 1
+ * seen; never 2), twice as many at d = 256 (64 units: 512 CTAs).
+ */
 const DECODE_TARGET_CTAS = 256;
+/**
+ * Below this many key tiles the cache is not split (512 keys: one CTA per unit, no reduction
+ * kernel); from it up, at most one split per key tile (1024 keys, 8 units: 64 CTAs).
+ */
+const DECODE_MIN_SPLIT_TILES = 8;
 const REDUCTION_THREADS = 256;
 
-export function cudnnDecodeSplits(units: number): number {
-  if (units >= DECODE_TARGET_CTAS) return 1;
-  return 2 ** Math.floor(Math.log2(DECODE_TARGET_CTAS / units));
+export function cudnnDecodeSplits(units: number, keyTiles: number, headDim = 128): number {
+  if (keyTiles < DECODE_MIN_SPLIT_TILES) return 1;
+  const target = DECODE_TARGET_CTAS * Math.max(1, headDim / 128);
+  const splits = Math.min(keyTiles, 2 ** Math.floor(Math.log2(Math.max(1, target / units))));
+  // A two-way split is not taken (128 units: one CTA each, no reduction kernel).
+  return splits <= 2 ? 1 : splits;
 }
 
 export function lowerCudnn(w: Workload, spec: GpuSpec): KernelPlan {
@@ -40,7 +51,7 @@ export function lowerCudnn(w: Workload, spec: GpuSpec): KernelPlan {
       registersPerThread: DECODE.registers,
       kvSmemReaders: 4,
       softmaxOverlap: 0,
-      splits: cudnnDecodeSplits(units),
+      splits: cudnnDecodeSplits(units, Math.ceil(w.kvLen / DECODE.tileK), w.headDim),
       combineRowsPerCta: 1,
       combineThreadsPerCta: REDUCTION_THREADS,
     });

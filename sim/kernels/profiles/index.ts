@@ -37,13 +37,16 @@ export function calibratePlan(plan: KernelPlan, calibration: CalibrationConstant
       ...l,
       dynamicEnergyScale: calibration.dynamicEnergyScale,
       ...(l.matrixPath
-        ? { matrixEfficiency: calibration.matrixEfficiency, extraFixedSeconds: calibration.extraFixedSeconds, tileOverheadSeconds: calibration.tileOverheadSeconds }
+        ? {
+            matrixEfficiency: calibration.matrixEfficiency, extraFixedSeconds: calibration.extraFixedSeconds, tileOverheadSeconds: calibration.tileOverheadSeconds,
+            ...(calibration.ctaSoloFraction !== undefined ? { ctaSoloFraction: calibration.ctaSoloFraction } : {}),
+          }
         : {}),
     })),
   };
 }
 
-export type CalibrationConstants = Pick<KernelCalibration, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'dynamicEnergyScale'>;
+export type CalibrationConstants = Pick<KernelCalibration, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'dynamicEnergyScale' | 'ctaSoloFraction'>;
 
 const UNCALIBRATED: Record<string, Omit<KernelProfile, 'id'>> = {
   'sdpa-flash': { summary: 'PyTorch SDPA flash backend: FlashAttention-2 as launched on the H200 (split-KV decode)', lower: (w, s) => lowerFa2(w, s) },
