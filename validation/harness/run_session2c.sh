@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session-2 second device call: latency + energy and ncu bytes for the tiny SDPA and flex calls
+# Session-2 fourth device call: latency + energy and ncu bytes for the tiny SDPA and flex calls
 # (cases.py: sdpa_tiny_prefill, sdpa_tiny_decode, flex_tiny_workloads), every new case only (ids already in the
 # shipped files are skipped). Everything is packed into $OUT/session2c.tgz (the device tool
 # returns at most 8 files per call). Usage: OUT=dir bash run_session2c.sh

@@ -86,11 +86,11 @@ export function summaryTable(result: ValidationResult): string {
 }
 
 /** How often the model names the kernel that reads more DRAM, over pairs of kernels on one workload. */
-export function orderingLine(o: OrderingSummary): string {
+export function orderingLine(o: OrderingSummary, listWrong = false): string {
   const tie = `${(100 * o.tieFraction).toFixed(0)}%`;
   const lines = [`DRAM ordering of kernel pairs on one workload: ${o.ordered} of ${o.scored} right ` +
     `(pairs measured more than ${tie} apart; ${o.ties} closer pairs are ties, ${o.tiesAgreed} of them predicted within ${tie} too)`];
-  for (const w of o.wrong) {
+  for (const w of listWrong ? o.wrong : []) {
     lines.push(`  wrong: ${w.workload}: ${w.kernels[0]} ${formatBytes(w.measured[0])} vs ${w.kernels[1]} ${formatBytes(w.measured[1])} measured, ` +
       `${formatBytes(w.predicted[0])} vs ${formatBytes(w.predicted[1])} predicted`);
   }
@@ -140,7 +140,7 @@ export function registerValidate(program: Command, io: CliIo): void {
       io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s) with the ${opts.engine} engine; ` +
         `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
       io.stdout(`${summaryTable(result)}\n`);
-      io.stdout(`\n${orderingLine(result.summary.dramOrdering)}\n`);
+      io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
       if (result.unsupported.length > 0) {
         io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
         for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
