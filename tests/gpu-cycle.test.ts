@@ -245,6 +245,21 @@ describe('L2Cache and LruDistance', () => {
     expect(survival(150, 100)).toBe(0);
   });
 
+  it('L2Cache: a tile\'s own dirty data (an accumulator) costs nothing while it stays, a write-back and a re-read once pushed out', () => {
+    const cache = new L2Cache(100);
+    const own = cache.blocks('own', 1);
+    expect(cache.revisit(own, 0, 10)).toEqual({ miss: 0, writtenBack: 0 }); // first touch allocates
+    cache.readOnce(20);
+    expect(cache.revisit(own, 0, 10)).toEqual({ miss: 0, writtenBack: 0 }); // 20 B since: resident
+    cache.readOnce(500);
+    expect(cache.revisit(own, 0, 10)).toEqual({ miss: 10, writtenBack: 10 }); // pushed out in between
+    // Done with it: still dirty, it is written back once other data pushes it out.
+    cache.retire(own, 0);
+    const before = cache.writtenBackBytes();
+    cache.readOnce(500);
+    expect(cache.writtenBackBytes() - before).toBe(10);
+  });
+
   it('L2Cache: writes reach HBM only once pushed out', () => {
     const cache = new L2Cache(100);
     cache.write(50);
