@@ -27,6 +27,8 @@ const TILES: readonly EfficientTile[] = [
   { maxHeadDim: 256, tileQ: 32, tileK: 128, threads: 128, registers: 122, sharedBytes: 51200, accumulatorInGlobal: true },
 ];
 const ACCUMULATOR_BYTES = 4;
+/** Pipeline prologues per key tile (see lowerEfficient). */
+const PROLOGUES_PER_KEY_TILE = 2;
 
 export function lowerEfficient(w: Workload, spec: GpuSpec): KernelPlan {
   if (w.kvHeads !== w.heads) {
@@ -50,9 +52,13 @@ export function lowerEfficient(w: Workload, spec: GpuSpec): KernelPlan {
     order: 'm-h-b',
     keyOrder: 'ascending',
   });
-  if (!tile.accumulatorInGlobal) return plan;
+  // Each key tile runs two GEMM mainloops (Q·Kᵀ, then P·V), and each fills its cp.async
+  // pipeline anew: two round trips to memory per key tile that no earlier iteration prefetched
+  // (CUTLASS's kernel_forward.h restarts the Mma prologue per key block).
+  const stalled: KernelPlan = { ...plan, launches: plan.launches.map((l) => ({ ...l, iterationStallSeconds: PROLOGUES_PER_KEY_TILE * spec.memory.hbm.latencySeconds })) };
+  if (!tile.accumulatorInGlobal) return stalled;
   // The gmem variant reads and writes its fp32 output tile once per key tile.
-  const [launch] = plan.launches;
+  const [launch] = stalled.launches;
   const work = launch!.work.map((cw) => {
     const traffic = Math.max(0, cw.iterations - 1) * tile.tileQ * w.valueHeadDim * ACCUMULATOR_BYTES;
     return { ...cw, globalReadBytes: cw.globalReadBytes + traffic, globalWriteBytes: cw.globalWriteBytes + traffic };
