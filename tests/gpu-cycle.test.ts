@@ -53,6 +53,21 @@ describe('runFluid: CTAs on SMs', () => {
     expect([run(2, 1), run(2, 0.5)]).toEqual([200, 200]);
   });
 
+  it('runFluid: a CTA waiting on memory leaves its SM to the CTA beside it, which hides the wait', () => {
+    // Tile 0 waits 100 cycles, then works 100; tile 1 works 200 at once. Tile 1 has the SM alone
+    // for the first 100 cycles, then both share it: everything ends at 300, the total work.
+    // Counted as work, the wait would make it 400.
+    const cost = (cycles: number, waitCycles: number) => ({ cycles, waitCycles, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 });
+    const out = runFluid({
+      sms: 1, slotsPerSm: 2, slots: 2, tiles: 2, hbmBytesPerCycle: 1, l2BytesPerCycle: 1,
+      phase: (tile, index) => (index > 0 ? null : tile === 0 ? cost(100, 100) : cost(200, 0)),
+    });
+    expect(out.cycles).toBe(300);
+    // Alone, a CTA loses its wait: 100 + 100.
+    const alone = runFluid({ sms: 1, slotsPerSm: 2, slots: 2, tiles: 1, hbmBytesPerCycle: 1, l2BytesPerCycle: 1, phase: (_t, i) => (i > 0 ? null : cost(100, 100)) });
+    expect(alone.cycles).toBe(200);
+  });
+
   it('runFluid: HBM contention slows every CTA alike', () => {
     // 4 tiles of 100 cycles each wanting 10 B/cycle = 40 B/cycle against 20 B/cycle: twice as long.
     const r = runFluid({
@@ -181,8 +196,10 @@ describe('CycleLaunchRunner: what the kernel does to the bytes and the time', ()
   it('a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little\'s law)', () => {
     // Decode of one sequence without split-KV: 32 CTAs, each streams 8 MiB of K/V from HBM.
     const decode = makeWorkload({ heads: 32, qLen: 1, kvLen: 16384, headDim: 128, phase: 'decode' });
-    const plan = lowerKernel('sdpa-efficient', decode, h200);
-    const launch = plan.launches[0]!;
+    // Without the kernel's per-iteration waits (its pipeline prologues): only the streaming floor.
+    const lowered = lowerKernel('sdpa-efficient', decode, h200);
+    const launch = { ...lowered.launches[0]!, iterationStallSeconds: 0, tileOverheadSeconds: 0 };
+    const plan = { ...lowered, launches: [launch] };
     const inFlight = launch.sharedBytesPerCta - launch.tileQ! * 128 * 2;
     const busy = (roundTrip: number) => {
       const out = new CycleLaunchRunner(h200, plan, decode, { dramRoundTripSeconds: roundTrip }).run(launch);
@@ -294,7 +311,9 @@ describe('cycle engine vs the roofline floor', () => {
         let longest = 0;
         for (const cta of launch.work) {
           const t = ctaSeconds(cta, launch, h200).total;
-          work += cta.count * t;
+          // Waits (prologue, exposed round trips) do not hold the SM: only the rest is work.
+          const waits = (launch.tileOverheadSeconds ?? 0) + cta.iterations * (launch.iterationStallSeconds ?? 0);
+          work += cta.count * Math.max(0, t - waits);
           if (cta.count > 0) longest = Math.max(longest, t);
         }
         const l = r.breakdown[i]!;

@@ -2,11 +2,13 @@ import { EventQueue } from '../events.js';
 
 /**
  * The SMs as a fluid (processor-sharing) model between discrete events. Events are CTA starts,
- * phase changes (a CTA moving on to its next stretch of keys) and ends; in between, every
- * resident CTA progresses at a constant rate: its SM's throughput shared equally among the CTAs
- * resident on it (one CTA alone may reach only part of it: soloFraction), times one chip-wide factor that slows every CTA when their summed demand for
- * HBM or L2 bandwidth exceeds what the memory delivers (all SMs share HBM and the L2, so
- * contention slows everyone alike). Time is counted in cycles of the SM clock.
+ * the ends of waits, phase changes (a CTA moving on to its next stretch of keys) and ends; in
+ * between, every working CTA progresses at a constant rate: its SM's throughput shared equally
+ * among the CTAs working on it (one CTA alone may reach only part of it: soloFraction), times
+ * one chip-wide factor that slows every CTA when their summed demand for HBM or L2 bandwidth
+ * exceeds what the memory delivers (all SMs share HBM and the L2, so contention slows everyone
+ * alike). A CTA that waits on memory at the start of a phase (waitCycles) holds its slot but
+ * not a share of its SM. Time is counted in cycles of the SM clock.
  *
  * Time is kept two ways. Virtual cycles V advance at the full-speed rate; real cycles t advance
  * as dV / factor. Each SM has its own clock S that advances dV / (CTAs resident), so a CTA's end
@@ -19,6 +21,13 @@ import { EventQueue } from '../events.js';
 export interface PhaseCost {
   /** Cycles it takes alone on an SM with memory at full speed. */
   cycles: number;
+  /**
+   * Cycles the CTA first waits on memory with nothing to compute (a pipeline that restarts,
+   * an index it must read before it can address its data): it does not hold its SM meanwhile,
+   * so CTAs resident beside it use the SM, and only a CTA alone on its SM loses the time.
+   * Unset: 0.
+   */
+  waitCycles?: number;
   /** Bytes it moves to or from HBM (misses fetched, writes that will be written back). */
   hbmBytes: number;
   /** Bytes it moves through L2 (every global request). */
@@ -83,6 +92,8 @@ export function runFluid(launch: FluidLaunch): FluidResult {
   const slotTile = new Int32Array(slots).fill(-1);
   const slotPhase = new Int32Array(slots);
   const slotTarget = new Float64Array(slots);
+  const slotCycles = new Float64Array(slots);
+  const slotWaiting = new Uint8Array(slots); // 1 while the slot waits (not sharing its SM)
   const slotEndV = new Float64Array(slots);
   const slotHbm = new Float64Array(slots);
   const slotL2 = new Float64Array(slots);
@@ -131,35 +142,46 @@ export function runFluid(launch: FluidLaunch): FluidResult {
       smL2Rate[sm] = 0;
     }
   };
-  /** Put `cost` on the slot as its current phase; returns its demand change (new − old). */
+  /** Record `cost` as the slot's current phase; returns the cycles it waits first. */
   const setPhase = (slot: number, cost: PhaseCost) => {
-    const sm = smOf(slot);
     const cycles = Math.max(MIN_PHASE_CYCLES, cost.cycles);
-    const oldHbm = slotHbm[slot]!;
-    const oldL2 = slotL2[slot]!;
-    slotTarget[slot] = smClock[sm]! + cycles;
+    slotCycles[slot] = cycles;
     slotHbm[slot] = cost.hbmBytes / cycles;
     slotL2[slot] = cost.l2Bytes / cycles;
     hitBytes += cost.l2HitBytes;
     readBytes += cost.l2ReadBytes;
     events += 1;
-    return [slotHbm[slot]! - oldHbm, slotL2[slot]! - oldL2] as const;
+    return cost.waitCycles ?? 0;
+  };
+  /** The slot starts its phase's work: it joins its SM's sharing (call after advance(sm)). */
+  const startWork = (slot: number) => {
+    const sm = smOf(slot);
+    slotWaiting[slot] = 0;
+    slotTarget[slot] = smClock[sm]! + slotCycles[slot]!;
+    changeSm(sm, slotHbm[slot]!, slotL2[slot]!, +1);
+  };
+  /** Enter the recorded phase: wait first (an event at the wait's end, in virtual cycles), or work at once. */
+  const enter = (slot: number, wait: number) => {
+    if (wait <= 0) {
+      startWork(slot);
+      return;
+    }
+    slotWaiting[slot] = 1;
+    slotEndV[slot] = virtual + wait;
+    queue.push(slotEndV[slot]!, slot);
   };
   const begin = (slot: number) => {
     const tile = next++;
     slotTile[slot] = tile;
     slotPhase[slot] = 0;
-    slotHbm[slot] = 0;
-    slotL2[slot] = 0;
     slotStart[slot] = real;
     resident += 1;
-    const [hbm, l2] = setPhase(slot, launch.phase(tile, 0) ?? EMPTY_PHASE);
-    changeSm(smOf(slot), hbm, l2, +1);
+    enter(slot, setPhase(slot, launch.phase(tile, 0) ?? EMPTY_PHASE));
   };
   const reschedule = (sm: number) => {
     const k = residents[sm]!;
     for (let slot = sm; slot < slots; slot += sms) {
-      if (slotTile[slot]! < 0) continue;
+      if (slotTile[slot]! < 0 || slotWaiting[slot]) continue; // a waiting slot's event is fixed
       const endV = virtual + (slotTarget[slot]! - smClock[sm]!) * share(k);
       if (endV === slotEndV[slot]) continue; // its pending event still holds
       slotEndV[slot] = endV;
@@ -196,15 +218,22 @@ export function runFluid(launch: FluidLaunch): FluidResult {
     const sm = smOf(slot);
     advance(sm);
     slotEndV[slot] = NaN;
+    if (slotWaiting[slot]) {
+      events += 1;
+      startWork(slot);
+      reschedule(sm);
+      sample();
+      continue;
+    }
     const tile = slotTile[slot]!;
+    // Its work is done: it leaves its SM's sharing, then waits or works on its next phase.
+    changeSm(sm, -slotHbm[slot]!, -slotL2[slot]!, -1);
     const nextPhase = launch.phase(tile, slotPhase[slot]! + 1);
     if (nextPhase) {
       slotPhase[slot] = slotPhase[slot]! + 1;
-      const [hbm, l2] = setPhase(slot, nextPhase);
-      changeSm(sm, hbm, l2, 0);
+      enter(slot, setPhase(slot, nextPhase));
     } else {
       launch.onSpan?.(sm, tile, slotStart[slot]!, real);
-      changeSm(sm, -slotHbm[slot]!, -slotL2[slot]!, -1);
       slotTile[slot] = -1;
       resident -= 1;
       events += 1;

@@ -46,7 +46,16 @@ export interface LaunchOutcome {
 
 /** One work class's cost, the same for every tile of the class: computed once per class. */
 interface ClassCost {
+  /** Cycles of work on the SM (the pipelined main loop). */
   cycles: number;
+  /**
+   * Cycles the tile waits with nothing to compute, not holding its SM: its prologue (Q and the
+   * first K/V tile on their way; the calibrated per-tile overhead) before its first phase, and
+   * the loop's exposed round trips (iterationStallSeconds) spread over its phases. CTAs beside
+   * it on the SM hide them; a CTA alone does not.
+   */
+  prologueCycles: number;
+  stallCycles: number;
   readBytes: number;
   writeBytes: number;
   matrixSeconds: number;
@@ -65,9 +74,10 @@ function classCosts(launch: LaunchPlan, spec: GpuSpec): ClassCost[] {
     // The main loop's loads come through this SM's share of the L2 bandwidth, overlapped with
     // the previous iteration's math; HBM misses are slowed further chip-wide (fluid-sms.ts).
     const load = work.globalReadBytes / iterations / perSmL2BytesPerSecond;
-    const seconds = overhead + stalls + pipelinedSeconds(iterations, load, core / iterations);
     return {
-      cycles: seconds * spec.compute.clockHz,
+      cycles: pipelinedSeconds(iterations, load, core / iterations) * spec.compute.clockHz,
+      prologueCycles: overhead * spec.compute.clockHz,
+      stallCycles: stalls * spec.compute.clockHz,
       readBytes: work.globalReadBytes,
       writeBytes: work.globalWriteBytes,
       matrixSeconds: t.matrix,
@@ -194,6 +204,7 @@ export class CycleLaunchRunner {
       const waitSeconds = inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * spec.memory.l2.latencySeconds) / inFlightBytes : 0;
       return {
         cycles: Math.max(cost.cycles / phases, waitSeconds * clock),
+        waitCycles: (index === 0 ? cost.prologueCycles : 0) + cost.stallCycles / phases,
         hbmBytes: miss + Math.min(writes, newWriteBytesPerTile) + ownWrittenBack,
         l2Bytes: reads + writes,
         l2HitBytes: reads - miss,
