@@ -1,14 +1,13 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
-import { bytesPerElement } from '../../../workloads/dtype.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { ctaSeconds, dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
+import { dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
 import { countLaunch } from '../analytical.js';
 import { totalBytes, type Counts } from '../counts.js';
 import { DEFAULT_L2_EFFECTIVE_FRACTION, FAR_PARTITION_FILL_FRACTION, SURVIVAL_SPREAD } from './constants.js';
 import { runFluid, type PhaseCost } from './fluid-sms.js';
 import { L2Cache } from './l2-cache.js';
-import { pipelinedSeconds } from './pipeline.js';
+import { classCosts, LaunchTraffic, type ClassCost } from './launch-traffic.js';
 import { tileOrder } from './tile-order.js';
 import { TimelineRecorder, type Timeline } from './timeline.js';
 
@@ -42,49 +41,6 @@ export interface LaunchOutcome {
   timing: LaunchTiming;
   /** Discrete events processed (CTA starts, phase changes and ends). */
   events: number;
-}
-
-/** One work class's cost, the same for every tile of the class: computed once per class. */
-interface ClassCost {
-  /** Cycles of work on the SM (the pipelined main loop). */
-  cycles: number;
-  /**
-   * Cycles the tile waits with nothing to compute, not holding its SM: its prologue (Q and the
-   * first K/V tile on their way; the calibrated per-tile overhead) before its first phase, and
-   * the loop's exposed round trips (iterationStallSeconds) spread over its phases. CTAs beside
-   * it on the SM hide them; a CTA alone does not.
-   */
-  prologueCycles: number;
-  stallCycles: number;
-  readBytes: number;
-  writeBytes: number;
-  matrixSeconds: number;
-  softmaxSeconds: number;
-  stallSeconds: number;
-}
-
-function classCosts(launch: LaunchPlan, spec: GpuSpec): ClassCost[] {
-  const perSmL2BytesPerSecond = spec.memory.l2.bandwidthBytesPerSecond / spec.compute.sms;
-  return launch.work.map((work) => {
-    const t = ctaSeconds(work, launch, spec);
-    const overhead = launch.tileOverheadSeconds ?? 0;
-    const stalls = work.iterations * (launch.iterationStallSeconds ?? 0);
-    const core = Math.max(0, t.total - overhead - stalls);
-    const iterations = Math.max(1, work.iterations);
-    // The main loop's loads come through this SM's share of the L2 bandwidth, overlapped with
-    // the previous iteration's math; HBM misses are slowed further chip-wide (fluid-sms.ts).
-    const load = work.globalReadBytes / iterations / perSmL2BytesPerSecond;
-    return {
-      cycles: pipelinedSeconds(iterations, load, core / iterations) * spec.compute.clockHz,
-      prologueCycles: overhead * spec.compute.clockHz,
-      stallCycles: stalls * spec.compute.clockHz,
-      readBytes: work.globalReadBytes,
-      writeBytes: work.globalWriteBytes,
-      matrixSeconds: t.matrix,
-      softmaxSeconds: t.softmax,
-      stallSeconds: stalls,
-    };
-  });
 }
 
 /**
@@ -124,93 +80,14 @@ export class CycleLaunchRunner {
     }
     const order = tileOrder(launch, this.plan.coverage, this.w);
     const costs = classCosts(launch, spec);
-    const op = order.operand;
-    const blocks = op ? this.cache.blocks(`${index}:${op.label}`, op.instances * order.chunks) : null;
-    const revisitBytes = launch.revisitBytesPerTile ?? 0;
-    const ownBlocks = revisitBytes > 0 ? this.cache.blocks(`${index}:own`, order.tiles) : null;
-    let revisitWrittenBack = 0;
     // A combine kernel reads the partials its split launch wrote a moment ago: L2 hits unless
     // they outgrew the cache.
-    const readsRecentWrites = !this.coldLaunches && launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes;
-    let missBytes = 0;
-    let readBytes = 0;
-    let writeBytes = 0;
-
-    // Phase i of a tile that reads the shared operand reads one chunk of it, in its loop's order;
-    // its query tile is read in the first phase and its output written in the last. Other tiles
-    // have one phase. Reads and writes beyond a tile's share of the compulsory bytes revisit its
-    // own data (the gmem accumulator of sdpa-efficient at d = 256): touched once per phase, they
-    // hit unless other traffic pushed them out in between (then written back and read again).
-    const onceBytesPerTile = Math.max(0, launch.compulsoryReadBytes - (op ? op.instances * op.bytes : 0)) / Math.max(1, order.tiles);
-    const newWriteBytesPerTile = launch.compulsoryWriteBytes / Math.max(1, order.tiles);
-    const inFlightBytes = op ? stageBytes(launch, this.w) : 0;
-    const phase = (tile: number, index: number): PhaseCost | null => {
-      const cost = costs[order.workOf(tile)]!;
-      let phases = 1;
-      let miss = 0;
-      let shared = 0;
-      let reads = 0;
-      let keyTilesThisPhase = 1;
-      if (blocks && op) {
-        const { first, last, visited: keptTiles } = order.keyRange(tile);
-        const tpc = order.tilesPerChunk;
-        const lo = Math.floor(first / tpc);
-        const hi = Math.ceil(last / tpc);
-        phases = Math.max(1, hi - lo);
-        if (index >= phases) return null;
-        const visited = Math.max(1, keptTiles);
-        // Of the key tiles in its span, the fraction it reads (1 unless a sparse mask scatters them).
-        const density = visited / Math.max(1, last - first);
-        // Its share of the operand, at most what it asks of L2 (a short last key tile). A tile
-        // that reads its copy whole (split-KV decode, where the last splits may get more or
-        // fewer key tiles than an even share) reads all but its once-only bytes from it.
-        const bytesPerKeyTile = order.keyTiles === 1
-          ? Math.max(0, cost.readBytes - onceBytesPerTile)
-          : Math.min(op.bytes / order.keyTiles, cost.readBytes / visited);
-        if (hi > lo) {
-          const ch = order.descending ? hi - 1 - index : lo + index;
-          const from = Math.max(first, ch * tpc);
-          const to = Math.min(last, (ch + 1) * tpc);
-          reads = (to - from) * density * bytesPerKeyTile;
-          keyTilesThisPhase = Math.max(1, Math.round((to - from) * density));
-          const tileBytes = order.keyTiles === 1 ? bytesPerKeyTile : op.bytes / order.keyTiles;
-          miss = this.cache.read(blocks, order.instanceOf(tile) * order.chunks + ch, reads, from, to, tileBytes);
-          shared = visited * bytesPerKeyTile;
-        }
-      } else if (index >= 1) {
-        return null;
-      }
-      if (index === 0) {
-        const once = Math.max(0, cost.readBytes - shared);
-        reads += once;
-        if (once > 0 && !readsRecentWrites) miss += this.cache.readOnce(Math.min(once, onceBytesPerTile));
-      }
-      let ownWrittenBack = 0;
-      if (ownBlocks) {
-        const own = this.cache.revisit(ownBlocks, tile, revisitBytes, keyTilesThisPhase);
-        miss += own.miss;
-        ownWrittenBack = own.writtenBack;
-        revisitWrittenBack += own.writtenBack;
-        if (index === phases - 1) this.cache.retire(ownBlocks, tile);
-      }
-      const writes = index === phases - 1 ? cost.writeBytes : 0;
-      this.cache.write(Math.min(writes, newWriteBytesPerTile));
-      missBytes += miss;
-      readBytes += reads;
-      writeBytes += writes;
-      // Little's law per CTA: its K/V stages in shared memory bound the bytes it has in flight;
-      // misses wait a round trip to HBM, hits one to L2. A CTA streaming from HBM alone on its SM
-      // (decode without split-KV) is held to in-flight bytes per round trip.
-      const waitSeconds = inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * spec.memory.l2.latencySeconds) / inFlightBytes : 0;
-      return {
-        cycles: Math.max(cost.cycles / phases, waitSeconds * clock),
-        waitCycles: (index === 0 ? cost.prologueCycles : 0) + cost.stallCycles / phases,
-        hbmBytes: miss + Math.min(writes, newWriteBytesPerTile) + ownWrittenBack,
-        l2Bytes: reads + writes,
-        l2HitBytes: reads - miss,
-        l2ReadBytes: reads,
-      };
-    };
+    const traffic = new LaunchTraffic({
+      launch, order, costs, cache: this.cache, key: String(index), w: this.w, spec,
+      readsRecentWrites: !this.coldLaunches && launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes,
+      dramRoundTripSeconds: this.dramRoundTrip,
+    });
+    const phase = (tile: number, i: number) => traffic.phase(tile, i);
 
     const rec = this.recorder;
     rec?.beginLaunch(this.elapsedSeconds);
@@ -247,9 +124,9 @@ export class CycleLaunchRunner {
     const counts: Counts = {
       ...base,
       bytes: {
-        hbm: { read: missBytes, write: hbmWrite + revisitWrittenBack },
+        hbm: { read: traffic.missBytes, write: hbmWrite + traffic.revisitWrittenBack },
         // lts__t_bytes: every request, plus the far-partition tag pass of half the HBM fills.
-        l2: { read: readBytes + this.farFraction * missBytes, write: writeBytes },
+        l2: { read: traffic.readBytes + this.farFraction * traffic.missBytes, write: traffic.writeBytes },
         smem: base.bytes.smem,
       },
     };
@@ -295,15 +172,6 @@ export class CycleLaunchRunner {
       waves: Math.ceil(tiles / Math.max(1, Math.min(slots, sms * launch.ctasPerSm))),
     };
   }
-}
-
-/**
- * Bytes of K/V a CTA can have in flight: its shared memory beyond the Q tile, the stages that
- * cp.async or TMA fill ahead of the math (from the kernel's launch record).
- */
-function stageBytes(launch: LaunchPlan, w: Workload): number {
-  if (launch.tileQ === null) return 0;
-  return Math.max(0, launch.sharedBytesPerCta - launch.tileQ * w.headDim * bytesPerElement(launch.dtype));
 }
 
 /** Full waves of a uniform launch are replayed, not simulated, once there are more than this many. */
