@@ -42,7 +42,9 @@ describe('analytical engine: invariants', () => {
   it('more HBM bandwidth is never slower', () => {
     fc.assert(fc.property(workloadArb, kernelArb, fc.double({ min: 1.01, max: 4, noNaN: true }), (w, kernel, factor) => {
       const faster = deriveSpec(h200, { 'memory.hbm.bandwidthBytesPerSecond': h200.memory.hbm.bandwidthBytesPerSecond * factor });
-      expect(run(faster, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds);
+      // Equal up to floating-point rounding when HBM does not bound the run (the sum of launch
+      // times is formed in a different order of magnitudes).
+      expect(run(faster, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
     }), { numRuns: 60 });
   });
 

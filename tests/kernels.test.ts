@@ -124,3 +124,30 @@ describe('kernel profiles against the shipped launch records', () => {
     }
   });
 });
+
+describe('sdpa-flash: FlashAttention-2 spills', () => {
+  it('the spill stores per iteration are what the probe measured: SM-to-L2 writes beyond the output, over the main-loop iterations (raw/session2-probe)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FA2_SPILL_STORE_BYTES_PER_ITERATION } = await import('../sim/kernels/profiles/flash.js');
+    const rows = readFileSync(new URL('../validation/data/h200-sxm/raw/session2-probe/p/probe.csv', import.meta.url), 'utf8')
+      .trim().split('\n').map((line) => line.split('","').map((cell) => cell.replace(/^"|"$/g, '')));
+    const [header] = rows;
+    const col = (name: string) => header!.indexOf(name);
+    const number = (cell: string) => Number(cell.replace(/,/g, ''));
+    // The probe's 8K causal d = 128 case (32 heads over 8 kv heads) is the one flash_fwd_kernel with 2048 CTAs.
+    const row = rows.slice(2).find((r) => r[col('Kernel Name')]!.startsWith('flash_fwd_kernel') && number(r[col('launch__grid_size')]!) === 2048)!;
+    const smWrites = 32 * number(row[col('lts__t_sectors_srcunit_tex_op_write.sum')]!);
+    const h200 = getPreset('h200-sxm');
+    const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 8192, headDim: 128, mask: { kind: 'causal' } });
+    const launch = lowerKernel('fa2', w, h200).launches[0]!;
+    const iterations = launch.work.reduce((s, c) => s + c.count * c.iterations, 0);
+    const perIteration = (smWrites - launch.compulsoryWriteBytes) / iterations;
+    expect(Math.abs(perIteration - FA2_SPILL_STORE_BYTES_PER_ITERATION)).toBeLessThan(1);
+    // The profile adds them to the main loop's writes, and makes them the CTA's revisited footprint.
+    const { getProfile } = await import('../sim/kernels/profiles/index.js');
+    const profiled = getProfile('sdpa-flash', { calibrated: false })!.lower(w, h200).launches[0]!;
+    const writes = profiled.work.reduce((s, c) => s + c.count * c.globalWriteBytes, 0);
+    expect(writes - launch.compulsoryWriteBytes).toBe(iterations * FA2_SPILL_STORE_BYTES_PER_ITERATION);
+    expect(profiled.revisitBytesPerTile).toBe(FA2_SPILL_STORE_BYTES_PER_ITERATION);
+  });
+});

@@ -1,10 +1,10 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { lowerFa2 } from '../fa2.js';
 import type { KernelPlan } from '../plan.js';
 import { getCalibration, type KernelCalibration } from '../../../hardware/calibration.js';
 import { lowerCudnn } from './cudnn.js';
 import { lowerEfficient } from './efficient.js';
+import { lowerSdpaFlash } from './flash.js';
 import { lowerFlex } from './flex.js';
 import { lowerMath } from './math.js';
 
@@ -49,7 +49,7 @@ export function calibratePlan(plan: KernelPlan, calibration: CalibrationConstant
 export type CalibrationConstants = Pick<KernelCalibration, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'dynamicEnergyScale' | 'ctaSoloFraction'>;
 
 const UNCALIBRATED: Record<string, Omit<KernelProfile, 'id'>> = {
-  'sdpa-flash': { summary: 'PyTorch SDPA flash backend: FlashAttention-2 as launched on the H200 (split-KV decode)', lower: (w, s) => lowerFa2(w, s) },
+  'sdpa-flash': { summary: 'PyTorch SDPA flash backend: FlashAttention-2 as launched on the H200 (split-KV decode, register spills)', lower: lowerSdpaFlash },
   'sdpa-cudnn': { summary: 'PyTorch SDPA cuDNN backend: persistent wgmma prefill, sm80 split-KV decode + lean reduction', lower: lowerCudnn },
   'sdpa-efficient': { summary: 'PyTorch SDPA memory-efficient backend: CUTLASS mma.sync, 64-row tiles, no split-KV, no GQA', lower: lowerEfficient },
   flex: { summary: 'FlexAttention (Triton): 128×128 block mask, partial blocks masked per element', lower: lowerFlex },
