@@ -97,6 +97,13 @@ const TILE_OVERHEAD_GRID_SECONDS = { from: 0, to: 5e-6, step: 0.05e-6 };
 /** What one CTA alone gets of its SM: from a third (one warp per sub-partition, latency-bound) to all of it. */
 const SOLO_FRACTION_GRID = { from: 0.3, to: 1, step: 0.05 };
 const SEARCH_ROUNDS = 4;
+/** The latency constants in the order each search round visits them, with their grids. */
+const LATENCY_SEARCH = [
+  ['matrixEfficiency', EFFICIENCY_GRID],
+  ['extraFixedSeconds', FIXED_GRID_SECONDS],
+  ['tileOverheadSeconds', TILE_OVERHEAD_GRID_SECONDS],
+  ['ctaSoloFraction', SOLO_FRACTION_GRID],
+] as const;
 
 function grid(g: { from: number; to: number; step: number }): number[] {
   const out: number[] = [];
@@ -145,21 +152,12 @@ export function fitKernel(prepared: readonly PreparedCase[], spec: GpuSpec): Ker
   let best: Constants = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, ctaSoloFraction: 1, dynamicEnergyScale: energy.scale };
   let bestMape = latencyMape(prepared, spec, best);
   for (let round = 0; round < SEARCH_ROUNDS; round++) {
-    for (const e of grid(EFFICIENCY_GRID)) {
-      const m = latencyMape(prepared, spec, { ...best, matrixEfficiency: e });
-      if (m < bestMape) [best, bestMape] = [{ ...best, matrixEfficiency: e }, m];
-    }
-    for (const f of grid(FIXED_GRID_SECONDS)) {
-      const m = latencyMape(prepared, spec, { ...best, extraFixedSeconds: f });
-      if (m < bestMape) [best, bestMape] = [{ ...best, extraFixedSeconds: f }, m];
-    }
-    for (const t of grid(TILE_OVERHEAD_GRID_SECONDS)) {
-      const m = latencyMape(prepared, spec, { ...best, tileOverheadSeconds: t });
-      if (m < bestMape) [best, bestMape] = [{ ...best, tileOverheadSeconds: t }, m];
-    }
-    for (const solo of grid(SOLO_FRACTION_GRID)) {
-      const m = latencyMape(prepared, spec, { ...best, ctaSoloFraction: solo });
-      if (m < bestMape) [best, bestMape] = [{ ...best, ctaSoloFraction: solo }, m];
+    for (const [key, range] of LATENCY_SEARCH) {
+      for (const value of grid(range)) {
+        const candidate = { ...best, [key]: value };
+        const m = latencyMape(prepared, spec, candidate);
+        if (m < bestMape) [best, bestMape] = [candidate, m];
+      }
     }
   }
   return { ...best, calibrationCases: prepared.length, fitMape: bestMape, energyFitMape: energy.fitMape };

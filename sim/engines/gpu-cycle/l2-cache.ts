@@ -76,7 +76,7 @@ export class L2Cache {
     const before = blocks.residentBytes[index]!;
     const lo = blocks.lo[index]!;
     const hi = blocks.hi[index]!;
-    const held = last > 0 ? before * survival(this.lru.bytesSince(last), this.capacityBytes, this.spread) : 0;
+    const held = this.held(before, last);
     const width = to - from;
     const inside = held > 0 && hi > lo && width > 0 ? Math.max(0, Math.min(hi, to) - Math.max(lo, from)) / width : 0;
     // The fraction of the resident interval's lines that are in L2.
@@ -104,7 +104,7 @@ export class L2Cache {
     const last = blocks.lastUse[index]!;
     const before = blocks.residentBytes[index]!;
     // Each touch sees 1/touches of the traffic since the last recorded one.
-    const held = last > 0 ? before * survival(this.lru.bytesSince(last) / touches, this.capacityBytes, this.spread) : 0;
+    const held = this.held(before, last, touches);
     this.lru.release(last, before);
     blocks.lastUse[index] = this.lru.touch(bytes);
     blocks.residentBytes[index] = bytes;
@@ -117,7 +117,7 @@ export class L2Cache {
     const last = blocks.lastUse[index]!;
     const before = blocks.residentBytes[index]!;
     if (last <= 0) return;
-    const held = before * survival(this.lru.bytesSince(last), this.capacityBytes, this.spread);
+    const held = this.held(before, last);
     this.lru.release(last, before);
     blocks.lastUse[index] = 0;
     blocks.residentBytes[index] = 0;
@@ -127,6 +127,15 @@ export class L2Cache {
       this.writeSequences.push(this.lru.touch(held));
       this.writeBytes.push(held);
     }
+  }
+
+  /**
+   * Of the `before` bytes a block held at its last use (`last`, 0 for never), those still in L2:
+   * lines leave as distinct data passes. `touches` > 1 spreads the traffic since over that many
+   * evenly spaced uses, each seeing its share.
+   */
+  private held(before: number, last: number, touches = 1): number {
+    return last > 0 ? before * survival(this.lru.bytesSince(last) / touches, this.capacityBytes, this.spread) : 0;
   }
 
   /** Data only one reader ever reads (its query tile): a compulsory miss. */
