@@ -1,4 +1,5 @@
 import type { GpuSpec } from '../../hardware/schema.js';
+import { scaleSmRates } from '../../hardware/sm-count.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -13,21 +14,8 @@ import { InputError } from '../errors.js';
  */
 export function withClockHz(spec: GpuSpec, clockHz: number): GpuSpec {
   if (!(clockHz > 0) || !Number.isFinite(clockHz)) throw new InputError('compute.clockHz', `must be a positive frequency, got ${clockHz}`);
-  const k = clockHz / spec.compute.clockHz;
-  const c = spec.compute;
-  const scale = <T extends Partial<Record<string, number>>>(rates: T): T =>
-    Object.fromEntries(Object.entries(rates).map(([key, v]) => [key, (v as number) * k])) as T;
-  return {
-    ...spec,
-    compute: {
-      ...c,
-      clockHz,
-      matrixFlopsPerSecond: Object.fromEntries(Object.entries(c.matrixFlopsPerSecond).map(([p, r]) => [p, scale(r!)])),
-      vectorFlopsPerSecond: scale(c.vectorFlopsPerSecond),
-      expPerSecond: c.expPerSecond * k,
-    },
-    memory: { ...spec.memory, smem: { ...spec.memory.smem, bandwidthBytesPerSecond: spec.memory.smem.bandwidthBytesPerSecond * k } },
-  };
+  const scaled = scaleSmRates(spec, clockHz / spec.compute.clockHz);
+  return { ...scaled, compute: { ...scaled.compute, clockHz } };
 }
 
 /**
