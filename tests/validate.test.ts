@@ -78,14 +78,17 @@ describe('validate on the shipped H200 data', () => {
       { ...base, id: 'ring/1', kernel: 'ring-nccl' },
       { ...base, id: 'mask/1', workload: { ...base.workload, mask: { kind: 'dilated', stride: 2 } } },
       { ...base, id: 'hw/1', hardware: 'tpu-v9' },
+      // A kernel that cannot lower the workload (the memory-efficient kernel has no GQA path).
+      { ...base, id: 'gqa/1', kernel: 'sdpa-efficient', workload: { ...base.workload, heads: 32, kvHeads: 8 } },
     ];
     const r = validateCases([base, ...odd]);
     expect(r.cases).toHaveLength(1);
-    expect(r.summary.unsupported).toBe(3);
+    expect(r.summary.unsupported).toBe(4);
     expect(r.unsupported.map((u) => u.reason)).toEqual([
       expect.stringMatching(/no kernel profile for "ring-nccl"/),
       expect.stringMatching(/mask .*dilated/),
       expect.stringMatching(/unknown preset "tpu-v9"/),
+      expect.stringMatching(/no GQA/),
     ]);
   });
 });

@@ -72,18 +72,19 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
     throw e;
   }
   let report;
-  const plan = profile.lower(workload, spec);
+  let bytes;
   try {
+    const plan = profile.lower(workload, spec);
     report = simulatePlan(plan, spec, workload, c.kernel, engine);
+    // Bytes were measured by Nsight Compute, which flushes the L2 before every kernel of a call:
+    // the cycle engine counts them the same way (a combine kernel reads its partials from HBM).
+    bytes = engine === 'cycle' && plan.launches.length > 1
+      ? simulatePlan(plan, spec, workload, c.kernel, engine, { coldLaunches: true }).bytes
+      : report.bytes;
   } catch (e) {
     if (isInputError(e)) return { id: c.id, reason: e.message };
     throw e;
   }
-  // Bytes were measured by Nsight Compute, which flushes the L2 before every kernel of a call:
-  // the cycle engine counts them the same way (a combine kernel reads its partials from HBM).
-  const bytes = engine === 'cycle' && plan.launches.length > 1
-    ? simulatePlan(plan, spec, workload, c.kernel, engine, { coldLaunches: true }).bytes
-    : report.bytes;
   const predicted: Values = {
     latency: report.latencySeconds,
     dramBytes: bytes.hbm.read + bytes.hbm.write,
