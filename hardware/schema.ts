@@ -72,7 +72,7 @@ export const gpuSpecSchema = z.strictObject({
     expJoulesPerOp: nonNegative,
   }),
   power: z.strictObject({ idleWatts: nonNegative, maxWatts: positive }),
-  launch: z.strictObject({ overheadSeconds: nonNegative, chainedOverheadSeconds: nonNegative.optional() }),
+  launch: z.strictObject({ overheadSeconds: nonNegative, chainedOverheadSeconds: nonNegative.optional(), ctaDispatchSeconds: nonNegative.optional() }),
 });
 
 export type GpuSpecData = z.infer<typeof gpuSpecSchema>;

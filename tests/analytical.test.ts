@@ -102,13 +102,16 @@ describe('analytical engine: published physics', () => {
     expect(r.averagePowerWatts).toBeLessThanOrEqual(h200.power.maxWatts * (1 + 1e-9));
   });
 
-  it('decode at 128K context on h200-sxm is HBM-bound: within 15% of bytes / bandwidth (launch and tile overheads, ~15 µs calibrated, on a ~126 µs transfer)', () => {
+  it('decode at 128K context on h200-sxm is HBM-bound: within 15% of bytes / bandwidth (within 25% for FlashAttention-2, as measured)', () => {
+    // Launch and tile overheads are ~15 µs on a ~126 µs transfer. PyTorch's FlashAttention-2 pays
+    // more (its calibrated fixed time, and a combine kernel that reads the splits one at a time):
+    // measured on the H200 over 256K keys, 273.5 µs for a 224 µs transfer (ratio 1.22).
     const w = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 131072, headDim: 128, mask: { kind: 'causal' } });
     for (const kernel of ['fa2', 'split-kv', 'fa3']) {
       const r = simulate({ hardware: h200, kernel, workload: w });
       expect(r.rooflineBound).toBe('hbm');
       const hbmSeconds = (r.bytes.hbm.read + r.bytes.hbm.write) / h200.memory.hbm.bandwidthBytesPerSecond;
-      expect(r.latencySeconds / hbmSeconds).toBeLessThan(1.15);
+      expect(r.latencySeconds / hbmSeconds).toBeLessThan(kernel === 'fa2' ? 1.25 : 1.15);
     }
   });
 

@@ -68,6 +68,17 @@ describe('runFluid: CTAs on SMs', () => {
     expect(alone.cycles).toBe(200);
   });
 
+  it('runFluid: the block scheduler starts one CTA every dispatchCycles, even with free slots', () => {
+    // 1000 CTAs of 10 cycles, one per SM, all resident at once; started 5 cycles apart, the
+    // last starts at 4995 and ends at 5005. Without the dispatch rate: 10 cycles.
+    const run = (dispatchCycles: number) => runFluid({
+      sms: 1000, slotsPerSm: 1, slots: 1000, tiles: 1000, hbmBytesPerCycle: 1, l2BytesPerCycle: 1, dispatchCycles,
+      phase: (_t, i) => (i === 0 ? { cycles: 10, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
+    });
+    expect(run(0).cycles).toBe(10);
+    expect(run(5).cycles).toBe(5005);
+  });
+
   it('runFluid: HBM contention slows every CTA alike', () => {
     // 4 tiles of 100 cycles each wanting 10 B/cycle = 40 B/cycle against 20 B/cycle: twice as long.
     const r = runFluid({
@@ -191,6 +202,26 @@ describe('CycleLaunchRunner: what the kernel does to the bytes and the time', ()
     };
     expect(combineRead(false)).toBe(0);
     expectClose(combineRead(true), plan.launches[1]!.compulsoryReadBytes, 1e-9);
+  });
+
+  it("FlashAttention-2's combine walks the splits one load at a time: each split adds one L2 round trip", () => {
+    // One decode row block (4 query heads of one kv head): one combine CTA, partials still in L2.
+    const decode = makeWorkload({ heads: 4, kvHeads: 4, qLen: 1, kvLen: 32768, headDim: 128, phase: 'decode' });
+    const busy = (splits: number, serial: boolean) => {
+      const plan = lowerKernel('fa2', decode, h200, { splits });
+      const combine = plan.launches[1]!;
+      expect(combine.role).toBe('combine');
+      expect(combine.serialLoadsPerCta).toBe(splits);
+      const launches = serial ? plan.launches : [plan.launches[0]!, { ...combine, serialLoadsPerCta: 0 }];
+      const r = new CycleLaunchRunner(h200, { ...plan, launches }, decode);
+      const out = launches.map((l) => r.run(l))[1]!;
+      return out.timing.seconds - out.timing.terms.fixed;
+    };
+    const l2 = h200.memory.l2.latencySeconds;
+    expectClose(busy(16, true) - busy(16, false), 16 * l2, 1e-6);
+    expectClose(busy(32, true) - busy(32, false), 32 * l2, 1e-6);
+    // cuDNN's reduction kernel reads its partials in parallel.
+    expect(lowerKernel('sdpa-cudnn', decode, h200).launches[1]?.serialLoadsPerCta).toBeUndefined();
   });
 
   it('a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little\'s law)', () => {

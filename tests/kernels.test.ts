@@ -5,7 +5,7 @@ import { lowerKernel } from '../sim/kernels/index.js';
 import { totalOf } from '../sim/kernels/plan.js';
 import { splitHeuristic } from '../sim/kernels/split-kv.js';
 import { makeWorkload } from '../workloads/workload.js';
-import { toyGpu } from './helpers.js';
+import { expectClose, toyGpu } from './helpers.js';
 
 describe('lowerKernel(naive)', () => {
   it('naive on toy-gpu: HBM bytes are exactly Q, K, S, S, P, P, V, O per head', () => {
@@ -151,3 +151,24 @@ describe('sdpa-flash: FlashAttention-2 spills', () => {
     expect(profiled.revisitBytesPerTile).toBe(FA2_SPILL_STORE_BYTES_PER_ITERATION);
   });
 });
+
+describe('the block scheduler\'s CTA start rate (launch.ctaDispatchSeconds)', () => {
+  it('is what FlashAttention-2\'s combine kernel shows on two calibration cases: the time 2046 more CTAs add beyond their bytes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { isCalibrationCase } = await import('../sim/validate/stats.js');
+    const records = readFileSync(new URL('../validation/data/h200-sxm/raw/ncu-kernels.jsonl', import.meta.url), 'utf8')
+      .trim().split('\n').map((line) => JSON.parse(line) as { id: string; kernels: Array<{ name: string; grid: number; durationNs: number; dramReadBytes: number }> });
+    const combineOf = (id: string) => {
+      expect(isCalibrationCase(id)).toBe(true);
+      return records.find((r) => r.id === id)!.kernels.find((k) => k.name.includes('combine'))!;
+    };
+    // Both merge 2 splits per row: decode over 256 keys (2 CTAs) and a 1K prefill (2048 CTAs).
+    const few = combineOf('sdpa-flash/b1-h8-kv8-q1-k256-d128/none');
+    const many = combineOf('sdpa-flash/b1-h8-kv8-q1024-k1024-d128/none');
+    const h200 = getPreset('h200-sxm');
+    const streaming = many.dramReadBytes / h200.memory.hbm.bandwidthBytesPerSecond;
+    const perCta = ((many.durationNs - few.durationNs) * 1e-9 - streaming) / (many.grid - few.grid);
+    expectClose(perCta, h200.launch.ctaDispatchSeconds!, 0.05);
+  });
+});
+

@@ -70,12 +70,14 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec,
   const waves = Math.ceil(tiles / sms);
   // Wave quantization: with n equal tiles on s SMs the busiest SM runs ceil(n/s) of them.
   const quantization = tiles > 0 ? waves / (tiles / sms) : 1;
-  const compute = Math.max((quantization * sum) / sms, longest);
+  // The block scheduler starts CTAs at a finite rate (spec.launch.ctaDispatchSeconds).
+  const dispatch = launch.persistent ? 0 : launch.ctaCount * (spec.launch.ctaDispatchSeconds ?? 0);
+  const compute = Math.max((quantization * sum) / sms, longest, dispatch);
   const scale = sum > 0 ? compute / sum : 0;
   const hbm = totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond;
   const l2 = totalBytes(counts.bytes.l2) / spec.memory.l2.bandwidthBytesPerSecond;
   const smem = totalBytes(counts.bytes.smem) / spec.memory.smem.bandwidthBytesPerSecond;
-  const fixed = launchOverheadSeconds(spec, chained) + dependentRoundTrips(launch) * spec.memory.hbm.latencySeconds + (launch.extraFixedSeconds ?? 0);
+  const fixed = launchOverheadSeconds(spec, chained) + dependentRoundTrips(launch) * spec.memory.hbm.latencySeconds + serialLoadSeconds(launch, spec) + (launch.extraFixedSeconds ?? 0);
   const busiest = Math.max(compute, hbm, l2, smem);
   let bound: Bound;
   if (fixed > busiest) bound = 'launch';
@@ -112,6 +114,18 @@ export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idle
  * tiny launch is these round trips plus the launch (ncu's tiny kernels: 6–8 µs for an
  * attention, 4.5–5.5 µs for FlashAttention-2's combine; raw/ncu-kernels.jsonl).
  */
+/**
+ * A CTA's loads that wait one for another (LaunchPlan.serialLoadsPerCta), each one round trip:
+ * to L2 when the launch's inputs fit there (a combine kernel's partials, just written by the
+ * split launch), else to HBM. The cycle engine decides hit or miss from its simulated L2.
+ */
+export function serialLoadSeconds(launch: LaunchPlan, spec: GpuSpec): number {
+  const loads = launch.serialLoadsPerCta ?? 0;
+  if (loads === 0) return 0;
+  const inL2 = launch.compulsoryReadBytes <= spec.memory.l2.bytes;
+  return loads * (inL2 ? spec.memory.l2.latencySeconds : spec.memory.hbm.latencySeconds);
+}
+
 export function dependentRoundTrips(launch: LaunchPlan): number {
   return launch.role === 'attention' || launch.role === 'split-attention' ? 3 : 2;
 }

@@ -124,6 +124,14 @@ export interface LaunchPlan {
    */
   iterationStallSeconds?: number;
   /**
+   * Loads each CTA issues one after another, each waiting for the data of the one before:
+   * FlashAttention-2's combine kernel walks the splits' partial outputs in a loop whose bound is
+   * a runtime value (flash_fwd_kernel.h, combine_attn_seqk_parallel: load a split's partial O,
+   * scale and add it, step to the next split), so every split costs one round trip to wherever
+   * its partial is (L2 right after the split launch wrote it). Unset means 0.
+   */
+  serialLoadsPerCta?: number;
+  /**
    * Cycle engine: the fraction of an SM's rate one CTA of this launch reaches when it runs alone
    * on the SM (fluid-sms.ts, soloFraction), calibrated per kernel family. Unset means 1.
    */

@@ -43,6 +43,8 @@ export interface SplitKvConfig extends MainLoopConfig {
   /** Rows of the combine kernel's CTA. */
   combineRowsPerCta: number;
   combineThreadsPerCta: number;
+  /** The combine kernel reads the splits' partials one after another (LaunchPlan.serialLoadsPerCta). */
+  combineLoadsSplitsSerially?: boolean;
 }
 
 /** Query heads that share a kv head are packed as the rows of one tile when decoding one token. */
@@ -165,5 +167,6 @@ function combineLaunch(w: Workload, spec: GpuSpec, splits: number, config: Split
     compulsoryWriteBytes: rows * w.valueHeadDim * e,
     sharedOperands: [],
     usefulFlops: 0,
+    ...(config.combineLoadsSplitsSerially ? { serialLoadsPerCta: splits } : {}),
   };
 }

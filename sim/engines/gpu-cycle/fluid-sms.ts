@@ -59,6 +59,12 @@ export interface FluidLaunch {
    * Two or more CTAs share the SM; the SM's rate is reached once k × soloFraction ≥ 1.
    */
   soloFraction?: number;
+  /**
+   * Cycles between two CTA starts, chip-wide: the block scheduler hands out CTAs at a finite
+   * rate, so tile i starts no earlier than i × dispatchCycles after the launch, even with a
+   * free slot. Matters for launches of many short CTAs. Unset: 0.
+   */
+  dispatchCycles?: number;
   /** Optional: told each tile's end (for a timeline), with real cycles relative to the launch. */
   onSpan?: (sm: number, tile: number, startCycle: number, endCycle: number) => void;
   /** Optional: told the counters after every event. */
@@ -170,13 +176,16 @@ export function runFluid(launch: FluidLaunch): FluidResult {
     slotEndV[slot] = virtual + wait;
     queue.push(slotEndV[slot]!, slot);
   };
+  const dispatch = launch.dispatchCycles ?? 0;
   const begin = (slot: number) => {
     const tile = next++;
     slotTile[slot] = tile;
     slotPhase[slot] = 0;
     slotStart[slot] = real;
     resident += 1;
-    enter(slot, setPhase(slot, launch.phase(tile, 0) ?? EMPTY_PHASE));
+    // Not yet handed out by the block scheduler: it waits (real cycles, in virtual ones at the current memory factor).
+    const undispatched = Math.max(0, tile * dispatch - real) * factor();
+    enter(slot, setPhase(slot, launch.phase(tile, 0) ?? EMPTY_PHASE) + undispatched);
   };
   const reschedule = (sm: number) => {
     const k = residents[sm]!;

@@ -95,13 +95,16 @@ export class CycleLaunchRunner {
     const slots = launch.persistent ? launch.ctaCount : spec.compute.sms * slotsPerSm;
     const hbmBytesPerCycle = spec.memory.hbm.bandwidthBytesPerSecond / clock;
     const l2BytesPerCycle = spec.memory.l2.bandwidthBytesPerSecond / clock;
-    const replayed = replayUniformWaves(launch, order.tiles, slots, spec.compute.sms, (tile) => phase(tile, 0)!, hbmBytesPerCycle, l2BytesPerCycle);
+    // The block scheduler starts CTAs; a persistent kernel's CTAs fetch their next tiles themselves.
+    const dispatchCycles = launch.persistent ? 0 : (spec.launch.ctaDispatchSeconds ?? 0) * clock;
+    const replayed = replayUniformWaves(launch, order.tiles, slots, spec.compute.sms, (tile) => phase(tile, 0)!, hbmBytesPerCycle, l2BytesPerCycle, dispatchCycles);
     const result = runFluid({
       sms: spec.compute.sms,
       slotsPerSm,
       slots,
       ...(launch.ctaSoloFraction !== undefined ? { soloFraction: launch.ctaSoloFraction } : {}),
       tiles: order.tiles - replayed.tiles,
+      dispatchCycles,
       hbmBytesPerCycle,
       l2BytesPerCycle,
       phase: (tile, index) => phase(tile + replayed.tiles, index),
@@ -185,7 +188,7 @@ const REPLAY_AFTER_WAVES = 2;
  * pass through the L2 model, without events); the rest, tail included, is simulated.
  */
 function replayUniformWaves(launch: LaunchPlan, tiles: number, slots: number, sms: number, firstPhase: (tile: number) => PhaseCost,
-  hbmBytesPerCycle: number, l2BytesPerCycle: number): { tiles: number; cycles: number; hbmLimitedCycles: number } {
+  hbmBytesPerCycle: number, l2BytesPerCycle: number, dispatchCycles: number): { tiles: number; cycles: number; hbmLimitedCycles: number } {
   const none = { tiles: 0, cycles: 0, hbmLimitedCycles: 0 };
   const fullChip = sms * Math.max(1, launch.ctasPerSm);
   if (launch.work.length !== 1 || launch.sharedOperands.length > 0 || launch.persistent || slots !== fullChip) return none;
@@ -199,7 +202,8 @@ function replayUniformWaves(launch: LaunchPlan, tiles: number, slots: number, sm
     const tileCycles = Math.max(1, cost.cycles);
     const factor = Math.min(1, cost.hbmBytes > 0 ? (hbmBytesPerCycle * tileCycles) / (sms * cost.hbmBytes) : 1,
       cost.l2Bytes > 0 ? (l2BytesPerCycle * tileCycles) / (sms * cost.l2Bytes) : 1);
-    const wave = (tileCycles * launch.ctasPerSm) / factor;
+    // A wave also takes at least the block scheduler's time to start its CTAs.
+    const wave = Math.max((tileCycles * launch.ctasPerSm) / factor, slots * dispatchCycles);
     cycles += wave;
     if (factor < 1) hbmLimited += wave;
   }

@@ -106,6 +106,7 @@ export class LaunchTraffic {
   private readonly newWriteBytesPerTile: number;
   private readonly inFlightBytes: number;
   private readonly dramRoundTrip: number;
+  private readonly serialLoads: number;
 
   constructor(input: LaunchTrafficInput) {
     const { launch, order, cache, key } = input;
@@ -122,6 +123,7 @@ export class LaunchTraffic {
     this.newWriteBytesPerTile = launch.compulsoryWriteBytes / Math.max(1, order.tiles);
     this.inFlightBytes = op ? stageBytes(launch, input.w) : 0;
     this.dramRoundTrip = input.dramRoundTripSeconds;
+    this.serialLoads = launch.serialLoadsPerCta ?? 0;
   }
 
   /** Phase `index` of `tile`, or null when the tile has no more. */
@@ -183,10 +185,14 @@ export class LaunchTraffic {
     // Little's law per CTA: its K/V stages in shared memory bound the bytes it has in flight;
     // misses wait a round trip to HBM, hits one to L2. A CTA streaming from HBM alone on its SM
     // (decode without split-KV) is held to in-flight bytes per round trip.
-    const waitSeconds = this.inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * this.spec.memory.l2.latencySeconds) / this.inFlightBytes : 0;
+    const l2Latency = this.spec.memory.l2.latencySeconds;
+    const waitSeconds = this.inFlightBytes > 0 ? (miss * this.dramRoundTrip + (reads - miss) * l2Latency) / this.inFlightBytes : 0;
+    // Loads that wait one for another each take the round trip of where this phase's data was.
+    const missFraction = reads > 0 ? Math.min(1, miss / reads) : 0;
+    const serialSeconds = index === 0 ? this.serialLoads * (missFraction * this.dramRoundTrip + (1 - missFraction) * l2Latency) : 0;
     return {
       cycles: Math.max(cost.cycles / phases, waitSeconds * this.spec.compute.clockHz),
-      waitCycles: (index === 0 ? cost.prologueCycles : 0) + cost.stallCycles / phases,
+      waitCycles: (index === 0 ? cost.prologueCycles : 0) + cost.stallCycles / phases + serialSeconds * this.spec.compute.clockHz,
       hbmBytes: miss + Math.min(writes, this.newWriteBytesPerTile) + ownWrittenBack,
       l2Bytes: reads + writes,
       l2HitBytes: reads - miss,
