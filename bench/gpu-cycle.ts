@@ -74,13 +74,21 @@ function fit(): void {
       cases.push({
         kernel: calibrationFamilyOf(plan, c.kernel), plan, workload, measuredSeconds: m.latencyMs / 1e3,
         ...(m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined ? { measuredDramBytes: m.dramReadBytes + m.dramWriteBytes } : {}),
+        ...(m.energyMilliJoules !== undefined ? { measuredJoules: m.energyMilliJoules / 1e3 } : {}),
       });
     }
   }
   const calibration = fitCycleCalibration(cases, spec, (kernel) => {
     const k = calibrationFor(HARDWARE, kernel);
-    return { matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0 };
+    return {
+      matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,
+      iterationOverheadSeconds: k?.iterationOverheadSeconds ?? 0,
+    };
   }, (plan, c, l2) => simulatePlan(plan, spec, c.workload, c.kernel, 'cycle', { kernelId: undefined, ...l2 }).latencySeconds,
+  (plan, c, l2) => {
+    const energy = simulatePlan(plan, spec, c.workload, c.kernel, 'cycle', { kernelId: undefined, ...l2 }).energy;
+    return energy.total - energy.static;
+  },
   new Date().toISOString().slice(0, 10));
   const file = join(ROOT, 'hardware', 'calibration', `${HARDWARE}.json`);
   const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -15,6 +15,8 @@ export interface KernelCalibration {
   extraFixedSeconds: number;
   /** Seconds each work tile spends outside its main loop (prologue and epilogue). */
   tileOverheadSeconds: number;
+  /** SM seconds per main-loop iteration beyond its math (LaunchPlan.iterationOverheadSeconds); missing: 0. */
+  iterationOverheadSeconds?: number;
   /** Multiplier on the family's dynamic energy (energy per action beyond the counts). */
   dynamicEnergyScale: number;
   /** Energy MAPE on its calibration cases after the fit. */

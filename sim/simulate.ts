@@ -44,7 +44,8 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   let matrixCapacity = 0; // FLOPs the launches' tensor-core paths could have done in their time
   const breakdown: LaunchReport[] = [];
   const warnings: string[] = [];
-  for (const [index, launch] of plan.launches.entries()) {
+  // Costs use the plan as the engine ran it (the cycle engine's constants, energy scale included).
+  for (const [index, launch] of (cycle?.plan ?? plan).launches.entries()) {
     const simulated = cycle?.launches[index];
     const counts = simulated ? simulated.counts : countLaunch(launch, spec);
     // A copy: the power limit below rewrites it, and a replayed launch is shared.

@@ -147,3 +147,22 @@ describe('launchLatency: a CTA alone on its SM', () => {
     expect(at(0.5)).toBeCloseTo(2 * longest, 15);
   });
 });
+
+describe('ctaSeconds: per-iteration overhead', () => {
+  it('costs each main-loop iteration its overhead, so a small head dim (more iterations per FLOP) pays it more often per FLOP', async () => {
+    const { ctaSeconds } = await import('../sim/costs/latency.js');
+    const { lowerKernel } = await import('../sim/kernels/index.js');
+    const h200 = getPreset('h200-sxm');
+    const perFlop = (headDim: number, overhead: number) => {
+      const w = makeWorkload({ heads: 8, qLen: 4096, headDim });
+      const launch = { ...lowerKernel('sdpa-efficient', w, h200).launches[0]!, iterationOverheadSeconds: overhead };
+      const cta = launch.work[0]!;
+      const plain = ctaSeconds(cta, { ...launch, iterationOverheadSeconds: 0 }, h200).total;
+      const t = ctaSeconds(cta, launch, h200).total;
+      expect(t - plain).toBeCloseTo(cta.iterations * overhead, 15);
+      return (t - plain) / cta.matrixFlops;
+    };
+    // CUTLASS's 64×64 tile at d = 64 does a quarter of the 64×128 tile's math at d = 128.
+    expect(perFlop(64, 1e-7) / perFlop(128, 1e-7)).toBeCloseTo(4, 9);
+  });
+});

@@ -32,7 +32,8 @@ export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { 
   const softmax = work.exps / (spec.compute.expPerSecond / sms) + work.vectorFlops / (spec.compute.vectorFlopsPerSecond.fp32 / sms);
   const hidden = launch.softmaxOverlap * Math.min(matrix, softmax);
   const stalls = work.iterations * (launch.iterationStallSeconds ?? 0);
-  return { total: matrix + softmax - hidden + (launch.tileOverheadSeconds ?? 0) + stalls, matrix, softmax, stall: stalls };
+  const bookkeeping = work.iterations * (launch.iterationOverheadSeconds ?? 0);
+  return { total: matrix + softmax - hidden + bookkeeping + (launch.tileOverheadSeconds ?? 0) + stalls, matrix, softmax, stall: stalls };
 }
 
 /**

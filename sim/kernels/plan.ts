@@ -118,6 +118,13 @@ export interface LaunchPlan {
    */
   tileOverheadSeconds?: number;
   /**
+   * SM time each main-loop iteration spends beyond its GEMMs and its softmax arithmetic (barriers,
+   * the pipeline's issue and bookkeeping, row reductions across threads), likewise calibrated.
+   * A kernel with small tiles or a small head dim does less math per iteration and pays it
+   * more often per FLOP. Unset means 0.
+   */
+  iterationOverheadSeconds?: number;
+  /**
    * Seconds each main-loop iteration waits on a load the software pipeline cannot run ahead of:
    * a block-sparse kernel reads the next visited block's index before it can address that
    * block's K/V (block-sparse metadata). Unset means 0 (dense loops compute addresses).

@@ -96,6 +96,8 @@ const FIXED_GRID_SECONDS = { from: 0, to: 10e-6, step: 0.25e-6 };
 const TILE_OVERHEAD_GRID_SECONDS = { from: 0, to: 5e-6, step: 0.05e-6 };
 /** What one CTA alone gets of its SM: from a third (one warp per sub-partition, latency-bound) to all of it. */
 const SOLO_FRACTION_GRID = { from: 0.3, to: 1, step: 0.05 };
+/** Per main-loop iteration: up to 1 µs, ~2000 cycles (a 128×128×128 wgmma iteration takes ~1.2 µs). */
+const ITERATION_OVERHEAD_GRID_SECONDS = { from: 0, to: 1e-6, step: 0.02e-6 };
 const SEARCH_ROUNDS = 4;
 /** The latency constants in the order each search round visits them, with their grids. */
 const LATENCY_SEARCH = [
@@ -103,6 +105,7 @@ const LATENCY_SEARCH = [
   ['extraFixedSeconds', FIXED_GRID_SECONDS],
   ['tileOverheadSeconds', TILE_OVERHEAD_GRID_SECONDS],
   ['ctaSoloFraction', SOLO_FRACTION_GRID],
+  ['iterationOverheadSeconds', ITERATION_OVERHEAD_GRID_SECONDS],
 ] as const;
 
 function grid(g: { from: number; to: number; step: number }): number[] {
@@ -149,7 +152,7 @@ export function fitEnergyScale(prepared: readonly PreparedCase[], spec: GpuSpec)
 /** The family's energy scale, then coordinate search over its four latency constants. */
 export function fitKernel(prepared: readonly PreparedCase[], spec: GpuSpec): KernelCalibration {
   const energy = fitEnergyScale(prepared, spec);
-  let best: Constants = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, ctaSoloFraction: 1, dynamicEnergyScale: energy.scale };
+  let best: Constants = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, ctaSoloFraction: 1, iterationOverheadSeconds: 0, dynamicEnergyScale: energy.scale };
   let bestMape = latencyMape(prepared, spec, best);
   for (let round = 0; round < SEARCH_ROUNDS; round++) {
     for (const [key, range] of LATENCY_SEARCH) {

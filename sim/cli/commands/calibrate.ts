@@ -32,6 +32,7 @@ export function registerCalibrate(program: Command, io: CliIo): void {
         rows.push([`${kernel}: tensor efficiency`, k.matrixEfficiency.toFixed(3), String(k.calibrationCases), `${k.fitMape.toFixed(1)}%`]);
         rows.push([`${kernel}: fixed time per launch`, `${(k.extraFixedSeconds * 1e6).toFixed(2)} µs`, '', '']);
         rows.push([`${kernel}: overhead per work tile`, `${(k.tileOverheadSeconds * 1e6).toFixed(2)} µs`, '', '']);
+        rows.push([`${kernel}: overhead per iteration`, `${((k.iterationOverheadSeconds ?? 0) * 1e6).toFixed(2)} µs`, '', '']);
         rows.push([`${kernel}: one CTA's share of its SM`, (k.ctaSoloFraction ?? 1).toFixed(2), '', '']);
         rows.push([`${kernel}: dynamic energy scale`, k.dynamicEnergyScale.toFixed(3), '', `${k.energyFitMape.toFixed(1)}% (energy)`]);
       }

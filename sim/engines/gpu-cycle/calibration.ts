@@ -13,8 +13,16 @@ export interface CycleKernelConstants {
   matrixEfficiency: number;
   extraFixedSeconds: number;
   tileOverheadSeconds: number;
+  /** SM seconds per main-loop iteration beyond its math (LaunchPlan.iterationOverheadSeconds); missing: 0. */
+  iterationOverheadSeconds?: number;
   /** Fraction of an SM's rate one CTA reaches alone (fluid-sms.ts); missing: 1. */
   ctaSoloFraction?: number;
+  /**
+   * Multiplier on the family's dynamic energy as this engine counts it (its DRAM and L2 bytes
+   * differ from the analytical engine's, so the analytical scale does not carry over); fitted on
+   * measured energy. Missing: the analytical one.
+   */
+  dynamicEnergyScale?: number;
   calibrationCases: number;
   /** Latency MAPE on its calibration cases after the fit (fit quality, not the score). */
   fitMape: number;
@@ -47,13 +55,18 @@ export function cycleKernelConstants(hardware: string, kernel: string): CycleKer
 }
 
 /** The plan with the cycle engine's latency constants on its main-loop launches (as calibratePlan does). */
-export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction'> | undefined): KernelPlan {
+export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction' | 'dynamicEnergyScale' | 'iterationOverheadSeconds'> | undefined): KernelPlan {
   if (!constants) return plan;
-  const apply = (l: LaunchPlan): LaunchPlan => (l.matrixPath
-    ? {
-        ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds,
-        ...(constants.ctaSoloFraction !== undefined ? { ctaSoloFraction: constants.ctaSoloFraction } : {}),
-      }
-    : l);
+  const apply = (given: LaunchPlan): LaunchPlan => {
+    // The energy scale covers every launch of the family, as calibratePlan's does.
+    const l = constants.dynamicEnergyScale !== undefined ? { ...given, dynamicEnergyScale: constants.dynamicEnergyScale } : given;
+    return l.matrixPath
+      ? {
+          ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds,
+          ...(constants.ctaSoloFraction !== undefined ? { ctaSoloFraction: constants.ctaSoloFraction } : {}),
+          ...(constants.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: constants.iterationOverheadSeconds } : {}),
+        }
+      : l;
+  };
   return { ...plan, launches: plan.launches.map(apply) };
 }

@@ -21,6 +21,7 @@ export interface FitCase {
   workload: Workload;
   measuredSeconds: number;
   measuredDramBytes?: number;
+  measuredJoules?: number;
 }
 
 /** The engine-wide constants every latency evaluation runs with. */
@@ -31,6 +32,8 @@ export interface EngineConstants {
 }
 
 export type LatencyOf = (plan: KernelPlan, c: FitCase, engine: EngineConstants) => number;
+/** The engine's dynamic energy of a case (joules, energy scale 1: the plan as given). */
+export type DynamicEnergyOf = (plan: KernelPlan, c: FitCase, engine: EngineConstants) => number;
 
 const L2_FRACTION_GRID = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const SURVIVAL_SPREAD_GRID = [0.25, 0.5, 0.75, 1];
@@ -41,6 +44,7 @@ const RANGES = {
   extraFixedSeconds: [0, 10e-6],
   tileOverheadSeconds: [0, 5e-6],
   ctaSoloFraction: [0.3, 1],
+  iterationOverheadSeconds: [0, 1e-6],
 } as const;
 const GOLDEN_STEPS = 10;
 const ROUNDS = 3;
@@ -100,6 +104,27 @@ export function fitKernelLatency(cases: readonly FitCase[], l2: EngineConstants,
 }
 
 /**
+ * A family's dynamic energy scale on this engine's counts: least squares of relative residuals
+ * of measured energy against idle power × measured time + scale × dynamic energy (closed form,
+ * as the analytical calibration fits its own). Null without measured energy.
+ */
+export function fitDynamicEnergyScale(cases: readonly FitCase[], engine: EngineConstants, idleWatts: number, dynamicOf: DynamicEnergyOf): number | null {
+  let num = 0;
+  let den = 0;
+  for (const c of cases) {
+    if (c.measuredJoules === undefined) continue;
+    const a = dynamicOf(withCycleConstants(c.plan, { ...NEUTRAL, dynamicEnergyScale: 1 }), c, engine) / c.measuredJoules;
+    const b = (c.measuredJoules - idleWatts * c.measuredSeconds) / c.measuredJoules;
+    num += a * b;
+    den += a * a;
+  }
+  return den > 0 ? Math.max(0, num / den) : null;
+}
+
+/** Latency constants that leave a plan's timing alone (dynamic energy does not depend on them). */
+const NEUTRAL = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, iterationOverheadSeconds: 0 } as const;
+
+/**
  * The HBM round trip, on latency MAPE over every calibration case with each family's starting
  * constants (a grid: it moves only the cases whose CTAs stream from HBM with little else to do).
  */
@@ -115,7 +140,7 @@ function fitRoundTrip(cases: readonly FitCase[], l2: { fraction: number; spread:
 
 /** Fit every constant; `start` gives each family's starting point (its analytical constants). */
 export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
-  latencyOf: LatencyOf, date: string): CycleCalibration {
+  latencyOf: LatencyOf, dynamicOf: DynamicEnergyOf, date: string): CycleCalibration {
   const fitted = fitL2(cases, spec);
   const l2 = { l2EffectiveFraction: fitted.fraction, l2SurvivalSpread: fitted.spread, dramRoundTripSeconds: fitRoundTrip(cases, fitted, start, latencyOf) };
   const kernels: Record<string, CycleKernelConstants> = {};
@@ -123,7 +148,9 @@ export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, st
     const own = cases.filter((c) => c.kernel === kernel);
     // The constants act on main-loop (tensor-core) launches only; a family without one keeps none.
     if (!own.some((c) => c.plan.launches.some((l) => l.matrixPath))) continue;
-    kernels[kernel] = fitKernelLatency(cases.filter((c) => c.kernel === kernel), l2, start(kernel), latencyOf);
+    // Energy first: under the power limit the latency follows from it.
+    const scale = fitDynamicEnergyScale(own, l2, spec.power.idleWatts, dynamicOf);
+    kernels[kernel] = fitKernelLatency(own, l2, { ...start(kernel), ...(scale !== null ? { dynamicEnergyScale: scale } : {}) }, latencyOf);
   }
   return {
     ...l2,

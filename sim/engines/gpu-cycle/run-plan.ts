@@ -7,6 +7,8 @@ import { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './laun
 import type { Timeline } from './timeline.js';
 
 export interface CyclePlanResult {
+  /** The plan as simulated: with the cycle engine's constants of its family, if any. */
+  plan: KernelPlan;
   launches: LaunchOutcome[];
   /** Discrete events processed for this plan (0 when it was replayed from an earlier run). */
   events: number;
@@ -49,10 +51,10 @@ export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requ
   };
   const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
-  if (cached) return { launches: cached, events: 0, replayed: true };
+  if (cached) return { plan, launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);
   const launches = plan.launches.map((l) => runner.run(l));
   if (key) remember(spec, key, launches);
   const timeline = runner.timeline();
-  return { launches, events: launches.reduce((s, l) => s + l.events, 0), replayed: false, ...(timeline ? { timeline } : {}) };
+  return { plan, launches, events: launches.reduce((s, l) => s + l.events, 0), replayed: false, ...(timeline ? { timeline } : {}) };
 }

@@ -40,13 +40,14 @@ export function calibratePlan(plan: KernelPlan, calibration: CalibrationConstant
         ? {
             matrixEfficiency: calibration.matrixEfficiency, extraFixedSeconds: calibration.extraFixedSeconds, tileOverheadSeconds: calibration.tileOverheadSeconds,
             ...(calibration.ctaSoloFraction !== undefined ? { ctaSoloFraction: calibration.ctaSoloFraction } : {}),
+            ...(calibration.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: calibration.iterationOverheadSeconds } : {}),
           }
         : {}),
     })),
   };
 }
 
-export type CalibrationConstants = Pick<KernelCalibration, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'dynamicEnergyScale' | 'ctaSoloFraction'>;
+export type CalibrationConstants = Pick<KernelCalibration, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'dynamicEnergyScale' | 'ctaSoloFraction' | 'iterationOverheadSeconds'>;
 
 const UNCALIBRATED: Record<string, Omit<KernelProfile, 'id'>> = {
   'sdpa-flash': { summary: 'PyTorch SDPA flash backend: FlashAttention-2 as launched on the H200 (split-KV decode, register spills)', lower: lowerSdpaFlash },
