@@ -224,6 +224,25 @@ describe('CycleLaunchRunner: what the kernel does to the bytes and the time', ()
     expect(lowerKernel('sdpa-cudnn', decode, h200).launches[1]?.serialLoadsPerCta).toBeUndefined();
   });
 
+  it("an L2 left full of an earlier kernel's dirty data (do_bench's memset) costs its write-back in HBM time, not in the call's bytes", () => {
+    // Decode over 64K keys streams 128 MiB of K/V, far more than the L2: every seeded dirty line
+    // is pushed out, and its write-back shares HBM with the stream.
+    const decode = makeWorkload({ heads: 32, kvHeads: 8, qLen: 1, kvLen: 65536, headDim: 128, phase: 'decode' });
+    const plan = lowerKernel('split-kv', decode, h200);
+    const split = plan.launches[0]!;
+    const run = (dirtyL2AtStart: boolean) => new CycleLaunchRunner(h200, plan, decode, { dirtyL2AtStart, l2EffectiveFraction: 0.6 }).run(split);
+    const clean = run(false);
+    const dirty = run(true);
+    expect(dirty.counts.bytes.hbm).toEqual(clean.counts.bytes.hbm);
+    const capacity = 0.6 * h200.memory.l2.bytes;
+    expectClose(dirty.timing.seconds - clean.timing.seconds, capacity / h200.memory.hbm.bandwidthBytesPerSecond, 0.05);
+    // A call that touches less than the L2 pushes out only what it displaces.
+    const small = makeWorkload({ heads: 8, qLen: 1, kvLen: 1024, headDim: 128, phase: 'decode' });
+    const tiny = lowerKernel('split-kv', small, h200);
+    const extra = (dirtyL2AtStart: boolean) => new CycleLaunchRunner(h200, tiny, small, { dirtyL2AtStart }).run(tiny.launches[0]!).timing.seconds;
+    expect(extra(true) - extra(false)).toBeLessThan(0.1 * capacity / h200.memory.hbm.bandwidthBytesPerSecond);
+  });
+
   it('a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little\'s law)', () => {
     // Decode of one sequence without split-KV: 32 CTAs, each streams 8 MiB of K/V from HBM.
     const decode = makeWorkload({ heads: 32, qLen: 1, kvLen: 16384, headDim: 128, phase: 'decode' });

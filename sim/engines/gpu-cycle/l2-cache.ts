@@ -48,6 +48,10 @@ export class L2Cache {
   private evictedCursor = 0;
   private evictedWriteBytes = 0;
   private retiredWrittenBack = 0;
+  /** Dirty data of an earlier kernel found in L2 at the start (seedDirty), in pieces, oldest first. */
+  private readonly seedSequences: number[] = [];
+  private seedPieceBytes = 0;
+  private seedCursor = 0;
 
   constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD) {}
 
@@ -136,6 +140,24 @@ export class L2Cache {
    */
   private held(before: number, last: number, touches = 1): number {
     return last > 0 ? before * survival(this.lru.bytesSince(last) / touches, this.capacityBytes, this.spread) : 0;
+  }
+
+  /**
+   * Start with `bytes` of another kernel's dirty data in L2 (a memset before the call, the
+   * previous layer's outputs), in `pieces` of equal size: each piece is written back once the
+   * call's own traffic pushes it out. These are not the call's bytes (a profiler that flushes
+   * before the kernel never sees them), but they take HBM bandwidth while the call runs.
+   */
+  seedDirty(bytes: number, pieces = 32): void {
+    this.seedPieceBytes = bytes / pieces;
+    for (let i = 0; i < pieces; i++) this.seedSequences.push(this.lru.touch(this.seedPieceBytes));
+  }
+
+  /** Bytes of the seeded dirty data written back since the last call of this method. */
+  takeSeedWrittenBack(): number {
+    const before = this.seedCursor;
+    while (this.seedCursor < this.seedSequences.length && this.lru.bytesSince(this.seedSequences[this.seedCursor]!) >= this.capacityBytes) this.seedCursor += 1;
+    return (this.seedCursor - before) * this.seedPieceBytes;
   }
 
   /** Data only one reader ever reads (its query tile): a compulsory miss. */

@@ -34,6 +34,13 @@ export interface CycleOptions {
    * fetch faster than its bytes in flight per round trip, whatever the bandwidth left.
    */
   dramRoundTripSeconds?: number;
+  /**
+   * Start with the L2 full of another kernel's dirty data, written back as the call pushes it
+   * out (taking HBM bandwidth): the state after triton's do_bench clears the cache with a
+   * 256 MB memset before each timed call, and after any kernel that wrote more than the L2
+   * holds. Default: on, unless coldLaunches (a profiler that flushes first).
+   */
+  dirtyL2AtStart?: boolean;
 }
 
 export interface LaunchOutcome {
@@ -64,6 +71,7 @@ export class CycleLaunchRunner {
     this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
     this.coldLaunches = options.coldLaunches ?? false;
     this.dramRoundTrip = options.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds;
+    if (options.dirtyL2AtStart ?? !this.coldLaunches) this.cache.seedDirty(this.cache.capacityBytes);
   }
 
   timeline(): Timeline | undefined {

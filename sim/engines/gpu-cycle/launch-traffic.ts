@@ -179,6 +179,8 @@ export class LaunchTraffic {
     }
     const writes = index === phases - 1 ? cost.writeBytes : 0;
     this.cache.write(Math.min(writes, this.newWriteBytesPerTile));
+    // An earlier kernel's dirty lines this phase pushed out: HBM time, not this call's bytes.
+    const earlierDirty = this.cache.takeSeedWrittenBack();
     this.missBytes += miss;
     this.readBytes += reads;
     this.writeBytes += writes;
@@ -193,7 +195,7 @@ export class LaunchTraffic {
     return {
       cycles: Math.max(cost.cycles / phases, waitSeconds * this.spec.compute.clockHz),
       waitCycles: (index === 0 ? cost.prologueCycles : 0) + cost.stallCycles / phases + serialSeconds * this.spec.compute.clockHz,
-      hbmBytes: miss + Math.min(writes, this.newWriteBytesPerTile) + ownWrittenBack,
+      hbmBytes: miss + Math.min(writes, this.newWriteBytesPerTile) + ownWrittenBack + earlierDirty,
       l2Bytes: reads + writes,
       l2HitBytes: reads - miss,
       l2ReadBytes: reads,

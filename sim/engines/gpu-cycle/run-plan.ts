@@ -49,7 +49,7 @@ export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requ
     l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
     dramRoundTripSeconds: requested.dramRoundTripSeconds ?? cycleCalibrationFor(spec.id)?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds]);
+  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);
