@@ -31,8 +31,7 @@ describe('cycle engine on the shipped H200 data (issue 4 acceptance)', () => {
     expect(held.l2Bytes!.mape).toBeLessThan(heldAnalytical.l2Bytes!.mape);
   });
 
-  it('held-out latency and energy stay within 10% (regression guard)', () => {
-    expect(held.latency!.mape).toBeLessThanOrEqual(10);
+  it('held-out energy stays within 10% (regression guard)', () => {
     expect(held.energy!.mape).toBeLessThanOrEqual(10);
   });
 
@@ -45,7 +44,7 @@ describe('cycle engine on the shipped H200 data (issue 4 acceptance)', () => {
     expect(o.ordered).toBeGreaterThan(analytical.summary.dramOrdering.ordered);
   });
 
-  it.fails('held-out latency: MAPE ≤ 7% and below the analytical engine (acceptance, not met)', () => {
+  it('held-out latency: MAPE ≤ 7% and below the analytical engine', () => {
     expect(held.latency!.mape).toBeLessThanOrEqual(7);
     expect(held.latency!.mape).toBeLessThan(heldAnalytical.latency!.mape);
   });

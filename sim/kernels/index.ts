@@ -62,11 +62,27 @@ export function listKernels(): string[] {
 }
 
 /** Lower a workload onto a GPU with the named kernel. */
+/**
+ * Lowerings already made on a spec, by kernel, workload and options: the layers of a model
+ * lower to the same plan, and handing back the same (immutable) object lets the cycle engine
+ * recognise it without comparing it field by field. Bounded; the oldest entry goes first.
+ */
+const lowered = new WeakMap<GpuSpec, Map<string, KernelPlan>>();
+const LOWERED_ENTRIES = 64;
+
 export function lowerKernel(kernel: string, w: Workload, spec: GpuSpec, options: KernelOptions = {}): KernelPlan {
   const entry = KERNELS[kernel];
   if (!entry) throw new InputError('kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);
   for (const [name, v] of Object.entries(options)) {
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new InputError(name, `must be a positive integer, got ${v}`);
   }
-  return entry.lower(w, spec, options);
+  const key = JSON.stringify([kernel, w, options]);
+  let bySpec = lowered.get(spec);
+  const known = bySpec?.get(key);
+  if (known) return known;
+  const plan = entry.lower(w, spec, options);
+  if (!bySpec) lowered.set(spec, (bySpec = new Map()));
+  if (bySpec.size >= LOWERED_ENTRIES) bySpec.delete(bySpec.keys().next().value!);
+  bySpec.set(key, plan);
+  return plan;
 }

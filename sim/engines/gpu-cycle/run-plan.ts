@@ -39,17 +39,53 @@ export interface CyclePlanOptions extends CycleOptions {
   kernelId?: string;
 }
 
+/**
+ * The plan with a family's constants, and a plan's replay key, made once per plan object: a
+ * plan handed in again (the next layer of a model, lowered from the same workload) is
+ * recognised without serializing it again.
+ */
+const constantsApplied = new WeakMap<KernelPlan, Map<unknown, KernelPlan>>();
+const planIds = new WeakMap<KernelPlan, number>();
+/** Plans as data → a small id, so equal plans from different objects share replays. Bounded (a plan's text can be ~1 MB). */
+const idsByContent = new Map<string, number>();
+const PLAN_IDS_KEPT = 64;
+let nextPlanId = 0;
+
+function withConstantsOnce(given: KernelPlan, constants: ReturnType<typeof cycleKernelConstants>): KernelPlan {
+  let byConstants = constantsApplied.get(given);
+  const known = byConstants?.get(constants);
+  if (known) return known;
+  const plan = withCycleConstants(given, constants);
+  if (!byConstants) constantsApplied.set(given, (byConstants = new Map()));
+  byConstants.set(constants, plan);
+  return plan;
+}
+
+function planId(plan: KernelPlan): number {
+  let id = planIds.get(plan);
+  if (id === undefined) {
+    const content = JSON.stringify(plan);
+    id = idsByContent.get(content);
+    if (id === undefined) {
+      if (idsByContent.size >= PLAN_IDS_KEPT) idsByContent.delete(idsByContent.keys().next().value!);
+      idsByContent.set(content, (id = nextPlanId++));
+    }
+    planIds.set(plan, id);
+  }
+  return id;
+}
+
 /** Simulate every launch of a plan in order on one GPU whose L2 starts cold (the call after a flush). */
 export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requested: CyclePlanOptions = {}): CyclePlanResult {
   const family = requested.kernelId ? given.calibrationFamily ?? requested.kernelId : undefined;
-  const plan = family ? withCycleConstants(given, cycleKernelConstants(spec.id, family)) : given;
+  const plan = family ? withConstantsOnce(given, cycleKernelConstants(spec.id, family)) : given;
   const options: CycleOptions = {
     ...requested,
     l2EffectiveFraction: requested.l2EffectiveFraction ?? cycleCalibrationFor(spec.id)?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
     l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
     dramRoundTripSeconds: requested.dramRoundTripSeconds ?? cycleCalibrationFor(spec.id)?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([plan, w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
+  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);
