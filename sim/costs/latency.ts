@@ -37,11 +37,6 @@ export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { 
 }
 
 /**
- * Roofline per launch with wave quantization: the SMs share the work tiles; a launch takes the
- * longest of its compute time (work per SM, at least the longest tile) and its memory times at
- * each level, plus the launch overhead and one memory round trip to fill the pipeline.
- */
-/**
  * The launch cost of a kernel: the first of a call waits for its host launch; one that follows
  * another on the stream was launched while the previous ran and pays only the GPU-side start.
  */
@@ -49,6 +44,19 @@ export function launchOverheadSeconds(spec: GpuSpec, chained: boolean): number {
   return chained ? spec.launch.chainedOverheadSeconds ?? spec.launch.overheadSeconds : spec.launch.overheadSeconds;
 }
 
+/**
+ * Seconds between two CTA starts of a launch: the block scheduler starts CTAs at a finite rate
+ * (spec.launch.ctaDispatchSeconds); a persistent kernel's CTAs fetch their next tiles themselves.
+ */
+export function ctaDispatchInterval(launch: LaunchPlan, spec: GpuSpec): number {
+  return launch.persistent ? 0 : spec.launch.ctaDispatchSeconds ?? 0;
+}
+
+/**
+ * Roofline per launch with wave quantization: the SMs share the work tiles; a launch takes the
+ * longest of its compute time (work per SM, at least the longest tile) and its memory times at
+ * each level, plus the launch overhead and one memory round trip to fill the pipeline.
+ */
 export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec, chained = false): LaunchTiming {
   const sms = spec.compute.sms;
   let tiles = 0;
@@ -71,8 +79,8 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec,
   const waves = Math.ceil(tiles / sms);
   // Wave quantization: with n equal tiles on s SMs the busiest SM runs ceil(n/s) of them.
   const quantization = tiles > 0 ? waves / (tiles / sms) : 1;
-  // The block scheduler starts CTAs at a finite rate (spec.launch.ctaDispatchSeconds).
-  const dispatch = launch.persistent ? 0 : launch.ctaCount * (spec.launch.ctaDispatchSeconds ?? 0);
+  // The block scheduler cannot start the launch's CTAs faster than its rate.
+  const dispatch = launch.ctaCount * ctaDispatchInterval(launch, spec);
   const compute = Math.max((quantization * sum) / sms, longest, dispatch);
   const scale = sum > 0 ? compute / sum : 0;
   const hbm = totalBytes(counts.bytes.hbm) / spec.memory.hbm.bandwidthBytesPerSecond;
@@ -109,13 +117,6 @@ export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idle
 }
 
 /**
- * HBM round trips one after another on every launch's critical path, whatever its size: a
- * fused attention loads Q, then its first K/V tile (the math waits for both), and its last
- * stores drain before the kernel ends; a combine or element-wise pass reads, then writes. A
- * tiny launch is these round trips plus the launch (ncu's tiny kernels: 6–8 µs for an
- * attention, 4.5–5.5 µs for FlashAttention-2's combine; raw/ncu-kernels.jsonl).
- */
-/**
  * A CTA's loads that wait one for another (LaunchPlan.serialLoadsPerCta), each one round trip:
  * to L2 when the launch's inputs fit there (a combine kernel's partials, just written by the
  * split launch), else to HBM. The cycle engine decides hit or miss from its simulated L2.
@@ -127,6 +128,13 @@ export function serialLoadSeconds(launch: LaunchPlan, spec: GpuSpec): number {
   return loads * (inL2 ? spec.memory.l2.latencySeconds : spec.memory.hbm.latencySeconds);
 }
 
+/**
+ * HBM round trips one after another on every launch's critical path, whatever its size: a
+ * fused attention loads Q, then its first K/V tile (the math waits for both), and its last
+ * stores drain before the kernel ends; a combine or element-wise pass reads, then writes. A
+ * tiny launch is these round trips plus the launch (ncu's tiny kernels: 6–8 µs for an
+ * attention, 4.5–5.5 µs for FlashAttention-2's combine; raw/ncu-kernels.jsonl).
+ */
 export function dependentRoundTrips(launch: LaunchPlan): number {
   return launch.role === 'attention' || launch.role === 'split-attention' ? 3 : 2;
 }

@@ -43,12 +43,6 @@ const FA2_SPLIT_TILE_Q = 64;
  * seen on the H200: decode of 8 kv heads over 4K keys launched 8 × 32 split CTAs.
  */
 const FA2_SPLIT_SLOTS_PER_SM = 2;
-/*
- * The combine kernel reads one split's partial output at a time, each load waiting on the one
- * before (LaunchPlan.serialLoadsPerCta). On the H200 its duration grows by 0.42 µs per split
- * with the L2 flushed, about one HBM round trip: 4.7–5.5 µs at 2–4 splits, 7.2–7.7 µs at 8,
- * 10.9 µs at 14, 15.1–16.2 µs at 29, 17.6–17.7 µs at 32 (raw/ncu-kernels.jsonl, durationNs).
- */
 function fa2SplitTileK(headDim: number): number {
   return headDim <= 64 ? 256 : headDim <= 128 ? 128 : 64;
 }
@@ -105,6 +99,10 @@ export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}
       splits,
       combineRowsPerCta: w.valueHeadDim % 128 === 0 ? 4 : w.valueHeadDim % 64 === 0 ? 8 : 16,
       combineThreadsPerCta: 128,
+      // The combine reads one split's partial output at a time, each load waiting on the one
+      // before. On the H200 it grows by 0.42 µs per split with the L2 flushed (4.7–5.5 µs at
+      // 2–4 splits, 17.6–17.7 µs at 32; raw/ncu-kernels.jsonl) and by 0.2 µs warm
+      // (raw/session3-probe): one round trip to wherever the partial is.
       combineLoadsSplitsSerially: true,
     });
   }

@@ -61,7 +61,6 @@ export function listKernels(): string[] {
   return Object.keys(KERNELS);
 }
 
-/** Lower a workload onto a GPU with the named kernel. */
 /**
  * Lowerings already made on a spec, by kernel, workload and options: the layers of a model
  * lower to the same plan, and handing back the same (immutable) object lets the cycle engine
@@ -70,6 +69,7 @@ export function listKernels(): string[] {
 const lowered = new WeakMap<GpuSpec, Map<string, KernelPlan>>();
 const LOWERED_ENTRIES = 64;
 
+/** Lower a workload onto a GPU with the named kernel (the same plan object for the same inputs). */
 export function lowerKernel(kernel: string, w: Workload, spec: GpuSpec, options: KernelOptions = {}): KernelPlan {
   const entry = KERNELS[kernel];
   if (!entry) throw new InputError('kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);

@@ -192,3 +192,22 @@ export function activeMatrixFlopsOf(work: readonly CtaWork[]): number {
   for (const w of work) sum += w.count * (w.activeMatrixFlops ?? w.matrixFlops);
   return sum;
 }
+
+/** The calibrated constants a kernel family sets on its main-loop (tensor-core) launches. */
+export interface MainLoopConstants {
+  matrixEfficiency: number;
+  extraFixedSeconds: number;
+  tileOverheadSeconds: number;
+  ctaSoloFraction?: number;
+  iterationOverheadSeconds?: number;
+}
+
+/** The launch with a family's main-loop constants, if it runs a main loop (others are left as they are). */
+export function withMainLoopConstants(l: LaunchPlan, c: MainLoopConstants): LaunchPlan {
+  if (!l.matrixPath) return l;
+  return {
+    ...l, matrixEfficiency: c.matrixEfficiency, extraFixedSeconds: c.extraFixedSeconds, tileOverheadSeconds: c.tileOverheadSeconds,
+    ...(c.ctaSoloFraction !== undefined ? { ctaSoloFraction: c.ctaSoloFraction } : {}),
+    ...(c.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: c.iterationOverheadSeconds } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import h200 from '../../../hardware/calibration/h200-sxm.json' with { type: 'json' };
-import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
+import { withMainLoopConstants, type KernelPlan, type LaunchPlan } from '../../kernels/plan.js';
 
 /**
  * The cycle engine's own calibration constants, in the `cycle` section of
@@ -57,16 +57,7 @@ export function cycleKernelConstants(hardware: string, kernel: string): CycleKer
 /** The plan with the cycle engine's latency constants on its main-loop launches (as calibratePlan does). */
 export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction' | 'dynamicEnergyScale' | 'iterationOverheadSeconds'> | undefined): KernelPlan {
   if (!constants) return plan;
-  const apply = (given: LaunchPlan): LaunchPlan => {
-    // The energy scale covers every launch of the family, as calibratePlan's does.
-    const l = constants.dynamicEnergyScale !== undefined ? { ...given, dynamicEnergyScale: constants.dynamicEnergyScale } : given;
-    return l.matrixPath
-      ? {
-          ...l, matrixEfficiency: constants.matrixEfficiency, extraFixedSeconds: constants.extraFixedSeconds, tileOverheadSeconds: constants.tileOverheadSeconds,
-          ...(constants.ctaSoloFraction !== undefined ? { ctaSoloFraction: constants.ctaSoloFraction } : {}),
-          ...(constants.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: constants.iterationOverheadSeconds } : {}),
-        }
-      : l;
-  };
-  return { ...plan, launches: plan.launches.map(apply) };
+  // The energy scale covers every launch of the family, as calibratePlan's does.
+  const scaled = (l: LaunchPlan): LaunchPlan => (constants.dynamicEnergyScale !== undefined ? { ...l, dynamicEnergyScale: constants.dynamicEnergyScale } : l);
+  return { ...plan, launches: plan.launches.map((l) => withMainLoopConstants(scaled(l), constants)) };
 }

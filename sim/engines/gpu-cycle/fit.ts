@@ -103,6 +103,9 @@ export function fitKernelLatency(cases: readonly FitCase[], l2: EngineConstants,
   return { ...best, calibrationCases: cases.length, fitMape: score(best) };
 }
 
+/** Latency constants that leave a plan's timing alone (dynamic energy does not depend on them). */
+const NEUTRAL = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, iterationOverheadSeconds: 0 } as const;
+
 /**
  * A family's dynamic energy scale on this engine's counts: least squares of relative residuals
  * of measured energy against idle power × measured time + scale × dynamic energy (closed form,
@@ -120,9 +123,6 @@ export function fitDynamicEnergyScale(cases: readonly FitCase[], engine: EngineC
   }
   return den > 0 ? Math.max(0, num / den) : null;
 }
-
-/** Latency constants that leave a plan's timing alone (dynamic energy does not depend on them). */
-const NEUTRAL = { matrixEfficiency: 1, extraFixedSeconds: 0, tileOverheadSeconds: 0, iterationOverheadSeconds: 0 } as const;
 
 /**
  * The HBM round trip, on latency MAPE over every calibration case with each family's starting

@@ -156,8 +156,19 @@ export class L2Cache {
   /** Bytes of the seeded dirty data written back since the last call of this method. */
   takeSeedWrittenBack(): number {
     const before = this.seedCursor;
-    while (this.seedCursor < this.seedSequences.length && this.lru.bytesSince(this.seedSequences[this.seedCursor]!) >= this.capacityBytes) this.seedCursor += 1;
+    this.seedCursor = this.pushedOutUpTo(this.seedSequences, this.seedCursor);
     return (this.seedCursor - before) * this.seedPieceBytes;
+  }
+
+  /**
+   * Of dirty data recorded in write order (`sequences`), the index of the first piece still in
+   * L2, searching from `from`: later writes have less traffic after them, so the pieces pushed
+   * out are a prefix.
+   */
+  private pushedOutUpTo(sequences: readonly number[], from: number): number {
+    let i = from;
+    while (i < sequences.length && this.lru.bytesSince(sequences[i]!) >= this.capacityBytes) i += 1;
+    return i;
   }
 
   /** Data only one reader ever reads (its query tile): a compulsory miss. */
@@ -175,11 +186,8 @@ export class L2Cache {
 
   /** Bytes written back to HBM so far: dirty data pushed out by later traffic. */
   writtenBackBytes(): number {
-    // Later writes have less traffic after them: the evicted ones are a prefix.
-    while (this.evictedCursor < this.writeSequences.length && this.lru.bytesSince(this.writeSequences[this.evictedCursor]!) >= this.capacityBytes) {
-      this.evictedWriteBytes += this.writeBytes[this.evictedCursor]!;
-      this.evictedCursor += 1;
-    }
+    const upTo = this.pushedOutUpTo(this.writeSequences, this.evictedCursor);
+    for (; this.evictedCursor < upTo; this.evictedCursor++) this.evictedWriteBytes += this.writeBytes[this.evictedCursor]!;
     return this.evictedWriteBytes + this.retiredWrittenBack;
   }
 }

@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
+import { ctaDispatchInterval, dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
 import { countLaunch } from '../analytical.js';
 import { totalBytes, type Counts } from '../counts.js';
@@ -103,8 +103,7 @@ export class CycleLaunchRunner {
     const slots = launch.persistent ? launch.ctaCount : spec.compute.sms * slotsPerSm;
     const hbmBytesPerCycle = spec.memory.hbm.bandwidthBytesPerSecond / clock;
     const l2BytesPerCycle = spec.memory.l2.bandwidthBytesPerSecond / clock;
-    // The block scheduler starts CTAs; a persistent kernel's CTAs fetch their next tiles themselves.
-    const dispatchCycles = launch.persistent ? 0 : (spec.launch.ctaDispatchSeconds ?? 0) * clock;
+    const dispatchCycles = ctaDispatchInterval(launch, spec) * clock;
     const replayed = replayUniformWaves(launch, order.tiles, slots, spec.compute.sms, (tile) => phase(tile, 0)!, hbmBytesPerCycle, l2BytesPerCycle, dispatchCycles);
     const result = runFluid({
       sms: spec.compute.sms,

@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
-import type { KernelPlan } from '../plan.js';
+import { withMainLoopConstants, type KernelPlan } from '../plan.js';
 import { getCalibration, type KernelCalibration } from '../../../hardware/calibration.js';
 import { lowerCudnn } from './cudnn.js';
 import { lowerEfficient } from './efficient.js';
@@ -33,17 +33,7 @@ export function calibratePlan(plan: KernelPlan, calibration: CalibrationConstant
   if (!calibration) return plan;
   return {
     ...plan,
-    launches: plan.launches.map((l) => ({
-      ...l,
-      dynamicEnergyScale: calibration.dynamicEnergyScale,
-      ...(l.matrixPath
-        ? {
-            matrixEfficiency: calibration.matrixEfficiency, extraFixedSeconds: calibration.extraFixedSeconds, tileOverheadSeconds: calibration.tileOverheadSeconds,
-            ...(calibration.ctaSoloFraction !== undefined ? { ctaSoloFraction: calibration.ctaSoloFraction } : {}),
-            ...(calibration.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: calibration.iterationOverheadSeconds } : {}),
-          }
-        : {}),
-    })),
+    launches: plan.launches.map((l) => withMainLoopConstants({ ...l, dynamicEnergyScale: calibration.dynamicEnergyScale }, calibration)),
   };
 }
 
