@@ -307,6 +307,24 @@ def flex_more_workloads():
     return out
 
 
+# Session-4 series: which query heads a kernel runs together. The same causal attention with
+# the GQA group of one kv head (4 query heads on 1 kv head) against the same heads as MHA and
+# against one head alone, at 32K and 64K (one kv head's K/V: 16 and 32 MB), so that the DRAM
+# bytes show whether the heads reading one K/V copy run one after another (each re-reads what
+# the one before streamed past the L2) or interleaved (read together).
+GQA_ORDER = (  # (heads, kvHeads, n, mask)
+    (1, 1, 32 * K, CAUSAL), (4, 1, 32 * K, CAUSAL), (4, 4, 32 * K, CAUSAL), (8, 2, 32 * K, CAUSAL),
+    (1, 1, 64 * K, CAUSAL), (4, 1, 64 * K, CAUSAL), (4, 4, 64 * K, CAUSAL), (8, 2, 64 * K, CAUSAL),
+    (4, 1, 64 * K, NONE),
+)
+GQA_ORDER_KERNELS = ("sdpa-flash", "sdpa-cudnn", "flex")
+
+
+def gqa_order_cases():
+    return [_mk(kern, "prefill", _wl(1, h, kv, n, n, 128, m), True)
+            for h, kv, n, m in GQA_ORDER for kern in GQA_ORDER_KERNELS]
+
+
 def all_cases():
     cases = []
     for wl, ncu, kernels in prefill_workloads() + sdpa_more_prefill() + sdpa_tiny_prefill():
@@ -331,6 +349,7 @@ def all_cases():
         cases.append(_mk("sdpa-math", "decode" if wl["qLen"] == 1 else "prefill", wl, ncu))
     for wl, ncu in flex_workloads() + flex_more_workloads() + flex_tiny_workloads():
         cases.append(_mk("flex", "prefill", wl, ncu))
+    cases += gqa_order_cases()
     # dedupe (MHA substitution can collide with an existing MHA workload)
     seen, uniq = set(), []
     for c in cases:
