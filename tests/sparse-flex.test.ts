@@ -18,7 +18,9 @@ const { cases } = parseCases(readFileSync(FILE, 'utf8'), 'flex.jsonl');
 const results = cases.map((c) => ({ c, r: predictCase(c, 'analytical') as CaseResult }));
 const shape = (c: MeasuredCase) => c.id.split('/')[1]!;
 const dense = new Map(results.filter(({ c }) => c.workload.mask.kind === 'none').map(({ c, r }) => [shape(c), r]));
-const speedups = results.filter(({ c }) => c.workload.mask.kind !== 'none').map(({ c, r }) => {
+// A speedup needs the dense run of the same shape (the session-4 head-order series has masked
+// runs without one).
+const speedups = results.filter(({ c }) => c.workload.mask.kind !== 'none' && dense.has(shape(c))).map(({ c, r }) => {
   const d = dense.get(shape(c))!;
   const measured = d.measured.latency! / r.measured.latency!;
   const predicted = d.predicted.latency! / r.predicted.latency!;
