@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
-import { fitCycleCalibration, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
+import { fitCycleCalibration, parseL2Probe, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
 import { lowerKernel } from '../sim/kernels/index.js';
 import { calibrationFamilyOf, calibrationFor, getProfile } from '../sim/kernels/profiles/index.js';
 import { simulatePlan } from '../sim/simulate.js';
@@ -16,8 +16,8 @@ import { validateWorkload } from '../workloads/workload.js';
  * prefill) on the H200, and the engine's raw event rate on the first (simulated, not replayed)
  * layer. Run with `npm run build && node dist/bench/gpu-cycle.js`.
  *
- * `--fit` instead fits the cycle engine's calibration constants on the calibration split of the
- * shipped H200 data and writes them as the `cycle` section of hardware/calibration/h200-sxm.json
+ * `--fit` instead takes the L2 constants from the L2 probe table and fits the cycle engine's
+ * other calibration constants on the calibration split of the shipped H200 data, and writes them as the `cycle` section of hardware/calibration/h200-sxm.json
  * (the other sections are kept as they are).
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,7 +78,14 @@ function fit(): void {
       });
     }
   }
-  const calibration = fitCycleCalibration(cases, spec, (kernel) => {
+  // Every L2 probe table (the session-4 grid and the finer session-5 passes around the edge).
+  const probeDir = join('validation', 'data', HARDWARE, 'probes');
+  const probeFiles = readdirSync(join(ROOT, probeDir)).filter((f) => f.startsWith('l2-replacement') && f.endsWith('.jsonl')).sort();
+  const probe = {
+    table: `${probeDir}/${probeFiles.join(', ')}`,
+    points: probeFiles.flatMap((f) => parseL2Probe(readFileSync(join(ROOT, probeDir, f), 'utf8'), join(probeDir, f))),
+  };
+  const calibration = fitCycleCalibration(cases, spec, probe, (kernel) => {
     const k = calibrationFor(HARDWARE, kernel);
     return {
       matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
 import { ctaSeconds } from '../sim/costs/latency.js';
 import { CycleLaunchRunner, chromeTrace, cycleKernelConstants, L2Cache, pipelinedSeconds, runFluid, tileOrder, withCycleConstants } from '../sim/engines/gpu-cycle/index.js';
-import { survival } from '../sim/engines/gpu-cycle/l2-cache.js';
+import { roomPerByte, survival } from '../sim/engines/gpu-cycle/l2-cache.js';
 import { LruDistance } from '../sim/engines/gpu-cycle/lru-distance.js';
 import { lowerKernel } from '../sim/kernels/index.js';
 import type { KernelPlan, LaunchPlan } from '../sim/kernels/plan.js';
@@ -166,6 +166,14 @@ describe('tileOrder', () => {
     };
     expect(['fa2', 'sdpa-flash', 'fa3', 'sdpa-cudnn'].map(descending)).toEqual([true, true, true, true]);
     expect(['flex', 'sdpa-efficient'].map(descending)).toEqual([false, false]);
+    // Flex visits its partial blocks first: under a causal-type mask, the one on the diagonal.
+    const diagonalFirst = (kernel: string, mask: Mask) => {
+      const w = makeWorkload({ heads: 4, kvHeads: 4, qLen: 4096, headDim: 128, mask });
+      const plan = lowerKernel(kernel, w, h200);
+      return tileOrder(plan.launches.at(-1)!, plan.coverage, w).diagonalFirst;
+    };
+    expect([diagonalFirst('flex', { kind: 'causal' }), diagonalFirst('flex', { kind: 'sliding_window', window: 1024 })]).toEqual([true, true]);
+    expect([diagonalFirst('flex', { kind: 'none' }), diagonalFirst('sdpa-efficient', { kind: 'causal' }), diagonalFirst('fa2', { kind: 'causal' })]).toEqual([false, false, false]);
   });
 
   it('tileOrder(block-sparse): the visited key tiles are scattered over the whole row', () => {
@@ -325,6 +333,37 @@ describe('L2Cache and LruDistance', () => {
     const before = cache.writtenBackBytes();
     cache.readOnce(500);
     expect(cache.writtenBackBytes() - before).toBe(10);
+  });
+
+  it('L2Cache: data read from both partitions takes more room, and goes sooner', () => {
+    expect(roomPerByte(1, 1.5)).toBe(1); // one reader: one SM, one copy
+    expect(roomPerByte(2, 1.5)).toBe(1.25); // two SMs: both partitions half the time
+    expectClose(roomPerByte(132, 1.5), 1.5, 1e-12);
+    // Sharp edge at 100 B: a block survives 60 B of other private data and 30 B streamed, not
+    // the same 60 B read by every SM (90 B of room) and 30 B streamed.
+    const lostAfter = (room: number) => {
+      const cache = new L2Cache(100, 0, 1.5);
+      const probe = cache.blocks('probe', 1);
+      cache.read(probe, 0, 5);
+      cache.read(cache.blocks('other', 1, { room }), 0, 60);
+      cache.readOnce(30);
+      return cache.read(probe, 0, 5);
+    };
+    expect([lostAfter(1), lostAfter(roomPerByte(132, 1.5))]).toEqual([0, 5]);
+  });
+
+  it('L2Cache: evict-last lines outlast any stream of unhinted data, not other evict-last data', () => {
+    const cache = new L2Cache(100, 0);
+    const kv = cache.blocks('kv', 2, { evictLast: true });
+    const plain = cache.blocks('plain', 1);
+    cache.read(kv, 0, 60);
+    cache.read(plain, 0, 30);
+    cache.readOnce(500); // a query stream (evict-first) and outputs pass through
+    cache.write(500);
+    expect(cache.read(kv, 0, 60)).toBe(0); // kept: no evict-last data since
+    expect(cache.read(plain, 0, 30)).toBe(30); // gone: 1000 B since
+    cache.read(kv, 1, 120); // more evict-last data than the capacity
+    expect(cache.read(kv, 0, 60)).toBe(60);
   });
 
   it('L2Cache: writes reach HBM only once pushed out', () => {

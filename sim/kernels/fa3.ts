@@ -89,5 +89,6 @@ export function lowerFa3(w: Workload, spec: GpuSpec, options: KernelOptions = {}
     persistent: true,
     order: 'm-h-b',
     keyOrder: 'descending',
+    kvEvictLast: true,
   });
 }

@@ -21,7 +21,9 @@ export interface FusedConfig extends MainLoopConfig {
    */
   order: 'm-b-h' | 'm-h-b';
   /** Direction of each tile's key loop (LaunchPlan.keyOrder). */
-  keyOrder: 'ascending' | 'descending';
+  keyOrder: NonNullable<LaunchPlan['keyOrder']>;
+  /** K/V loads carry the evict-last hint (LaunchPlan.kvEvictLast). Default: no hints. */
+  kvEvictLast?: boolean;
 }
 
 export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): KernelPlan {
@@ -58,6 +60,7 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
     work,
     softmaxOverlap: config.softmaxOverlap,
     keyOrder: config.keyOrder,
+    ...(config.kvEvictLast ? { kvEvictLast: true } : {}),
     compulsoryReadBytes: perHead * w.qLen * w.headDim * e + w.batch * w.kvHeads * kvBytes,
     compulsoryWriteBytes: perHead * w.qLen * (w.valueHeadDim * e + ACCUMULATOR_BYTES),
     sharedOperands: [{

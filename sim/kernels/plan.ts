@@ -88,9 +88,13 @@ export interface LaunchPlan {
    * key tile a query tile keeps (the diagonal under a causal mask) and walk back to the first
    * (flash_fwd_kernel.h: "We iterate over the blocks in reverse order", so only the first
    * iteration needs the mask); Triton's flex and CUTLASS's memory-efficient kernel walk
-   * forward. Which K/V tiles are live in L2 at once follows from it. Unset: ascending.
+   * forward. Which K/V tiles are live in L2 at once follows from it. 'diagonal-first': flex
+   * visits a query tile's partial blocks (those its mask function must evaluate) before its full
+   * ones (PyTorch's flex_attention template: the loop over kv_indices with IS_FULL_BLOCKS=False
+   * precedes the one over full_kv_indices), so under a causal-type mask it reads the block on
+   * the diagonal first, then the rest forward. Unset: ascending.
    */
-  keyOrder?: 'ascending' | 'descending';
+  keyOrder?: 'ascending' | 'descending' | 'diagonal-first';
   /**
    * Bytes of its own that each work tile reads back and rewrites once per key tile after the
    * first: the fp32 output accumulator that CUTLASS's memory-efficient kernel keeps in global
@@ -98,6 +102,13 @@ export interface LaunchPlan {
    * pushed out between two key tiles is written back and read again). Unset: none.
    */
   revisitBytesPerTile?: number;
+  /**
+   * The main loop loads K and V with the L2 evict-last hint and Q with evict-first, as
+   * FlashAttention-3's TMA loads do (hopper/mainloop_fwd_sm90_tma_gmma_ws.hpp: load_K and load_V
+   * pass TMA::CacheHintSm90::EVICT_LAST, Q EVICT_FIRST): the query and output streams pass
+   * through the L2 without pushing the K/V out. Unset: no hints (cp.async, Triton loads).
+   */
+  kvEvictLast?: boolean;
   /** Each input read once and each output written once: the floor of HBM traffic. */
   compulsoryReadBytes: number;
   compulsoryWriteBytes: number;

@@ -29,10 +29,14 @@ export interface CycleKernelConstants {
 }
 
 export interface CycleCalibration {
-  /** Fraction of the L2 that holds data for reuse, fitted on DRAM bytes. */
+  /** Fraction of the L2 that holds data for reuse: from the L2 probe (l2-probe.ts), not from attention data. */
   l2EffectiveFraction: number;
-  /** Half-width of the stack distances over which lines leave, over the capacity; fitted with it. */
+  /** Half-width of the stack distances over which lines leave, over the capacity; from the probe with it. */
   l2SurvivalSpread?: number;
+  /** L2 room per byte of data every SM reads (SHARED_L2_ROOM); from the probe with them. */
+  l2SharedRoom?: number;
+  /** Where the three L2 constants come from: the probe table and how well the engine's L2 reproduces it. */
+  l2FittedOn?: { table: string; points: number; rmsLostFraction: number };
   /** HBM round trip under load as a streaming CTA sees it (launch-runner.ts), fitted on latency. */
   dramRoundTripSeconds?: number;
   fittedOn: { rule: string; cases: number; command: string; date: string; dramFitMape: number };

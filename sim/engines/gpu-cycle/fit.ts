@@ -2,13 +2,14 @@ import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
 import type { KernelPlan } from '../../kernels/plan.js';
 import { withCycleConstants, type CycleCalibration, type CycleKernelConstants } from './calibration.js';
+import { fitL2FromProbe, type L2ProbePoint } from './l2-probe.js';
 import { runCyclePlan } from './run-plan.js';
 
 /**
- * Fitting the cycle engine's constants on measured cases of the calibration split (the caller
- * selects them; nothing here sees a held-out case). Two stages:
- * 1. the L2's effective fraction and survival spread, on DRAM bytes (a grid: DRAM bytes barely
- *    depend on timing), then the HBM round trip of a streaming CTA, on latency (a grid);
+ * Fitting the cycle engine's constants. The L2's capacity, edge and room for shared data come
+ * from the L2 probe (l2-probe.ts), not from attention cases. Then, on measured cases of the
+ * calibration split (the caller selects them; nothing here sees a held-out case):
+ * 1. the HBM round trip of a streaming CTA, on latency (a grid);
  * 2. per kernel family, tensor efficiency, fixed time per launch and per-tile overhead, on
  *    latency MAPE, by coordinate search with golden sections (the engine is too slow for the
  *    analytical fit's dense grids).
@@ -28,15 +29,16 @@ export interface FitCase {
 export interface EngineConstants {
   l2EffectiveFraction: number;
   l2SurvivalSpread: number;
+  sharedL2Room: number;
   dramRoundTripSeconds: number;
 }
+
+type L2Engine = Omit<EngineConstants, 'dramRoundTripSeconds'>;
 
 export type LatencyOf = (plan: KernelPlan, c: FitCase, engine: EngineConstants) => number;
 /** The engine's dynamic energy of a case (joules, energy scale 1: the plan as given). */
 export type DynamicEnergyOf = (plan: KernelPlan, c: FitCase, engine: EngineConstants) => number;
 
-const L2_FRACTION_GRID = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-const SURVIVAL_SPREAD_GRID = [0.25, 0.5, 0.75, 1];
 /** From the unloaded pointer-chase latency (350 ns) to several times it under load. */
 const ROUND_TRIP_GRID_SECONDS = [0.35e-6, 0.5e-6, 0.75e-6, 1e-6, 1.25e-6, 1.5e-6, 2e-6];
 const RANGES = {
@@ -72,22 +74,15 @@ function goldenMinimum(f: (x: number) => number, lo: number, hi: number): number
   return ends.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
 }
 
-export function fitL2(cases: readonly FitCase[], spec: GpuSpec): { fraction: number; spread: number; mape: number } {
+/** DRAM bytes MAPE of the calibration cases with these L2 constants (a check on the probe's constants, not a fit). */
+export function dramMape(cases: readonly FitCase[], spec: GpuSpec, l2: L2Engine): number {
   const withDram = cases.filter((c) => c.measuredDramBytes !== undefined && c.measuredDramBytes > 0);
-  let best = { fraction: L2_FRACTION_GRID[0]!, spread: SURVIVAL_SPREAD_GRID[0]!, mape: Infinity };
-  for (const spread of SURVIVAL_SPREAD_GRID) {
-    for (const fraction of L2_FRACTION_GRID) {
-      const errors = withDram.map((c) => {
-        // As Nsight Compute measured them: the L2 flushed before every kernel of the call.
-        const run = runCyclePlan(c.plan, spec, c.workload, { l2EffectiveFraction: fraction, l2SurvivalSpread: spread, coldLaunches: true });
-        const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
-        return bytes / c.measuredDramBytes! - 1;
-      });
-      const m = mapePct(errors);
-      if (m < best.mape) best = { fraction, spread, mape: m };
-    }
-  }
-  return best;
+  return mapePct(withDram.map((c) => {
+    // As Nsight Compute measured them: the L2 flushed before every kernel of the call.
+    const run = runCyclePlan(c.plan, spec, c.workload, { ...l2, coldLaunches: true });
+    const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
+    return bytes / c.measuredDramBytes! - 1;
+  }));
 }
 
 export function fitKernelLatency(cases: readonly FitCase[], l2: EngineConstants, start: Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): CycleKernelConstants {
@@ -128,21 +123,26 @@ export function fitDynamicEnergyScale(cases: readonly FitCase[], engine: EngineC
  * The HBM round trip, on latency MAPE over every calibration case with each family's starting
  * constants (a grid: it moves only the cases whose CTAs stream from HBM with little else to do).
  */
-function fitRoundTrip(cases: readonly FitCase[], l2: { fraction: number; spread: number }, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): number {
+function fitRoundTrip(cases: readonly FitCase[], l2: L2Engine, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): number {
   let best = { seconds: ROUND_TRIP_GRID_SECONDS[0]!, mape: Infinity };
   for (const seconds of ROUND_TRIP_GRID_SECONDS) {
-    const engine = { l2EffectiveFraction: l2.fraction, l2SurvivalSpread: l2.spread, dramRoundTripSeconds: seconds };
+    const engine = { ...l2, dramRoundTripSeconds: seconds };
     const m = mapePct(cases.map((c) => latencyOf(withCycleConstants(c.plan, start(c.kernel)), c, engine) / c.measuredSeconds - 1));
     if (m < best.mape) best = { seconds, mape: m };
   }
   return best.seconds;
 }
 
-/** Fit every constant; `start` gives each family's starting point (its analytical constants). */
-export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
+/**
+ * Fit every constant; `start` gives each family's starting point (its analytical constants),
+ * `probe` the L2 probe table (its file name in `probeTable`) the L2 constants come from.
+ */
+export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, probe: { table: string; points: readonly L2ProbePoint[] },
+  start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
   latencyOf: LatencyOf, dynamicOf: DynamicEnergyOf, date: string): CycleCalibration {
-  const fitted = fitL2(cases, spec);
-  const l2 = { l2EffectiveFraction: fitted.fraction, l2SurvivalSpread: fitted.spread, dramRoundTripSeconds: fitRoundTrip(cases, fitted, start, latencyOf) };
+  const measured = fitL2FromProbe(probe.points, spec.memory.l2.bytes);
+  const l2Engine: L2Engine = { l2EffectiveFraction: measured.fraction, l2SurvivalSpread: measured.spread, sharedL2Room: measured.sharedRoom };
+  const l2 = { ...l2Engine, dramRoundTripSeconds: fitRoundTrip(cases, l2Engine, start, latencyOf) };
   const kernels: Record<string, CycleKernelConstants> = {};
   for (const kernel of [...new Set(cases.map((c) => c.kernel))].sort()) {
     const own = cases.filter((c) => c.kernel === kernel);
@@ -153,8 +153,12 @@ export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, st
     kernels[kernel] = fitKernelLatency(own, l2, { ...start(kernel), ...(scale !== null ? { dynamicEnergyScale: scale } : {}) }, latencyOf);
   }
   return {
-    ...l2,
-    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'npm run build && node dist/bench/gpu-cycle.js --fit', date, dramFitMape: fitted.mape },
+    l2EffectiveFraction: l2.l2EffectiveFraction,
+    l2SurvivalSpread: l2.l2SurvivalSpread,
+    l2SharedRoom: l2.sharedL2Room,
+    l2FittedOn: { table: probe.table, points: measured.points, rmsLostFraction: Number(measured.rmsError.toFixed(4)) },
+    dramRoundTripSeconds: l2.dramRoundTripSeconds,
+    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'npm run build && node dist/bench/gpu-cycle.js --fit', date, dramFitMape: dramMape(cases, spec, l2Engine) },
     kernels,
   };
 }

@@ -23,9 +23,28 @@ import { LruDistance } from './lru-distance.js';
  */
 export interface Blocks {
   lastUse: Float64Array;
+  /** Sequence number of the last use in the evict-last stack (blocks loaded with that hint only). */
+  lastUseLasting: Float64Array;
   residentBytes: Float64Array;
   lo: Float64Array;
   hi: Float64Array;
+  /** L2 room one byte of this data takes (BlockOptions.room). */
+  room: number;
+  evictLast: boolean;
+}
+
+export interface BlockOptions {
+  /**
+   * Room in L2 per byte, in units of data read by one SM: a line that SMs on both sides of the
+   * chip read is kept in both partitions (roomPerByte, below). Default 1.
+   */
+  room?: number;
+  /**
+   * Loaded with the evict-last cache hint (FlashAttention-3's TMA loads of K and V; none of the
+   * measured kernels uses hints): lines without it go first, so these survive while less than
+   * the capacity of other evict-last data has passed, whatever streams beside them. Default false.
+   */
+  evictLast?: boolean;
 }
 
 /**
@@ -40,8 +59,20 @@ export function survival(distance: number, capacityBytes: number, spread = SURVI
   return distance <= lo ? 1 : distance >= hi ? 0 : (hi - distance) / (hi - lo);
 }
 
+/**
+ * L2 room per byte of data that `readers` CTAs read, on SMs spread over both partitions: with
+ * probability 1 − 2^(1 − readers) both sides read it and it takes `sharedRoom` (the L2 probe's
+ * measure of data every SM reads; 1.44 on the H200) rather than 1.
+ */
+export function roomPerByte(readers: number, sharedRoom: number): number {
+  return 1 + (sharedRoom - 1) * (1 - 2 ** (1 - Math.max(1, readers)));
+}
+
 export class L2Cache {
+  /** Every byte touched, in room units: the stack distance of lines loaded without a hint. */
   private readonly lru = new LruDistance();
+  /** Evict-last bytes only: the stack distance of lines loaded with the evict-last hint. */
+  private readonly lasting = new LruDistance();
   private readonly stamps = new Map<string, Blocks>();
   private readonly writeSequences: number[] = [];
   private readonly writeBytes: number[] = [];
@@ -53,13 +84,20 @@ export class L2Cache {
   private seedPieceBytes = 0;
   private seedCursor = 0;
 
-  constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD) {}
+  /**
+   * `sharedRoom`: L2 room per byte of data that every SM reads (SHARED_L2_ROOM); an operand read
+   * by some CTAs takes roomPerByte(readers, sharedRoom) (launch-traffic.ts).
+   */
+  constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD, readonly sharedRoom = 1) {}
 
   /** Tracked blocks of one operand (copies × chunks), created never used. */
-  blocks(key: string, count: number): Blocks {
+  blocks(key: string, count: number, options: BlockOptions = {}): Blocks {
     let b = this.stamps.get(key);
     if (!b || b.lastUse.length !== count) {
-      b = { lastUse: new Float64Array(count), residentBytes: new Float64Array(count), lo: new Float64Array(count), hi: new Float64Array(count) };
+      b = {
+        lastUse: new Float64Array(count), lastUseLasting: new Float64Array(count), residentBytes: new Float64Array(count),
+        lo: new Float64Array(count), hi: new Float64Array(count), room: options.room ?? 1, evictLast: options.evictLast ?? false,
+      };
       this.stamps.set(key, b);
     }
     return b;
@@ -80,7 +118,7 @@ export class L2Cache {
     const before = blocks.residentBytes[index]!;
     const lo = blocks.lo[index]!;
     const hi = blocks.hi[index]!;
-    const held = this.held(before, last);
+    const held = this.heldOf(blocks, index);
     const width = to - from;
     const inside = held > 0 && hi > lo && width > 0 ? Math.max(0, Math.min(hi, to) - Math.max(lo, from)) / width : 0;
     // The fraction of the resident interval's lines that are in L2.
@@ -90,8 +128,12 @@ export class L2Cache {
     const hullLo = held > 0 ? Math.min(lo, from) : from;
     const hullHi = held > 0 ? Math.max(hi, to) : to;
     const now = Math.min((hullHi - hullLo) * tileBytes, held + miss);
-    this.lru.release(last, before);
-    blocks.lastUse[index] = this.lru.touch(now);
+    this.lru.release(last, before * blocks.room);
+    blocks.lastUse[index] = this.lru.touch(now * blocks.room);
+    if (blocks.evictLast) {
+      this.lasting.release(blocks.lastUseLasting[index]!, before * blocks.room);
+      blocks.lastUseLasting[index] = this.lasting.touch(now * blocks.room);
+    }
     blocks.residentBytes[index] = now;
     blocks.lo[index] = hullLo;
     blocks.hi[index] = hullHi;
@@ -140,6 +182,14 @@ export class L2Cache {
    */
   private held(before: number, last: number, touches = 1): number {
     return last > 0 ? before * survival(this.lru.bytesSince(last) / touches, this.capacityBytes, this.spread) : 0;
+  }
+
+  /** What block `index` still holds: evict-last lines go only as other evict-last data passes. */
+  private heldOf(blocks: Blocks, index: number): number {
+    const before = blocks.residentBytes[index]!;
+    if (!blocks.evictLast) return this.held(before, blocks.lastUse[index]!);
+    const last = blocks.lastUseLasting[index]!;
+    return last > 0 ? before * survival(this.lasting.bytesSince(last), this.capacityBytes, this.spread) : 0;
   }
 
   /**

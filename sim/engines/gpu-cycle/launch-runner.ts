@@ -4,7 +4,7 @@ import { ctaDispatchInterval, dependentRoundTrips, launchOverheadSeconds, type B
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
 import { countLaunch } from '../analytical.js';
 import { totalBytes, type Counts } from '../counts.js';
-import { DEFAULT_L2_EFFECTIVE_FRACTION, FAR_PARTITION_FILL_FRACTION, SURVIVAL_SPREAD } from './constants.js';
+import { DEFAULT_L2_EFFECTIVE_FRACTION, FAR_PARTITION_FILL_FRACTION, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
 import { runFluid, type PhaseCost } from './fluid-sms.js';
 import { L2Cache } from './l2-cache.js';
 import { classCosts, LaunchTraffic, type ClassCost } from './launch-traffic.js';
@@ -19,6 +19,8 @@ export interface CycleOptions {
   l2EffectiveFraction?: number;
   /** Half-width of the stack distances over which lines leave L2, over its capacity (SURVIVAL_SPREAD). */
   l2SurvivalSpread?: number;
+  /** L2 room per byte of data every SM reads, against data one SM reads (SHARED_L2_ROOM). */
+  sharedL2Room?: number;
   /** Fraction of HBM fill bytes seen at a second L2 tag (FAR_PARTITION_FILL_FRACTION). */
   farPartitionFillFraction?: number;
   /**
@@ -66,7 +68,7 @@ export class CycleLaunchRunner {
   private writtenBack = 0;
 
   constructor(private readonly spec: GpuSpec, private readonly plan: KernelPlan, private readonly w: Workload, options: CycleOptions = {}) {
-    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD);
+    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD, options.sharedL2Room ?? SHARED_L2_ROOM);
     this.recorder = options.timeline ? new TimelineRecorder(spec.compute.sms) : null;
     this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
     this.coldLaunches = options.coldLaunches ?? false;
@@ -83,7 +85,7 @@ export class CycleLaunchRunner {
     const clock = spec.compute.clockHz;
     const index = this.launchIndex++;
     if (this.coldLaunches && index > 0) {
-      this.cache = new L2Cache(this.cache.capacityBytes, this.cache.spread);
+      this.cache = new L2Cache(this.cache.capacityBytes, this.cache.spread, this.cache.sharedRoom);
       this.writtenBack = 0;
     }
     const order = tileOrder(launch, this.plan.coverage, this.w);

@@ -4,7 +4,7 @@ import type { Workload } from '../../../workloads/workload.js';
 import { ctaSeconds } from '../../costs/latency.js';
 import type { LaunchPlan } from '../../kernels/plan.js';
 import type { PhaseCost } from './fluid-sms.js';
-import type { Blocks, L2Cache } from './l2-cache.js';
+import { roomPerByte, type Blocks, type L2Cache } from './l2-cache.js';
 import { pipelinedSeconds } from './pipeline.js';
 import type { TileOrder } from './tile-order.js';
 
@@ -115,7 +115,9 @@ export class LaunchTraffic {
     this.costs = input.costs;
     this.cache = cache;
     this.spec = input.spec;
-    this.blocks = op ? cache.blocks(`${key}:${op.label}`, op.instances * order.chunks) : null;
+    this.blocks = op
+      ? cache.blocks(`${key}:${op.label}`, op.instances * order.chunks, { room: roomPerByte(op.readersPerInstance, cache.sharedRoom), evictLast: launch.kvEvictLast ?? false })
+      : null;
     this.revisitBytes = launch.revisitBytesPerTile ?? 0;
     this.ownBlocks = this.revisitBytes > 0 ? cache.blocks(`${key}:own`, order.tiles) : null;
     this.readsRecentWrites = input.readsRecentWrites;
@@ -152,7 +154,7 @@ export class LaunchTraffic {
         ? Math.max(0, cost.readBytes - this.onceBytesPerTile)
         : Math.min(op.bytes / this.order.keyTiles, cost.readBytes / visited);
       if (hi > lo) {
-        const ch = this.order.descending ? hi - 1 - index : lo + index;
+        const ch = this.order.descending ? hi - 1 - index : this.order.diagonalFirst ? (index === 0 ? hi - 1 : lo + index - 1) : lo + index;
         const from = Math.max(first, ch * tpc);
         const to = Math.min(last, (ch + 1) * tpc);
         reads = (to - from) * density * bytesPerKeyTile;

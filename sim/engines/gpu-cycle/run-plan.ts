@@ -2,7 +2,7 @@ import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
 import type { KernelPlan } from '../../kernels/plan.js';
 import { cycleCalibrationFor, cycleKernelConstants, withCycleConstants } from './calibration.js';
-import { DEFAULT_L2_EFFECTIVE_FRACTION, REPLAY_CACHE_ENTRIES, SURVIVAL_SPREAD } from './constants.js';
+import { DEFAULT_L2_EFFECTIVE_FRACTION, REPLAY_CACHE_ENTRIES, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
 import { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './launch-runner.js';
 import type { Timeline } from './timeline.js';
 
@@ -83,9 +83,10 @@ export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requ
     ...requested,
     l2EffectiveFraction: requested.l2EffectiveFraction ?? cycleCalibrationFor(spec.id)?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
     l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
+    sharedL2Room: requested.sharedL2Room ?? cycleCalibrationFor(spec.id)?.l2SharedRoom ?? SHARED_L2_ROOM,
     dramRoundTripSeconds: requested.dramRoundTripSeconds ?? cycleCalibrationFor(spec.id)?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
+  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.sharedL2Room, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);

@@ -28,6 +28,11 @@ export interface TileOrder {
   keyRange(tile: number): { first: number; last: number; visited: number };
   /** Its key loop walks from `last` back to `first` (LaunchPlan.keyOrder). */
   descending: boolean;
+  /**
+   * It reads the key tile on the diagonal (its last, the partial block of a causal-type mask)
+   * first, then the others from `first` forward (LaunchPlan.keyOrder 'diagonal-first').
+   */
+  diagonalFirst: boolean;
 }
 
 /** Work class of each position when classes are laid out one after another in list order. */
@@ -82,6 +87,23 @@ function scatteredSpan(w: Workload): 'row' | 'prefix' | null {
   }
 }
 
+/**
+ * Masks whose kept keys end at the diagonal inside a key tile, so that a query tile's last key
+ * tile is a partial block: causal and windowed masks, causal documents.
+ */
+function endsOnPartialDiagonal(w: Workload): boolean {
+  switch (w.mask.kind) {
+    case 'causal':
+    case 'sliding_window':
+    case 'sink_window':
+      return true;
+    case 'document':
+      return w.mask.causal ?? false;
+    default:
+      return false;
+  }
+}
+
 /** Does this launch run the fused main loop whose tiles follow `coverage` query tile by query tile? */
 function followsCoverage(launch: LaunchPlan, coverage: TileCoverage | null): coverage is TileCoverage {
   return coverage !== null && launch.role === 'attention' && launch.tileQ === coverage.tileQ &&
@@ -95,7 +117,7 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
   if (!followsCoverage(launch, coverage)) {
     const workOf = classIndex(counts);
     const instanceOf = operand ? instanceMapper(operand, 1) : () => 0;
-    return { tiles, operand, keyTiles: 1, tilesPerChunk: 1, chunks: 1, workOf, instanceOf, keyRange: () => ({ first: 0, last: 1, visited: 1 }), descending: false };
+    return { tiles, operand, keyTiles: 1, tilesPerChunk: 1, chunks: 1, workOf, instanceOf, keyRange: () => ({ first: 0, last: 1, visited: 1 }), descending: false, diagonalFirst: false };
   }
   // One head's query tiles in order: class of each, and the key tiles it visits. Classes are in
   // first-occurrence order of query tiles and each is a run of neighbours (the mask's ramp, its
@@ -133,6 +155,7 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
     workOf: (tile) => workOfQuery[queryOf(tile)]!,
     instanceOf,
     descending: launch.keyOrder === 'descending',
+    diagonalFirst: launch.keyOrder === 'diagonal-first' && endsOnPartialDiagonal(w),
     keyRange: (tile) => {
       const m = queryOf(tile);
       return { first: first[m]!, last: last[m]!, visited: visitedOf[m]! };

@@ -41,7 +41,7 @@ export function lowerFlex(w: Workload, spec: GpuSpec): KernelPlan {
     softmaxOverlap: 0,
     persistent: false,
     order: 'm-b-h',
-    keyOrder: 'ascending',
+    keyOrder: 'diagonal-first',
   });
   if (w.mask.kind !== 'none') return withBlockIndexStalls(plan, spec);
   const tiny: LaunchPlan = {

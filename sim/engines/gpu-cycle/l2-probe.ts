@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { InputError } from '../../errors.js';
+import { MAX_CHUNKS_PER_OPERAND } from './constants.js';
+import { L2Cache, roomPerByte } from './l2-cache.js';
+
+/**
+ * The cycle engine's L2 constants, measured rather than fitted on attention: the L2 probe
+ * (validation/harness/probe_l2.py, table in validation/data/<hw>/probes/l2-replacement.jsonl)
+ * fills the L2 with junk, reads a hot buffer, streams other data past it and reads the hot
+ * buffer again; the fraction re-read from DRAM is what left the L2. The same sequence run
+ * through this engine's L2Cache gives the model's fraction; the capacity, the width of its edge
+ * and the room of data every SM reads are the values that reproduce the probe best.
+ */
+export interface L2ProbePoint {
+  hotBytes: number;
+  streamBytes: number;
+  stream: 'read' | 'write';
+  /** 'split': each CTA reads its own slice (private data); 'every CTA': each reads all of it. */
+  hotReadBy: 'split' | 'every CTA';
+  ctas: number;
+  /** Fraction of the hot buffer re-read from DRAM, measured. */
+  lostFraction: number;
+}
+
+const probePointSchema = z.object({
+  hotBytes: z.number().positive(),
+  streamBytes: z.number().nonnegative(),
+  stream: z.enum(['read', 'write']),
+  hotReadBy: z.enum(['split', 'every CTA']),
+  ctas: z.number().int().positive(),
+  lostFraction: z.number().min(0).max(1),
+});
+
+/** The probe table (JSON lines, probe_l2_table.py); a bad line names its line and field. */
+export function parseL2Probe(text: string, file: string): L2ProbePoint[] {
+  const points: L2ProbePoint[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new InputError(`${file}:${i + 1}`, 'not valid JSON');
+    }
+    const parsed = probePointSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InputError(`${file}:${i + 1}: ${issue.path.join('.')}`, issue.message);
+    }
+    points.push(parsed.data);
+  });
+  return points;
+}
+
+export interface L2Constants {
+  /** Capacity over the spec's L2 bytes. */
+  fraction: number;
+  /** Half-width of the edge over the capacity (l2-cache.ts, survival). */
+  spread: number;
+  /** Room per byte of data every SM reads (SHARED_L2_ROOM). */
+  sharedRoom: number;
+}
+
+/** The hot buffer is tracked in as many blocks as one K/V copy is. */
+const PROBE_CHUNKS = MAX_CHUNKS_PER_OPERAND;
+/** The probe's first step: 256 MiB of junk read, so the L2 starts full of clean lines. */
+const JUNK_BYTES = 256 * 2 ** 20;
+
+/** The fraction of the hot buffer this engine's L2 loses in one probe case. */
+export function modelLostFraction(p: L2ProbePoint, l2Bytes: number, c: L2Constants): number {
+  const cache = new L2Cache(c.fraction * l2Bytes, c.spread, c.sharedRoom);
+  cache.readOnce(JUNK_BYTES);
+  const readers = p.hotReadBy === 'every CTA' ? p.ctas : 1;
+  const hot = cache.blocks('hot', PROBE_CHUNKS, { room: roomPerByte(readers, c.sharedRoom) });
+  const chunk = p.hotBytes / PROBE_CHUNKS;
+  for (let i = 0; i < PROBE_CHUNKS; i++) cache.read(hot, i, chunk);
+  if (p.stream === 'read') cache.readOnce(p.streamBytes);
+  else cache.write(p.streamBytes);
+  let miss = 0;
+  for (let i = 0; i < PROBE_CHUNKS; i++) miss += cache.read(hot, i, chunk);
+  return miss / p.hotBytes;
+}
+
+function sumSquares(points: readonly L2ProbePoint[], l2Bytes: number, c: L2Constants): number {
+  let s = 0;
+  for (const p of points) s += (modelLostFraction(p, l2Bytes, c) - p.lostFraction) ** 2;
+  return s;
+}
+
+function grid(lo: number, hi: number, step: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; lo + i * step <= hi + 1e-9; i++) out.push(Number((lo + i * step).toFixed(4)));
+  return out;
+}
+
+/**
+ * Least squares on the probe table, in two steps: capacity and edge on the private (split)
+ * cases, where the room of shared data plays no part; then that room on the cases read by
+ * every CTA. Returns the constants and the RMS error of the lost fraction over all points.
+ */
+export function fitL2FromProbe(points: readonly L2ProbePoint[], l2Bytes: number): L2Constants & { rmsError: number; points: number } {
+  const split = points.filter((p) => p.hotReadBy === 'split');
+  const every = points.filter((p) => p.hotReadBy === 'every CTA');
+  if (split.length === 0 || every.length === 0) throw new Error('the L2 probe table needs cases read split and by every CTA');
+  let best = { fraction: 0.5, spread: 0.5, sharedRoom: 1, score: Infinity };
+  for (const fraction of grid(0.4, 0.9, 0.005)) {
+    for (const spread of grid(0, 0.5, 0.01)) {
+      const score = sumSquares(split, l2Bytes, { fraction, spread, sharedRoom: 1 });
+      if (score < best.score) best = { fraction, spread, sharedRoom: 1, score };
+    }
+  }
+  let room = { sharedRoom: 1, score: Infinity };
+  for (const sharedRoom of grid(1, 2.5, 0.01)) {
+    const score = sumSquares(every, l2Bytes, { ...best, sharedRoom });
+    if (score < room.score) room = { sharedRoom, score };
+  }
+  const constants = { fraction: best.fraction, spread: best.spread, sharedRoom: room.sharedRoom };
+  return { ...constants, rmsError: Math.sqrt(sumSquares(points, l2Bytes, constants) / points.length), points: points.length };
+}
