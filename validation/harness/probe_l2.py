@@ -70,6 +70,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--hot-mb", default="8,16,24,32,40,48")
     ap.add_argument("--stream-mb", default="0,8,16,24,32,48")
+    ap.add_argument("--streams", default="read,write", help="stream kinds: read, write")
+    ap.add_argument("--hot-reads", default="1",
+                    help="times the hot buffer is read before the stream (session 5: does reuse protect a line?)")
     args = ap.parse_args()
     sms = torch.cuda.get_device_properties(0).multi_processor_count
     grid = (sms,)
@@ -79,18 +82,22 @@ def main():
     stream_sizes = [int(x) for x in args.stream_mb.split(",")]
     hots = {h: torch.ones(h * MB // 4, device="cuda", dtype=torch.float32) for h in hot_sizes}
     streams = {s: torch.ones(max(1, s * MB // 4), device="cuda", dtype=torch.float32) for s in stream_sizes}
+    hot_reads = [int(x) for x in args.hot_reads.split(",")]
     cases = []
     for every in (False, True):
-        for kind in ("read", "write"):
-            for h in hot_sizes:
-                for s in stream_sizes:
-                    cases.append({"hotMB": h, "streamMB": s, "stream": kind, "hotReadBy": "every CTA" if every else "split"})
+        for kind in args.streams.split(","):
+            for reads in hot_reads:
+                for h in hot_sizes:
+                    for s in stream_sizes:
+                        cases.append({"hotMB": h, "streamMB": s, "stream": kind, "hotReadBy": "every CTA" if every else "split",
+                                      "hotReads": reads})
     with open(args.out, "w") as f:
         for i, c in enumerate(cases):
             every = c["hotReadBy"] == "every CTA"
             hot = hots[c["hotMB"]]
             probe_stream_read[grid](junk, out, junk.numel(), BLOCK=BLOCK)  # the L2 full of clean junk
-            probe_hot_read[grid](hot, out, hot.numel(), EVERY=every, BLOCK=BLOCK)
+            for _ in range(c["hotReads"]):
+                probe_hot_read[grid](hot, out, hot.numel(), EVERY=every, BLOCK=BLOCK)
             if c["streamMB"] > 0:
                 st = streams[c["streamMB"]]
                 if c["stream"] == "read":

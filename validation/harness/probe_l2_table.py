@@ -40,7 +40,7 @@ def main():
             read = float(r["dram__bytes_read.sum"].replace(",", ""))
             f.write(json.dumps({
                 "hotBytes": hot, "streamBytes": c["streamMB"] * MIB, "stream": c["stream"],
-                "hotReadBy": c["hotReadBy"], "ctas": int(r["Grid Size"].strip("()").split(",")[0]),
+                "hotReadBy": c["hotReadBy"], "hotReads": c.get("hotReads", 1), "ctas": int(r["Grid Size"].strip("()").split(",")[0]),
                 "dramReadBytes": read, "lostFraction": round(min(1.0, read / hot), 4),
             }) + "\n")
     print(f"wrote {len(cases)} probe points to {args.out}")
