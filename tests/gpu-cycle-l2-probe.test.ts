@@ -61,5 +61,7 @@ describe('L2 constants from the L2 probe', () => {
     expect(() => parseL2Probe(`${good}\n${bad}\n`, 'probe.jsonl')).toThrow(InputError);
     expect(() => parseL2Probe(`${good}\n${bad}\n`, 'probe.jsonl')).toThrow(/probe\.jsonl:2: lostFraction/);
     expect(() => parseL2Probe('{not json', 'probe.jsonl')).toThrow(/probe\.jsonl:1: not valid JSON/);
+    const reread = JSON.stringify({ hotBytes: 8, streamBytes: 0, stream: 'read', hotReadBy: 'split', hotReads: 2, ctas: 132, lostFraction: 0 });
+    expect(() => parseL2Probe(reread, 'probe.jsonl')).toThrow(/probe\.jsonl:1: hotReads: only cases with the hot buffer read once/);
   });
 });
