@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
-import { fitCycleCalibration, parseL2Probe, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
+import { shippedL2Probe } from '../sim/cli/commands/validate.js';
+import { fitCycleCalibration, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
 import { lowerKernel } from '../sim/kernels/index.js';
 import { calibrationFamilyOf, calibrationFor, getProfile } from '../sim/kernels/profiles/index.js';
 import { simulatePlan } from '../sim/simulate.js';
@@ -79,13 +80,7 @@ function fit(): void {
     }
   }
   // Every L2 probe table (the session-4 grid and the finer session-5 passes around the edge).
-  const probeDir = join('validation', 'data', HARDWARE, 'probes');
-  const probeFiles = readdirSync(join(ROOT, probeDir)).filter((f) => f.startsWith('l2-replacement') && f.endsWith('.jsonl')).sort();
-  const probe = {
-    table: `${probeDir}/${probeFiles.join(', ')}`,
-    points: probeFiles.flatMap((f) => parseL2Probe(readFileSync(join(ROOT, probeDir, f), 'utf8'), join(probeDir, f))),
-  };
-  const calibration = fitCycleCalibration(cases, spec, probe, (kernel) => {
+  const calibration = fitCycleCalibration(cases, spec, shippedL2Probe(HARDWARE), (kernel) => {
     const k = calibrationFor(HARDWARE, kernel);
     return {
       matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,

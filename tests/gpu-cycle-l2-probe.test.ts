@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
+import { shippedL2Probe } from '../sim/cli/commands/validate.js';
 import { InputError } from '../sim/errors.js';
 import { cycleCalibrationFor, fitL2FromProbe, modelLostFraction, parseL2Probe, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
 
@@ -11,15 +10,9 @@ import { cycleCalibrationFor, fitL2FromProbe, modelLostFraction, parseL2Probe, t
  * through the probe's sequence, must reproduce what the H200 lost.
  */
 const h200 = getPreset('h200-sxm');
-const PROBES = join('validation', 'data', 'h200-sxm', 'probes');
-
-function shippedProbePoints(): L2ProbePoint[] {
-  return readdirSync(PROBES).filter((f) => f.startsWith('l2-replacement') && f.endsWith('.jsonl')).sort()
-    .flatMap((f) => parseL2Probe(readFileSync(join(PROBES, f), 'utf8'), f));
-}
 
 describe('L2 constants from the L2 probe', () => {
-  const points = shippedProbePoints();
+  const { points } = shippedL2Probe('h200-sxm');
   const calibration = cycleCalibrationFor('h200-sxm')!;
   const constants = { fraction: calibration.l2EffectiveFraction, spread: calibration.l2SurvivalSpread!, sharedRoom: calibration.l2SharedRoom! };
 

@@ -47,9 +47,9 @@ export interface FormatError {
   message: string;
 }
 
-/** Parse a JSONL file: good lines become cases, bad lines errors with their line number. */
-export function parseCases(text: string, file: string): { cases: MeasuredCase[]; errors: FormatError[] } {
-  const cases: MeasuredCase[] = [];
+/** Parse a JSONL file against `schema`: good lines become items, bad lines errors with their line number. */
+export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>): { items: T[]; errors: FormatError[] } {
+  const items: T[] = [];
   const errors: FormatError[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
@@ -61,15 +61,21 @@ export function parseCases(text: string, file: string): { cases: MeasuredCase[];
       errors.push({ file, line: index + 1, message: `not valid JSON (${(e as Error).message})` });
       return;
     }
-    const result = measuredCaseSchema.safeParse(json);
+    const result = schema.safeParse(json);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       errors.push({ file, line: index + 1, message: `${issue.path.join('.') || '(line)'}: ${issue.message}` });
       return;
     }
-    cases.push(result.data);
+    items.push(result.data);
   });
-  return { cases, errors };
+  return { items, errors };
+}
+
+/** Parse a measured-case JSONL file: good lines become cases, bad lines errors with their line number. */
+export function parseCases(text: string, file: string): { cases: MeasuredCase[]; errors: FormatError[] } {
+  const { items, errors } = parseJsonLines(text, file, measuredCaseSchema);
+  return { cases: items, errors };
 }
 
 /** The case's mask, if the simulator knows its kind; otherwise the reason it does not. */

@@ -8,19 +8,12 @@ fitted on: one JSON line per case with the fraction of the hot buffer re-read fr
 The ncu csv has one row per profiled probe_hot_reread, in case order (probe_l2_cases.jsonl).
 """
 import argparse
-import csv
 import json
 import os
 
+from merge import parse_ncu_csv, read_jsonl
+
 MIB = 1 << 20
-
-
-def rows_of(csv_path):
-    with open(csv_path) as f:
-        lines = [l for l in f if not l.startswith("==")]
-    reader = csv.DictReader(lines)
-    # The first row after the header holds the units; numbers carry thousands separators.
-    return [r for r in reader if r.get("dram__bytes_read.sum", "").replace(",", "").replace(".", "", 1).isdigit()]
 
 
 def main():
@@ -28,19 +21,18 @@ def main():
     ap.add_argument("--raw", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    with open(os.path.join(args.raw, "probe_l2_cases.jsonl")) as f:
-        cases = [json.loads(l) for l in f if l.strip()]
-    rows = rows_of(os.path.join(args.raw, "probe_l2.csv"))
+    cases = read_jsonl(os.path.join(args.raw, "probe_l2_cases.jsonl"))
+    rows = parse_ncu_csv(os.path.join(args.raw, "probe_l2.csv"))
     if len(rows) != len(cases):
         raise SystemExit(f"{len(rows)} ncu rows for {len(cases)} cases")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         for c, r in zip(cases, rows):
             hot = c["hotMB"] * MIB
-            read = float(r["dram__bytes_read.sum"].replace(",", ""))
+            read = float(r["read"])
             f.write(json.dumps({
                 "hotBytes": hot, "streamBytes": c["streamMB"] * MIB, "stream": c["stream"],
-                "hotReadBy": c["hotReadBy"], "hotReads": c.get("hotReads", 1), "ctas": int(r["Grid Size"].strip("()").split(",")[0]),
+                "hotReadBy": c["hotReadBy"], "hotReads": c.get("hotReads", 1), "ctas": int(r["gridDims"].strip("()").split(",")[0]),
                 "dramReadBytes": read, "lostFraction": round(min(1.0, read / hot), 4),
             }) + "\n")
     print(f"wrote {len(cases)} probe points to {args.out}")

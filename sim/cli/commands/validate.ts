@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { chromeTrace } from '../../engines/gpu-cycle/index.js';
+import { chromeTrace, parseL2Probe, type L2ProbePoint } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
@@ -29,6 +29,21 @@ export function shippedDataFiles(): string[] {
     }
   }
   return files;
+}
+
+/**
+ * Every shipped L2 probe table of a hardware preset (validation/data/<hardware>/probes/
+ * l2-replacement*.jsonl), the points the cycle engine's L2 constants are taken from; `table`
+ * names the files, relative to the package root.
+ */
+export function shippedL2Probe(hardware: string): { table: string; points: L2ProbePoint[] } {
+  const dir = join('validation', 'data', hardware, 'probes');
+  const full = join(packageRoot(), dir);
+  const files = existsSync(full) ? readdirSync(full).filter((f) => f.startsWith('l2-replacement') && f.endsWith('.jsonl')).sort() : [];
+  return {
+    table: `${dir}/${files.join(', ')}`,
+    points: files.flatMap((f) => parseL2Probe(readFileSync(join(full, f), 'utf8'), join(dir, f))),
+  };
 }
 
 export function loadCaseFiles(files: readonly string[], io: CliIo): { cases: MeasuredCase[]; errors: FormatError[] } {

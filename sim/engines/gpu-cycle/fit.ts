@@ -29,7 +29,7 @@ export interface FitCase {
 export interface EngineConstants {
   l2EffectiveFraction: number;
   l2SurvivalSpread: number;
-  sharedL2Room: number;
+  l2SharedRoom: number;
   dramRoundTripSeconds: number;
 }
 
@@ -135,13 +135,13 @@ function fitRoundTrip(cases: readonly FitCase[], l2: L2Engine, start: (kernel: s
 
 /**
  * Fit every constant; `start` gives each family's starting point (its analytical constants),
- * `probe` the L2 probe table (its file name in `probeTable`) the L2 constants come from.
+ * `probe` the L2 probe points the L2 constants come from (`table`: the files they were read from).
  */
 export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, probe: { table: string; points: readonly L2ProbePoint[] },
   start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
   latencyOf: LatencyOf, dynamicOf: DynamicEnergyOf, date: string): CycleCalibration {
   const measured = fitL2FromProbe(probe.points, spec.memory.l2.bytes);
-  const l2Engine: L2Engine = { l2EffectiveFraction: measured.fraction, l2SurvivalSpread: measured.spread, sharedL2Room: measured.sharedRoom };
+  const l2Engine: L2Engine = { l2EffectiveFraction: measured.fraction, l2SurvivalSpread: measured.spread, l2SharedRoom: measured.sharedRoom };
   const l2 = { ...l2Engine, dramRoundTripSeconds: fitRoundTrip(cases, l2Engine, start, latencyOf) };
   const kernels: Record<string, CycleKernelConstants> = {};
   for (const kernel of [...new Set(cases.map((c) => c.kernel))].sort()) {
@@ -153,11 +153,8 @@ export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, pr
     kernels[kernel] = fitKernelLatency(own, l2, { ...start(kernel), ...(scale !== null ? { dynamicEnergyScale: scale } : {}) }, latencyOf);
   }
   return {
-    l2EffectiveFraction: l2.l2EffectiveFraction,
-    l2SurvivalSpread: l2.l2SurvivalSpread,
-    l2SharedRoom: l2.sharedL2Room,
+    ...l2,
     l2FittedOn: { table: probe.table, points: measured.points, rmsLostFraction: Number(measured.rmsError.toFixed(4)) },
-    dramRoundTripSeconds: l2.dramRoundTripSeconds,
     fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'npm run build && node dist/bench/gpu-cycle.js --fit', date, dramFitMape: dramMape(cases, spec, l2Engine) },
     kernels,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { parseJsonLines } from '../../validate/format.js';
 import { MAX_CHUNKS_PER_OPERAND } from './constants.js';
 import { L2Cache, roomPerByte } from './l2-cache.js';
 
@@ -34,25 +35,12 @@ const probePointSchema = z.object({
   lostFraction: z.number().min(0).max(1),
 });
 
-/** The probe table (JSON lines, probe_l2_table.py); a bad line names its line and field. */
+/** The probe table (JSON lines, probe_l2_table.py); the first bad line is an error naming its line and field. */
 export function parseL2Probe(text: string, file: string): L2ProbePoint[] {
-  const points: L2ProbePoint[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new InputError(`${file}:${i + 1}`, 'not valid JSON');
-    }
-    const parsed = probePointSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new InputError(`${file}:${i + 1}: ${issue.path.join('.')}`, issue.message);
-    }
-    points.push(parsed.data);
-  });
-  return points;
+  const { items, errors } = parseJsonLines(text, file, probePointSchema);
+  const bad = errors[0];
+  if (bad) throw new InputError(`${bad.file}:${bad.line}`, bad.message);
+  return items;
 }
 
 export interface L2Constants {

@@ -20,7 +20,7 @@ export interface CycleOptions {
   /** Half-width of the stack distances over which lines leave L2, over its capacity (SURVIVAL_SPREAD). */
   l2SurvivalSpread?: number;
   /** L2 room per byte of data every SM reads, against data one SM reads (SHARED_L2_ROOM). */
-  sharedL2Room?: number;
+  l2SharedRoom?: number;
   /** Fraction of HBM fill bytes seen at a second L2 tag (FAR_PARTITION_FILL_FRACTION). */
   farPartitionFillFraction?: number;
   /**
@@ -68,7 +68,7 @@ export class CycleLaunchRunner {
   private writtenBack = 0;
 
   constructor(private readonly spec: GpuSpec, private readonly plan: KernelPlan, private readonly w: Workload, options: CycleOptions = {}) {
-    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD, options.sharedL2Room ?? SHARED_L2_ROOM);
+    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD, options.l2SharedRoom ?? SHARED_L2_ROOM);
     this.recorder = options.timeline ? new TimelineRecorder(spec.compute.sms) : null;
     this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
     this.coldLaunches = options.coldLaunches ?? false;

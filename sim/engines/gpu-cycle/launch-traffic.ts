@@ -6,7 +6,7 @@ import type { LaunchPlan } from '../../kernels/plan.js';
 import type { PhaseCost } from './fluid-sms.js';
 import { roomPerByte, type Blocks, type L2Cache } from './l2-cache.js';
 import { pipelinedSeconds } from './pipeline.js';
-import type { TileOrder } from './tile-order.js';
+import { chunkOfPhase, type TileOrder } from './tile-order.js';
 
 /**
  * What each phase of each tile of one launch moves and costs: the per-class costs of its work,
@@ -154,7 +154,7 @@ export class LaunchTraffic {
         ? Math.max(0, cost.readBytes - this.onceBytesPerTile)
         : Math.min(op.bytes / this.order.keyTiles, cost.readBytes / visited);
       if (hi > lo) {
-        const ch = this.order.descending ? hi - 1 - index : this.order.diagonalFirst ? (index === 0 ? hi - 1 : lo + index - 1) : lo + index;
+        const ch = chunkOfPhase(this.order, lo, hi, index);
         const from = Math.max(first, ch * tpc);
         const to = Math.min(last, (ch + 1) * tpc);
         reads = (to - from) * density * bytesPerKeyTile;

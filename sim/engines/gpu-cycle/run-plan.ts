@@ -79,14 +79,15 @@ function planId(plan: KernelPlan): number {
 export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requested: CyclePlanOptions = {}): CyclePlanResult {
   const family = requested.kernelId ? given.calibrationFamily ?? requested.kernelId : undefined;
   const plan = family ? withConstantsOnce(given, cycleKernelConstants(spec.id, family)) : given;
+  const calibration = cycleCalibrationFor(spec.id);
   const options: CycleOptions = {
     ...requested,
-    l2EffectiveFraction: requested.l2EffectiveFraction ?? cycleCalibrationFor(spec.id)?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
-    l2SurvivalSpread: requested.l2SurvivalSpread ?? cycleCalibrationFor(spec.id)?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
-    sharedL2Room: requested.sharedL2Room ?? cycleCalibrationFor(spec.id)?.l2SharedRoom ?? SHARED_L2_ROOM,
-    dramRoundTripSeconds: requested.dramRoundTripSeconds ?? cycleCalibrationFor(spec.id)?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
+    l2EffectiveFraction: requested.l2EffectiveFraction ?? calibration?.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION,
+    l2SurvivalSpread: requested.l2SurvivalSpread ?? calibration?.l2SurvivalSpread ?? SURVIVAL_SPREAD,
+    l2SharedRoom: requested.l2SharedRoom ?? calibration?.l2SharedRoom ?? SHARED_L2_ROOM,
+    dramRoundTripSeconds: requested.dramRoundTripSeconds ?? calibration?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.sharedL2Room, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
+  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.l2SharedRoom, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
   const runner = new CycleLaunchRunner(spec, plan, w, options);

@@ -35,6 +35,13 @@ export interface TileOrder {
   diagonalFirst: boolean;
 }
 
+/** The chunk a tile reads in its phase `index`, of the chunks [lo, hi) its key range spans, in its loop's order. */
+export function chunkOfPhase(order: Pick<TileOrder, 'descending' | 'diagonalFirst'>, lo: number, hi: number, index: number): number {
+  if (order.descending) return hi - 1 - index;
+  if (order.diagonalFirst) return index === 0 ? hi - 1 : lo + index - 1;
+  return lo + index;
+}
+
 /** Work class of each position when classes are laid out one after another in list order. */
 function classIndex(counts: readonly number[]): (position: number) => number {
   const ends: number[] = [];
