@@ -145,4 +145,22 @@ describe('attnsim validate', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--data: cannot read/);
   });
+
+  it('validate --repeat: a pass that puts a pair within the tie fraction makes it a tie; a missing pass file exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnsim-'));
+    const [a, b] = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n').slice(0, 2).map((l) => JSON.parse(l));
+    // Two kernels on one workload, 20% apart in the main measurement, 2% apart in the repeat pass.
+    const bId = `other-kernel${a.id.slice(a.id.indexOf('/'))}`;
+    const withDram = (c: typeof a, id: string, bytes: number) => ({ ...c, id, measured: { ...c.measured, dramReadBytes: bytes, dramWriteBytes: 0 } });
+    writeFileSync(join(dir, 'main.jsonl'), [withDram(a, a.id, 1e6), withDram({ ...a, kernel: a.kernel }, bId, 1.2e6), b].map((c) => JSON.stringify(c)).join('\n'));
+    writeFileSync(join(dir, 'pass.jsonl'), [withDram(a, a.id, 1e6), withDram(a, bId, 1.02e6)].map((c) => JSON.stringify(c)).join('\n'));
+    const once = JSON.parse((await runCli(['validate', '--data', join(dir, 'main.jsonl'), '--json'])).stdout);
+    const twice = JSON.parse((await runCli(['validate', '--data', join(dir, 'main.jsonl'), '--repeat', join(dir, 'pass.jsonl'), '--json'])).stdout);
+    expect(once.summary.dramOrdering.scored).toBe(1);
+    expect(twice.summary.dramOrdering.scored).toBe(0);
+    expect(twice.summary.dramOrdering.repeatPasses).toBe(1);
+    const missing = await runCli(['validate', '--repeat', join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--repeat: cannot read/);
+  });
 });

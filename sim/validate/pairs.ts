@@ -6,7 +6,9 @@ import type { CaseResult } from './run.js';
  * (`<kernel>/<shape>/<mask>`) and both have measured DRAM bytes.
  *
  * Two kernels whose measured bytes differ by less than the measurement's own run-to-run spread
- * have no "which reads more": such a pair is a tie and is not scored.
+ * have no "which reads more": such a pair is a tie and is not scored. Where the cases were
+ * measured again (repeat passes, validation/data/<hardware>/repeat/), a pair is an ordering only
+ * if every pass that measured both puts them more than the tie fraction apart the same way.
  */
 
 /**
@@ -34,6 +36,8 @@ export interface KernelPair {
 
 export interface PairOrdering {
   tieFraction: number;
+  /** Repeat passes consulted besides the measurement the cases carry. */
+  repeatPasses: number;
   pairs: KernelPair[];
   /** Distinguishable pairs, and of them the ones ordered right. */
   scored: number;
@@ -47,7 +51,21 @@ function relativeGap(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.min(a, b), 1);
 }
 
-export function dramOrdering(results: readonly CaseResult[], tieFraction = DRAM_TIE_FRACTION): PairOrdering {
+/** One repeat pass: measured DRAM bytes (read + write) by case id. */
+export type RepeatPass = ReadonlyMap<string, number>;
+
+/** Every pass that measured both cases puts them more than the tie fraction apart, the same way round. */
+function orderedInEveryPass(ids: [string, string], measured: [number, number], passes: readonly RepeatPass[], tieFraction: number): boolean {
+  const sign = Math.sign(measured[0] - measured[1]);
+  if (relativeGap(...measured) <= tieFraction) return false;
+  return passes.every((pass) => {
+    const a = pass.get(ids[0]);
+    const b = pass.get(ids[1]);
+    return a === undefined || b === undefined || (relativeGap(a, b) > tieFraction && Math.sign(a - b) === sign);
+  });
+}
+
+export function dramOrdering(results: readonly CaseResult[], tieFraction = DRAM_TIE_FRACTION, passes: readonly RepeatPass[] = []): PairOrdering {
   const byWorkload = new Map<string, CaseResult[]>();
   for (const r of results) {
     if (r.measured.dramBytes === undefined || r.predicted.dramBytes === undefined) continue;
@@ -62,7 +80,7 @@ export function dramOrdering(results: readonly CaseResult[], tieFraction = DRAM_
         const b = group[j]!;
         const measured: [number, number] = [a.measured.dramBytes!, b.measured.dramBytes!];
         const predicted: [number, number] = [a.predicted.dramBytes!, b.predicted.dramBytes!];
-        const distinguishable = relativeGap(...measured) > tieFraction;
+        const distinguishable = orderedInEveryPass([a.id, b.id], measured, passes, tieFraction);
         const right = distinguishable
           ? Math.sign(measured[0] - measured[1]) === Math.sign(predicted[0] - predicted[1])
           : relativeGap(...predicted) <= tieFraction;
@@ -71,5 +89,5 @@ export function dramOrdering(results: readonly CaseResult[], tieFraction = DRAM_
     }
   }
   const scored = pairs.filter((p) => p.distinguishable);
-  return { tieFraction, pairs, scored: scored.length, ordered: scored.filter((p) => p.right).length, ties: pairs.length - scored.length };
+  return { tieFraction, repeatPasses: passes.length, pairs, scored: scored.length, ordered: scored.filter((p) => p.right).length, ties: pairs.length - scored.length };
 }

@@ -4,7 +4,7 @@ import { isInputError } from '../errors.js';
 import { simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
-import { dramOrdering, type PairOrdering } from './pairs.js';
+import { dramOrdering, type PairOrdering, type RepeatPass } from './pairs.js';
 import { getProfile } from '../kernels/profiles/index.js';
 import { isCalibrationCase, mape, maxAbsPctError, relativeError, spearman } from './stats.js';
 
@@ -106,6 +106,8 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
 
 export interface OrderingSummary {
   tieFraction: number;
+  /** Repeat passes whose measurements a pair's order must hold in too (pairs.ts). */
+  repeatPasses: number;
   /** Pairs whose measured bytes differ by more than the tie fraction, and of them the ones ordered right. */
   scored: number;
   ordered: number;
@@ -119,7 +121,7 @@ export interface OrderingSummary {
 function orderingSummary(o: PairOrdering): OrderingSummary {
   const ties = o.pairs.filter((p) => !p.distinguishable);
   return {
-    tieFraction: o.tieFraction, scored: o.scored, ordered: o.ordered, ties: ties.length, tiesAgreed: ties.filter((p) => p.right).length,
+    tieFraction: o.tieFraction, repeatPasses: o.repeatPasses, scored: o.scored, ordered: o.ordered, ties: ties.length, tiesAgreed: ties.filter((p) => p.right).length,
     wrong: o.pairs.filter((p) => p.distinguishable && !p.right).map(({ workload, kernels, measured, predicted }) => ({ workload, kernels, measured, predicted })),
   };
 }
@@ -149,7 +151,21 @@ function baselineSummary(results: readonly CaseResult[]): MetricSummary | null {
   return metricSummary(results.map((r) => r.baseline.latency), results.map((r) => r.measured.latency!), results.map((r) => r.baseline.error));
 }
 
-export function validateCases(cases: readonly MeasuredCase[], engine: EngineId = 'analytical'): ValidationResult {
+/** A repeat pass (the same cases measured again) as the DRAM bytes of each case that has them. */
+export function repeatPass(cases: readonly MeasuredCase[]): RepeatPass {
+  const pass = new Map<string, number>();
+  for (const c of cases) {
+    const dram = measuredValues(c).dramBytes;
+    if (dram !== undefined) pass.set(c.id, dram);
+  }
+  return pass;
+}
+
+/**
+ * Predict every case and summarize. `repeats`: the same cases measured again, one list per pass;
+ * they only decide which kernel pairs are orderings (pairs.ts), the errors are against `cases`.
+ */
+export function validateCases(cases: readonly MeasuredCase[], engine: EngineId = 'analytical', repeats: readonly (readonly MeasuredCase[])[] = []): ValidationResult {
   const results: CaseResult[] = [];
   const unsupported: Array<{ id: string; reason: string }> = [];
   for (const c of cases) {
@@ -167,7 +183,7 @@ export function validateCases(cases: readonly MeasuredCase[], engine: EngineId =
       calibration: summarize(results.filter((r) => r.split === 'calibration')),
       heldOut: summarize(heldOut),
       baseline: { all: baselineSummary(results), heldOut: baselineSummary(heldOut) },
-      dramOrdering: orderingSummary(dramOrdering(results)),
+      dramOrdering: orderingSummary(dramOrdering(results, undefined, repeats.map(repeatPass))),
     },
   };
 }

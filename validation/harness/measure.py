@@ -583,6 +583,9 @@ def select_cases(args, ncu_only=False):
     if args.kernels:
         ks = set(args.kernels.split(","))
         cs = [c for c in cs if c["kernel"] in ks]
+    if args.ids_file:
+        wanted = {line.strip() for line in open(args.ids_file) if line.strip()}
+        cs = [c for c in cs if c["id"] in wanted]
     if args.max_est_ms is not None:
         cs = [c for c in cs if c["estMs"] <= args.max_est_ms]
     done = set()
@@ -957,6 +960,7 @@ def main():
     ap.add_argument("--tag", default="", help="ncu-target: tag written into each record (chunk name)")
     ap.add_argument("--only", action="append", help="regex on case id (repeatable)")
     ap.add_argument("--kernels")
+    ap.add_argument("--ids-file", help="keep only the case ids listed in this file, one per line")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--max-est-ms", type=float)
     ap.add_argument("--resume", action="append", help="skip ids present in this JSONL (repeatable)")

@@ -26,24 +26,31 @@ def causal(b, h, q, k):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
+    ap.add_argument("--cases", default="",
+                    help="kernel:batch:heads:kvHeads:n:mask;... (session 6's L2-source probe); default: session 5's set")
     args = ap.parse_args()
     flex = torch.compile(flex_attention, dynamic=False)
     cases = []
     for n, heads, kv in ((8192, 8, 8), (8192, 8, 2)):
         for kernel in ("sdpa-cudnn", "sdpa-flash", "sdpa-efficient", "flex"):
-            cases.append({"kernel": kernel, "heads": heads, "kvHeads": kv, "n": n, "d": 128, "mask": "causal"})
+            cases.append({"kernel": kernel, "batch": 1, "heads": heads, "kvHeads": kv, "n": n, "d": 128, "mask": "causal"})
+    if args.cases:
+        cases = []
+        for spec in args.cases.split(";"):
+            kernel, batch, heads, kv, n, mask = spec.split(":")
+            cases.append({"kernel": kernel, "batch": int(batch), "heads": int(heads), "kvHeads": int(kv), "n": int(n), "d": 128, "mask": mask})
     with open(args.out, "w") as f:
         for i, c in enumerate(cases):
-            q = torch.randn(1, c["heads"], c["n"], c["d"], device="cuda", dtype=torch.bfloat16)
-            k = torch.randn(1, c["kvHeads"], c["n"], c["d"], device="cuda", dtype=torch.bfloat16)
+            q = torch.randn(c["batch"], c["heads"], c["n"], c["d"], device="cuda", dtype=torch.bfloat16)
+            k = torch.randn(c["batch"], c["kvHeads"], c["n"], c["d"], device="cuda", dtype=torch.bfloat16)
             v = torch.randn_like(k)
             if c["kernel"] == "flex":
-                bm = create_block_mask(causal, None, None, c["n"], c["n"])
+                bm = create_block_mask(causal, None, None, c["n"], c["n"]) if c["mask"] == "causal" else None
                 call = lambda: flex(q, k, v, block_mask=bm, enable_gqa=c["heads"] != c["kvHeads"])
                 ctx = None
             else:
                 ctx = sdpa_kernel([BACKENDS[c["kernel"]]])
-                call = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=c["heads"] != c["kvHeads"])
+                call = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=c["mask"] == "causal", enable_gqa=c["heads"] != c["kvHeads"])
             try:
                 if ctx:
                     ctx.__enter__()

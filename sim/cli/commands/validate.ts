@@ -32,6 +32,19 @@ export function shippedDataFiles(): string[] {
 }
 
 /**
+ * Every shipped repeat pass: validation/data/<hardware>/repeat/*.jsonl, each file the same cases
+ * measured again by one pass (the run-to-run spread that decides which kernel pairs are orderings).
+ */
+export function shippedRepeatFiles(): string[] {
+  const root = join(packageRoot(), 'validation', 'data');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).sort().flatMap((hw) => {
+    const dir = join(root, hw, 'repeat');
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f)) : [];
+  });
+}
+
+/**
  * Every shipped L2 probe table of a hardware preset (validation/data/<hardware>/probes/
  * l2-replacement*.jsonl), the points the cycle engine's L2 constants are taken from; `table`
  * names the files, relative to the package root.
@@ -46,7 +59,7 @@ export function shippedL2Probe(hardware: string): { table: string; points: L2Pro
   };
 }
 
-export function loadCaseFiles(files: readonly string[], io: CliIo): { cases: MeasuredCase[]; errors: FormatError[] } {
+export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--data'): { cases: MeasuredCase[]; errors: FormatError[] } {
   const cases: MeasuredCase[] = [];
   const errors: FormatError[] = [];
   for (const file of files) {
@@ -54,7 +67,7 @@ export function loadCaseFiles(files: readonly string[], io: CliIo): { cases: Mea
     try {
       text = io.readFile(file);
     } catch {
-      throw new InputError('--data', `cannot read "${file}"`);
+      throw new InputError(option, `cannot read "${file}"`);
     }
     const parsed = parseCases(text, file);
     cases.push(...parsed.cases);
@@ -103,8 +116,9 @@ export function summaryTable(result: ValidationResult): string {
 /** How often the model names the kernel that reads more DRAM, over pairs of kernels on one workload. */
 export function orderingLine(o: OrderingSummary, listWrong = false): string {
   const tie = `${(100 * o.tieFraction).toFixed(0)}%`;
+  const apart = o.repeatPasses > 0 ? `more than ${tie} apart, the same way round, in each of up to ${o.repeatPasses + 1} passes` : `more than ${tie} apart`;
   const lines = [`DRAM ordering of kernel pairs on one workload: ${o.ordered} of ${o.scored} right ` +
-    `(pairs measured more than ${tie} apart; ${o.ties} closer pairs are ties, ${o.tiesAgreed} of them predicted within ${tie} too)`];
+    `(pairs measured ${apart}; ${o.ties} other pairs are ties, ${o.tiesAgreed} of them predicted within ${tie} too)`];
   for (const w of listWrong ? o.wrong : []) {
     lines.push(`  wrong: ${w.workload}: ${w.kernels[0]} ${formatBytes(w.measured[0])} vs ${w.kernels[1]} ${formatBytes(w.measured[1])} measured, ` +
       `${formatBytes(w.predicted[0])} vs ${formatBytes(w.predicted[1])} predicted`);
@@ -127,19 +141,22 @@ export function registerValidate(program: Command, io: CliIo): void {
     .command('validate')
     .description('predict measured kernels (default: all shipped H200 data) and report the error per case and in summary')
     .option('--data <file...>', 'measured-case JSONL files (validation-format.md); default: validation/data/*/*.jsonl')
+    .option('--repeat <file...>', 'the same cases measured again, one file per pass: a kernel pair is an ordering only if every pass agrees; default with the shipped data: validation/data/*/repeat/*.jsonl')
     .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
     .option('--cases', 'print every case, not only the summary')
     .option('--json', 'print the result as JSON')
     .option('--trace <file>', 'with --engine cycle: write the timeline of one case (--trace-case, default the first) as Chrome trace JSON')
     .option('--trace-case <id>', 'the case whose timeline --trace writes')
-    .action((opts: { data?: string[]; engine: string; cases?: boolean; json?: boolean; trace?: string; traceCase?: string }) => {
+    .action((opts: { data?: string[]; repeat?: string[]; engine: string; cases?: boolean; json?: boolean; trace?: string; traceCase?: string }) => {
       if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; valid engines: ${ENGINES.join(', ')}`);
       if (opts.trace !== undefined && opts.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
       const files = opts.data ?? shippedDataFiles();
       if (files.length === 0) throw new InputError('--data', 'no measurement files given and none shipped');
       const { cases, errors } = loadCaseFiles(files, io);
-      for (const e of errors) io.stderr(`attnsim: ${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message} (line skipped)\n`);
-      const result = validateCases(cases, opts.engine as EngineId);
+      const repeatFiles = opts.repeat ?? (opts.data ? [] : shippedRepeatFiles());
+      const repeats = repeatFiles.map((f) => loadCaseFiles([f], io, '--repeat'));
+      for (const e of [...errors, ...repeats.flatMap((r) => r.errors)]) io.stderr(`attnsim: ${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message} (line skipped)\n`);
+      const result = validateCases(cases, opts.engine as EngineId, repeats.map((r) => r.cases));
       if (opts.trace !== undefined) {
         const traced = cases.find((c) => opts.traceCase === undefined || c.id === opts.traceCase);
         if (!traced) throw new InputError('--trace-case', `no case "${opts.traceCase}" in the data`);
@@ -152,7 +169,7 @@ export function registerValidate(program: Command, io: CliIo): void {
         return;
       }
       if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
-      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s) with the ${opts.engine} engine; ` +
+      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` (and ${repeatFiles.length} repeat pass(es))` : ''} with the ${opts.engine} engine; ` +
         `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
       io.stdout(`${summaryTable(result)}\n`);
       io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
