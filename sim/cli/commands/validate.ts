@@ -169,7 +169,7 @@ export function registerValidate(program: Command, io: CliIo): void {
         return;
       }
       if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
-      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` (and ${repeatFiles.length} repeat pass(es))` : ''} with the ${opts.engine} engine; ` +
+      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
         `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
       io.stdout(`${summaryTable(result)}\n`);
       io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
