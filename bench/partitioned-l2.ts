@@ -86,26 +86,36 @@ class LruSets {
     return false;
   }
 
-  /** Insert `line` (known absent) over the least recently used way; true if a dirty line was evicted. */
+  /**
+   * Insert `line` (known absent) over the least recently used way, at the most recently used
+   * position or, when this fill inserts bimodally, at the least; true if a dirty line was evicted.
+   */
   insert(line: number, dirty = false): boolean {
     const set = mix(line) % this.sets;
     const base = set * this.ways;
     let victim = base;
-    let oldest = Infinity;
     for (let w = base; w < base + this.ways; w++) {
       if (this.tags[w] === EMPTY) {
         victim = w;
-        oldest = 0;
         break;
       }
       if (this.stamps[w]! < this.stamps[victim]!) victim = w;
     }
-    if (oldest !== 0) for (let w = base; w < base + this.ways; w++) if (w !== victim) oldest = Math.min(oldest, this.stamps[w]!);
     const evictedDirty = this.tags[victim] !== EMPTY && this.dirty[victim] === 1;
+    const atLeastRecent = this.bimodal(set) && ++this.fills % BIMODAL_THROTTLE !== 0;
     this.tags[victim] = line;
-    this.stamps[victim] = this.bimodal(set) && ++this.fills % BIMODAL_THROTTLE !== 0 && oldest !== Infinity ? oldest - 0.5 : ++this.clock;
+    this.stamps[victim] = atLeastRecent ? this.leastRecentStamp(base, victim) - 0.5 : ++this.clock;
     this.dirty[victim] = dirty ? 1 : 0;
     return evictedDirty;
+  }
+
+  /** The stamp of the least recently used way of a set besides `except` (0 where a way is empty). */
+  private leastRecentStamp(base: number, except: number): number {
+    let oldest = Infinity;
+    for (let w = base; w < base + this.ways; w++) {
+      if (w !== except) oldest = Math.min(oldest, this.tags[w] === EMPTY ? 0 : this.stamps[w]!);
+    }
+    return oldest === Infinity ? this.clock : oldest;
   }
 
   /** Does this fill (a miss) in `set` insert bimodally? Leader sets also move the counter. */
