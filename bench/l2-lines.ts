@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
 import { shippedL2Probe } from '../sim/cli/commands/validate.js';
-import type { L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
-import { runCyclePlan, tileOrder, type CtaSpan } from '../sim/engines/gpu-cycle/index.js';
+import { runCyclePlan, tileOrder, type CtaSpan, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
+import { chunkOfPhase } from '../sim/engines/gpu-cycle/tile-order.js';
 import { getProfile } from '../sim/kernels/profiles/index.js';
 import { table } from '../sim/cli/format.js';
 import { makeWorkload, type Workload } from '../workloads/workload.js';
@@ -47,17 +47,6 @@ interface LineEvent {
   write: boolean;
 }
 
-/** The key tiles a tile visits, in its loop's order (tile-order.ts). */
-function keySequence(first: number, last: number, descending: boolean, diagonalFirst: boolean): number[] {
-  const keys: number[] = [];
-  if (descending) for (let k = last - 1; k >= first; k--) keys.push(k);
-  else if (diagonalFirst) {
-    keys.push(last - 1);
-    for (let k = first; k < last - 1; k++) keys.push(k);
-  } else for (let k = first; k < last; k++) keys.push(k);
-  return keys;
-}
-
 /** The engine's schedule of the attention launch, as line reads and writes in time order. */
 function scheduleEvents(kernel: string, w: Workload, lineBytes: number): { events: LineEvent[]; engineDramRead: number } {
   const spec = getPreset(HARDWARE);
@@ -78,7 +67,8 @@ function scheduleEvents(kernel: string, w: Workload, lineBytes: number): { event
   for (const s of spans) {
     const partition = (s.sm % 2) as 0 | 1;
     const { first, last } = order.keyRange(s.tile);
-    const keys = keySequence(first, last, order.descending, order.diagonalFirst);
+    // The key tiles in its loop's order: chunkOfPhase over single key tiles.
+    const keys = Array.from({ length: last - first }, (_, i) => chunkOfPhase(order, first, last, i));
     const copy = order.instanceOf(s.tile) * order.keyTiles;
     events.push({ seconds: s.startSeconds, partition, line: qBase + s.tile * qLines, lines: qLines, write: false });
     const step = (s.endSeconds - s.startSeconds) / keys.length;

@@ -16,19 +16,21 @@ import { getProfile } from '../../kernels/profiles/index.js';
 import { simulatePlan } from '../../simulate.js';
 import { caseMask } from '../../validate/format.js';
 
-/** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
-export function shippedDataFiles(): string[] {
+/** The JSON-lines files of a directory whose names pass `keep`, sorted; none if it does not exist. */
+function jsonlFilesIn(dir: string, keep: (name: string) => boolean = () => true): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl') && keep(f)).sort() : [];
+}
+
+/** validation/data/<hardware> for every hardware preset with shipped data. */
+function shippedHardwareDirs(): string[] {
   const root = join(packageRoot(), 'validation', 'data');
   if (!existsSync(root)) return [];
-  const files: string[] = [];
-  for (const hw of readdirSync(root).sort()) {
-    const dir = join(root, hw);
-    if (!statSync(dir).isDirectory()) continue;
-    for (const f of readdirSync(dir).sort()) {
-      if (f.endsWith('.jsonl') && !f.startsWith('ceilings')) files.push(join(dir, f));
-    }
-  }
-  return files;
+  return readdirSync(root).sort().map((hw) => join(root, hw)).filter((dir) => statSync(dir).isDirectory());
+}
+
+/** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
+export function shippedDataFiles(): string[] {
+  return shippedHardwareDirs().flatMap((dir) => jsonlFilesIn(dir, (f) => !f.startsWith('ceilings')).map((f) => join(dir, f)));
 }
 
 /**
@@ -36,12 +38,7 @@ export function shippedDataFiles(): string[] {
  * measured again by one pass (the run-to-run spread that decides which kernel pairs are orderings).
  */
 export function shippedRepeatFiles(): string[] {
-  const root = join(packageRoot(), 'validation', 'data');
-  if (!existsSync(root)) return [];
-  return readdirSync(root).sort().flatMap((hw) => {
-    const dir = join(root, hw, 'repeat');
-    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f)) : [];
-  });
+  return shippedHardwareDirs().flatMap((dir) => jsonlFilesIn(join(dir, 'repeat')).map((f) => join(dir, 'repeat', f)));
 }
 
 /**
@@ -51,11 +48,10 @@ export function shippedRepeatFiles(): string[] {
  */
 export function shippedL2Probe(hardware: string): { table: string; points: L2ProbePoint[] } {
   const dir = join('validation', 'data', hardware, 'probes');
-  const full = join(packageRoot(), dir);
-  const files = existsSync(full) ? readdirSync(full).filter((f) => f.startsWith('l2-replacement') && f.endsWith('.jsonl')).sort() : [];
+  const files = jsonlFilesIn(join(packageRoot(), dir), (f) => f.startsWith('l2-replacement'));
   return {
     table: `${dir}/${files.join(', ')}`,
-    points: files.flatMap((f) => parseL2Probe(readFileSync(join(full, f), 'utf8'), join(dir, f))),
+    points: files.flatMap((f) => parseL2Probe(readFileSync(join(packageRoot(), dir, f), 'utf8'), join(dir, f))),
   };
 }
 
