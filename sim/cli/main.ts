@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../errors.js';
+import { fsErrorCode, fsReason } from './files.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerDataflow } from './commands/dataflow.js';
 import { registerHardware } from './commands/hardware.js';
@@ -61,7 +62,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`attnsim: error: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`attnsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    return reportUnexpected(e, io);
   }
+}
+
+/**
+ * The last line of defence: what no command turned into an `InputError`. A file-system error or
+ * an input too large for the engine's memory is still the input's fault (exit 2); anything
+ * else is a bug (exit 1). Either way one line: the stack only with ATTNSIM_DEBUG=1.
+ */
+function reportUnexpected(e: unknown, io: CliIo): number {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const code = fsErrorCode(e);
+  const path = (e as { path?: unknown }).path;
+  const debug = typeof process !== 'undefined' && process.env.ATTNSIM_DEBUG === '1';
+  if (code !== undefined) {
+    io.stderr(`attnsim: error: ${typeof path === 'string' ? `"${path}"` : 'file'}: ${fsReason(code)}\n`);
+    return 2;
+  }
+  if (error instanceof RangeError && /Invalid (array|string|typed array) length|Array buffer allocation failed|Maximum call stack/.test(error.message)) {
+    io.stderr(`attnsim: error: input: too large to simulate in memory (${error.message})\n`);
+    return 2;
+  }
+  io.stderr(`attnsim: internal error: ${error.name}: ${error.message.split('\n')[0]} (a bug; ATTNSIM_DEBUG=1 prints the stack)\n`);
+  if (debug && error.stack) io.stderr(`${error.stack}\n`);
+  return 1;
 }
