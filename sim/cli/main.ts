@@ -41,7 +41,12 @@ function buildProgram(io: CliIo): Command {
   const program = new Command('attnsim')
     .description('How fast, how many bytes, how many joules would this attention take on that hardware?')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // commander's usage errors ("error: unknown option '--x'") get the prefix every other error has.
+      outputError: (text, write) => write(`attnsim: ${text}`),
+    })
     .showHelpAfterError(false);
   for (const register of COMMANDS) register(program, io);
   return program;
