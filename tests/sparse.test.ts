@@ -68,6 +68,40 @@ describe('sparseBounds', () => {
     );
   });
 
+  it('sparseBounds: (c) ≤ (b) ≤ (a) at any block size, odd ones and single tokens included (fa2 tiled at the block, flex at multiples of 128)', () => {
+    // The CLI's kernel rule: flex runs 128-token block masks, fa2 tiled at the block runs the rest.
+    const blockArb = fc.oneof(fc.integer({ min: 1, max: 127 }), fc.constantFrom(1, 7, 128, 256));
+    fc.assert(
+      fc.property(
+        blockArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.constantFrom(256, 1000, 2048, 4096), fc.constantFrom(64, 128), fc.constantFrom(1, 8),
+        (block, density, n, headDim, heads) => {
+          const flex = block % 128 === 0;
+          const b = sparseBounds({
+            hardware: h200,
+            workload: makeWorkload({ heads, qLen: n, headDim }),
+            kernel: flex ? 'flex' : 'fa2',
+            ...(flex ? {} : { kernelOptions: { tileQ: block, tileK: block } }),
+            pattern: { kind: 'dynamic', method: oracleMethod(block, 'none'), density },
+            breakEven: false,
+          });
+          expect(b.predicted).toBeLessThanOrEqual(b.tileLevel * (1 + 1e-12));
+          expect(b.tileLevel).toBeLessThanOrEqual(b.ideal * (1 + 1e-12));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('attnsim sparse --block 7 and --block 1: the predicted speedup stays within the tile-level bound', async () => {
+    for (const block of ['1', '7']) {
+      const r = await runCli(['sparse', '--heads', '8', '--q-len', '4096', '--head-dim', '64', '--density', '0.142857', '--block', block, '--json']);
+      expect(r.code).toBe(0);
+      const b = JSON.parse(r.stdout);
+      expect(b.predicted).toBeLessThanOrEqual(b.tileLevel);
+      expect(b.tileLevel).toBeLessThanOrEqual(b.ideal);
+    }
+  });
+
   it('predictedAt: lower density is never slower (flex, fa2 and a causal base)', () => {
     for (const [kernel, base] of [['flex', { kind: 'none' }], ['fa2', { kind: 'causal' }]] as const) {
       fc.assert(

@@ -6,7 +6,6 @@ import { buildSparseGraph, methodDensity } from '../../workloads/sparse/graph.js
 import { checkDensity, oracleMethod, type SparseMethod } from '../../workloads/sparse/method.js';
 import { INDEX_BYTES } from '../../workloads/sparse/operators.js';
 import type { Workload } from '../../workloads/workload.js';
-import { peakMatrixRate } from '../costs/rates.js';
 import type { KernelOptions } from '../kernels/options.js';
 import type { Report } from '../report.js';
 import { simulate, type EngineId, type SimulateRequest } from '../simulate.js';
@@ -17,7 +16,12 @@ import { operatorTiming, type OperatorTiming } from './operator-cost.js';
  * workload with its base mask, none or causal):
  * (a) ideal: 1 / kept fraction, every kept element computed, nothing else;
  * (b) tile-level: the kernel's tiles that hold a kept element are computed in full (partial
- *     tiles too), plus the block-sparse metadata each visited tile and each tile row reads;
+ *     tiles too): what the kernel's tile granularity alone loses. The block-sparse metadata
+ *     (an index per visited tile, a count per tile row) is reported but not counted here: the
+ *     kernel's own loads read it, overlapped with the tile's math, and where its loop cannot
+ *     run ahead of an index (flex: one L2 round trip per visited block) the kernel model
+ *     charges that stall in (c). Counted again here, serially at the peak tensor rate, it
+ *     would put (b) below (c) for small blocks, where an index is as large as a tile's work;
  * (c) predicted: the simulator's latency of the sparse kernel plus the estimator's operators,
  *     fixed costs included, against the simulated dense run;
  * (d) break-even: the largest block density at which (c) is still ≥ 1.
@@ -129,12 +133,10 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
     sparseWork.kept = q.workload.qLen * sparse.attend.kvLen;
   }
   const w = q.workload;
-  // Metadata bytes as tensor-core element equivalents: the L2 time they take at the peak rate.
-  const elementsPerByte = peakMatrixRate(q.hardware, w.dtype) / q.hardware.memory.l2.bandwidthBytesPerSecond / (2 * (w.headDim + w.valueHeadDim));
   const keptFraction = sparseWork.kept / denseWork.computed;
   const stretch = powerStretch(dense);
   const ideal = stretch / keptFraction;
-  const tileLevel = (stretch * denseWork.computed) / (sparseWork.computed + sparseWork.metadataBytes * elementsPerByte);
+  const tileLevel = (stretch * denseWork.computed) / sparseWork.computed;
   const estimator = sparse.operators.reduce((a, o) => a + o.seconds, 0);
   const total = sparse.report.latencySeconds + estimator;
   const predicted = dense.latencySeconds / total;
