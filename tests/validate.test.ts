@@ -25,6 +25,15 @@ describe('measured-case format', () => {
     expect(errors[2]!.message).toMatch(/measured.latencyMs/);
   });
 
+  it('parseCases: a case of hardware no preset describes is a bad line, named with its id and line', () => {
+    const good = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n')[0]!;
+    const { cases, errors } = parseCases([good, good.replace('"hardware":"h200-sxm"', '"hardware":"zz-gpu"')].join('\n'), 'f.jsonl');
+    expect(cases).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.line).toBe(2);
+    expect(errors[0]!.message).toMatch(/^hardware: unknown preset "zz-gpu" \(case "/);
+  });
+
   it('every shipped line parses', () => {
     expect(shipped.errors).toEqual([]);
     expect(shipped.cases.length).toBeGreaterThanOrEqual(120);
@@ -119,15 +128,17 @@ describe('calibrate', () => {
 });
 
 describe('attnsim validate', () => {
-  it('validate --data works on any file in the format, skipping bad lines with a message', async () => {
+  it('validate --data works on any file in the format; skipped bad lines are counted and fail the run (exit 2, one line)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attnsim-'));
     const file = join(dir, 'mine.jsonl');
     const lines = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n').slice(0, 3);
     writeFileSync(file, `${lines[0]}\n{"broken": \n${lines[1]}\n`);
     const { code, stdout, stderr } = await runCli(['validate', '--data', file, '--json']);
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/mine.jsonl:2: not valid JSON/);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^attnsim: error: --data: 1 line skipped .*mine.jsonl:2: not valid JSON.*the summary covers the 2 cases read/);
     const r = JSON.parse(stdout);
+    expect(r.formatErrors).toHaveLength(1);
     expect(r.cases).toHaveLength(2);
     expect(r.summary.latency.count).toBe(2);
     for (const key of ['id', 'predicted', 'measured', 'error']) expect(r.cases[0]).toHaveProperty(key);

@@ -1,4 +1,5 @@
 import { getPreset, withEnergyScales, withRetainedDirtyBytes, type GpuSpec, type HardwareCalibration, type KernelCalibration } from '../../hardware/index.js';
+import { InputError, isInputError } from '../errors.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { calibrationFamilyOf, calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';
@@ -38,8 +39,13 @@ export function prepareCases(cases: readonly MeasuredCase[], hardware: string): 
     const profile = getProfile(c.kernel, { calibrated: false });
     const mask = caseMask(c);
     if (!profile || !mask.ok) continue;
-    const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
-    out.push({ c, workload, plan: profile.lower(workload, spec) });
+    // A case the simulator cannot model is left out here as validate lists it: not fitted on.
+    try {
+      const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+      out.push({ c, workload, plan: profile.lower(workload, spec) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+    }
   }
   return out;
 }
@@ -76,6 +82,8 @@ export function fitEnergy(prepared: readonly PreparedCase[], spec: GpuSpec): Ene
     targets.push((measured - spec.power.idleWatts * seconds) / measured);
     used.push({ sides, measured, seconds });
   }
+  // No measured energy: nothing to fit, the preset's estimates stand (every scale 1).
+  if (used.length === 0) return { smScale: 1, softmaxScale: 1, memoryScale: 1, operandScale: 1, cases: 0, fitMape: NaN };
   const [smScale, softmaxScale, memoryScale, operandScale] = nnls(rows, targets) as [number, number, number, number];
   const scales = [smScale, softmaxScale, memoryScale, operandScale];
   const predicted = used.map((u) => spec.power.idleWatts * u.seconds + u.sides.reduce((s, x, i) => s + x * scales[i]!, 0));
@@ -182,6 +190,8 @@ export function fitRetainedDirty(prepared: readonly PreparedCase[], spec: GpuSpe
       return relativeError(r.bytes.hbm.read + r.bytes.hbm.write, p.c.measured.dramReadBytes! + p.c.measured.dramWriteBytes!);
     }));
   };
+  // No profiler byte counts: nothing to fit, no dirty bytes assumed (the uncalibrated model).
+  if (withBytes.length === 0) return { retainedDirtyBytes: 0, calibrationCases: 0, fitMape: NaN };
   let best = { retainedDirtyBytes: 0, calibrationCases: withBytes.length, fitMape: score(0) };
   for (let b = RETAINED_DIRTY_STEP_BYTES; b <= spec.memory.l2.bytes; b += RETAINED_DIRTY_STEP_BYTES) {
     const m = score(b);
@@ -193,6 +203,7 @@ export function fitRetainedDirty(prepared: readonly PreparedCase[], spec: GpuSpe
 /** Fit every constant of one hardware; `files` and `date` only document the result. */
 export function calibrate(cases: readonly MeasuredCase[], hardware: string, files: string[], date: string): HardwareCalibration {
   const prepared = prepareCases(cases, hardware);
+  if (prepared.length === 0) throw new InputError('data', `no calibration-split case of "${hardware}" that the simulator can model`);
   const raw = getPreset(hardware, { calibrated: false });
   const l2 = fitRetainedDirty(prepared, raw);
   const spec = withRetainedDirtyBytes(raw, l2.retainedDirtyBytes, 'attnsim calibrate');

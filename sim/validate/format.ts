@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listPresets } from '../../hardware/index.js';
 import { maskSchema } from '../../workloads/masks/mask.js';
 import { workloadSchema } from '../../workloads/workload.js';
 
@@ -47,8 +48,11 @@ export interface FormatError {
   message: string;
 }
 
-/** Parse a JSONL file against `schema`: good lines become items, bad lines errors with their line number. */
-export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>): { items: T[]; errors: FormatError[] } {
+/**
+ * Parse a JSONL file against `schema`: good lines become items, bad lines errors with their line
+ * number. `check` rejects a line the schema cannot judge alone (a message, or undefined if fine).
+ */
+export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>, check: (item: T) => string | undefined = () => undefined): { items: T[]; errors: FormatError[] } {
   const items: T[] = [];
   const errors: FormatError[] = [];
   text.split('\n').forEach((raw, index) => {
@@ -67,6 +71,11 @@ export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<
       errors.push({ file, line: index + 1, message: `${issue.path.join('.') || '(line)'}: ${issue.message}` });
       return;
     }
+    const problem = check(result.data);
+    if (problem !== undefined) {
+      errors.push({ file, line: index + 1, message: problem });
+      return;
+    }
     items.push(result.data);
   });
   return { items, errors };
@@ -74,7 +83,10 @@ export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<
 
 /** Parse a measured-case JSONL file: good lines become cases, bad lines errors with their line number. */
 export function parseCases(text: string, file: string): { cases: MeasuredCase[]; errors: FormatError[] } {
-  const { items, errors } = parseJsonLines(text, file, measuredCaseSchema);
+  // A case of hardware no preset describes cannot be predicted: a bad line, named with its line.
+  const presets = listPresets();
+  const knownHardware = (c: MeasuredCase) => (presets.includes(c.hardware) ? undefined : `hardware: unknown preset "${c.hardware}" (case "${c.id}"); valid presets: ${presets.join(', ')}`);
+  const { items, errors } = parseJsonLines(text, file, measuredCaseSchema, knownHardware);
   return { cases: items, errors };
 }
 

@@ -1,12 +1,21 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { getPreset } from '../../../hardware/index.js';
-import { calibrate } from '../../validate/calibrate.js';
+import { listPresets } from '../../../hardware/index.js';
+import { InputError } from '../../errors.js';
+import { calibrate, prepareCases } from '../../validate/calibrate.js';
+import { isCalibrationCase } from '../../validate/stats.js';
+import { readTextFile, writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { packageRoot } from '../paths.js';
 import { loadCaseFiles, shippedDataFiles } from './validate.js';
+
+/** Where measured cases of a hardware go, and where their format is described. */
+const HOW_TO_ADD = (hardware: string) => `add measured cases in validation/data/${hardware}/*.jsonl (format: validation/FORMAT.md)`;
+
+/** A fit-quality cell: '-' when nothing was fitted (no case measured that quantity). */
+const fitCell = (mape: number, cases: number, suffix = '') => (cases > 0 && Number.isFinite(mape) ? `${mape.toFixed(1)}%${suffix}` : '-');
 
 /** `attnsim calibrate`: fit the named constants of one hardware on its calibration split. */
 export function registerCalibrate(program: Command, io: CliIo): void {
@@ -17,36 +26,57 @@ export function registerCalibrate(program: Command, io: CliIo): void {
     .option('--data <file...>', 'measured-case JSONL files; default: the shipped data')
     .option('--write', 'write hardware/calibration/<id>.json (the file validate and simulate use)')
     .action((opts: { hardware: string; data?: string[]; write?: boolean }) => {
-      getPreset(opts.hardware); // an unknown id fails here with the list of presets
+      const hardware = opts.hardware;
+      if (!listPresets().includes(hardware)) throw new InputError('--hardware', `unknown preset "${hardware}"; valid presets: ${listPresets().join(', ')}`);
       const files = opts.data ?? shippedDataFiles();
-      const { cases } = loadCaseFiles(files, io);
+      const field = opts.data ? '--data' : '--hardware';
+      const { cases, errors } = loadCaseFiles(files, io);
+      // Constants fitted on a partly read file would be silently wrong: every line must parse.
+      if (errors.length > 0) {
+        const first = errors[0]!;
+        throw new InputError('--data', `${relative(process.cwd(), first.file) || first.file}:${first.line}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more bad lines)` : ''}; fix or remove the bad lines before fitting`);
+      }
+      const own = cases.filter((c) => c.hardware === hardware);
+      const where = opts.data ? 'the given files' : 'the shipped data';
+      if (own.length === 0) throw new InputError(field, `no calibration data for "${hardware}": ${where} hold no measured case of it; ${HOW_TO_ADD(hardware)}`);
+      const split = own.filter((c) => isCalibrationCase(c.id)).length;
+      if (split === 0) {
+        throw new InputError(field, `no calibration data for "${hardware}": none of its ${own.length} measured cases falls in the calibration split (FNV-1a(id) mod 4 = 0, about a quarter of the cases); ${HOW_TO_ADD(hardware)}`);
+      }
+      const prepared = prepareCases(cases, hardware).length;
+      if (prepared === 0) throw new InputError(field, `no calibration data for "${hardware}": the simulator cannot model any of its ${split} calibration-split cases (validate --data lists why)`);
       const root = packageRoot();
-      const result = calibrate(cases, opts.hardware, files.map((f) => relative(root, f) || f), new Date().toISOString().slice(0, 10));
+      const result = calibrate(cases, hardware, files.map((f) => relative(root, f) || f), new Date().toISOString().slice(0, 10));
+      io.stdout(`fitted on ${prepared} calibration-split case${prepared === 1 ? '' : 's'} of ${hardware} (of ${own.length} measured)\n\n`);
       const rows = [['constant', 'value', 'calibration cases', 'fit MAPE']];
-      rows.push(['L2: dirty bytes left at kernel end', `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`, String(result.l2.calibrationCases), `${result.l2.fitMape.toFixed(1)}% (DRAM)`]);
-      rows.push(['energy: SM-side scale', result.energy.smScale.toFixed(3), String(result.energy.calibrationCases), `${result.energy.fitMape.toFixed(1)}%`]);
+      rows.push(['L2: dirty bytes left at kernel end', `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`, String(result.l2.calibrationCases), fitCell(result.l2.fitMape, result.l2.calibrationCases, ' (DRAM)')]);
+      rows.push(['energy: SM-side scale', result.energy.smScale.toFixed(3), String(result.energy.calibrationCases), fitCell(result.energy.fitMape, result.energy.calibrationCases)]);
       rows.push(['energy: memory-side scale', result.energy.memoryScale.toFixed(3), '', '']);
       rows.push(['energy: softmax-side scale', result.energy.softmaxScale.toFixed(3), '', '']);
       rows.push(['energy: operand-delivery scale', result.energy.operandScale.toFixed(3), '', '']);
       for (const [kernel, k] of Object.entries(result.kernels)) {
-        rows.push([`${kernel}: tensor efficiency`, k.matrixEfficiency.toFixed(3), String(k.calibrationCases), `${k.fitMape.toFixed(1)}%`]);
+        rows.push([`${kernel}: tensor efficiency`, k.matrixEfficiency.toFixed(3), String(k.calibrationCases), fitCell(k.fitMape, k.calibrationCases)]);
         rows.push([`${kernel}: fixed time per launch`, `${(k.extraFixedSeconds * 1e6).toFixed(2)} µs`, '', '']);
         rows.push([`${kernel}: overhead per work tile`, `${(k.tileOverheadSeconds * 1e6).toFixed(2)} µs`, '', '']);
         rows.push([`${kernel}: overhead per iteration`, `${((k.iterationOverheadSeconds ?? 0) * 1e6).toFixed(2)} µs`, '', '']);
         rows.push([`${kernel}: one CTA's share of its SM`, (k.ctaSoloFraction ?? 1).toFixed(2), '', '']);
-        rows.push([`${kernel}: dynamic energy scale`, k.dynamicEnergyScale.toFixed(3), '', `${k.energyFitMape.toFixed(1)}% (energy)`]);
+        rows.push([`${kernel}: dynamic energy scale`, k.dynamicEnergyScale.toFixed(3), '', fitCell(k.energyFitMape, k.calibrationCases, ' (energy)')]);
       }
       io.stdout(`${table(rows)}\n`);
       if (opts.write) {
-        const file = join(root, 'hardware', 'calibration', `${opts.hardware}.json`);
-        // Sections other fits own (the cycle engine's `cycle`) are kept as they are.
+        const file = join(root, 'hardware', 'calibration', `${hardware}.json`);
+        // Sections other fits own (the cycle engine's `cycle`) are kept as they are; a file that
+        // exists but cannot be read or parsed is not overwritten, or those sections would be lost.
         let previous: Record<string, unknown> = {};
-        try {
-          previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-        } catch {
-          // no earlier calibration for this hardware
+        if (existsSync(file)) {
+          try {
+            previous = JSON.parse(readTextFile(file, '--write')) as Record<string, unknown>;
+          } catch (e) {
+            if (e instanceof SyntaxError) throw new InputError('--write', `"${file}" is not valid JSON (${e.message}); fix or remove it first`);
+            throw e;
+          }
         }
-        writeFileSync(file, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`);
+        writeTextFile(file, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`, '--write');
         io.stdout(`wrote ${relative(process.cwd(), file)}; rebuild (npm run build) for the CLI to use it\n`);
       }
     });

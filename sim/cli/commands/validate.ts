@@ -8,8 +8,8 @@ import { parseCases, type FormatError, type MeasuredCase } from '../../validate/
 import { METRICS, validateCases, type CaseResult, type MetricSummary, type OrderingSummary, type ValidationResult } from '../../validate/run.js';
 import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
 import type { CliIo } from '../io.js';
+import { guardedFs, writeTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
-import { writeTrace } from './simulate.js';
 import { getPreset } from '../../../hardware/index.js';
 import { validateWorkload } from '../../../workloads/workload.js';
 import { getProfile } from '../../kernels/profiles/index.js';
@@ -59,12 +59,7 @@ export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--d
   const cases: MeasuredCase[] = [];
   const errors: FormatError[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch {
-      throw new InputError(option, `cannot read "${file}"`);
-    }
+    const text = guardedFs(file, option, 'read', () => io.readFile(file));
     const parsed = parseCases(text, file);
     cases.push(...parsed.cases);
     errors.push(...parsed.errors);
@@ -98,7 +93,8 @@ export function summaryTable(result: ValidationResult): string {
   const rows = [['metric', 'split', 'cases', 'MAPE', 'max |err|', 'Spearman']];
   const push = (metric: string, split: string, s: MetricSummary | null | undefined) => {
     if (!s) return;
-    rows.push([metric, split, String(s.count), `${s.mape.toFixed(1)}%`, `${s.maxAbsPctError.toFixed(1)}%`, s.spearman.toFixed(3)]);
+    // One case has no rank correlation (spearman is NaN below two): shown as '-'.
+    rows.push([metric, split, String(s.count), `${s.mape.toFixed(1)}%`, `${s.maxAbsPctError.toFixed(1)}%`, Number.isFinite(s.spearman) ? s.spearman.toFixed(3) : '-']);
   };
   const { summary } = result;
   for (const metric of METRICS) {
@@ -132,6 +128,19 @@ function caseTimeline(c: MeasuredCase) {
   return simulatePlan(profile.lower(workload, spec), spec, workload, c.kernel, 'cycle', { timeline: true }).timeline;
 }
 
+/** How `validate` ends, for `--help`: a partial result is printed but still fails. */
+const EXIT_STATUS_HELP = `
+Exit status:
+  0  every case read was predicted, or listed as one the simulator cannot model
+  2  bad input: a file cannot be read, no case could be predicted, or lines were skipped
+     (malformed, or hardware no preset describes); the report of the cases that were read is
+     still printed, the skipped lines listed in it`;
+
+/** The skipped lines of the data and repeat files, one line each, paths relative to the working directory. */
+function skippedLines(errors: readonly FormatError[]): string[] {
+  return errors.map((e) => `${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message}`);
+}
+
 export function registerValidate(program: Command, io: CliIo): void {
   program
     .command('validate')
@@ -143,35 +152,54 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .option('--trace <file>', 'with --engine cycle: write the timeline of one case (--trace-case, default the first) as Chrome trace JSON')
     .option('--trace-case <id>', 'the case whose timeline --trace writes')
+    .addHelpText('after', EXIT_STATUS_HELP)
     .action((opts: { data?: string[]; repeat?: string[]; engine: string; cases?: boolean; json?: boolean; trace?: string; traceCase?: string }) => {
       if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; valid engines: ${ENGINES.join(', ')}`);
       if (opts.trace !== undefined && opts.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
+      if (opts.traceCase !== undefined && opts.trace === undefined) throw new InputError('--trace-case', 'names the case whose timeline --trace writes: add --trace FILE');
       const files = opts.data ?? shippedDataFiles();
       if (files.length === 0) throw new InputError('--data', 'no measurement files given and none shipped');
       const { cases, errors } = loadCaseFiles(files, io);
       const repeatFiles = opts.repeat ?? (opts.data ? [] : shippedRepeatFiles());
       const repeats = repeatFiles.map((f) => loadCaseFiles([f], io, '--repeat'));
-      for (const e of [...errors, ...repeats.flatMap((r) => r.errors)]) io.stderr(`attnsim: ${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message} (line skipped)\n`);
+      const repeatErrors = repeats.flatMap((r) => r.errors);
+      const skipped = skippedLines([...errors, ...repeatErrors]);
       const result = validateCases(cases, opts.engine as EngineId, repeats.map((r) => r.cases));
+      if (result.cases.length === 0) {
+        const why = [
+          cases.length === 0 && errors.length === 0 ? 'the files hold no case' : '',
+          errors.length > 0 ? `${errors.length} line${errors.length === 1 ? '' : 's'} skipped (first: ${skipped[0]})` : '',
+          result.unsupported.length > 0 ? `${result.unsupported.length} case${result.unsupported.length === 1 ? '' : 's'} the simulator cannot model (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})` : '',
+        ].filter((t) => t !== '').join('; ');
+        throw new InputError('--data', `no case could be predicted: ${why}; the format is in validation/FORMAT.md`);
+      }
       if (opts.trace !== undefined) {
         const traced = cases.find((c) => opts.traceCase === undefined || c.id === opts.traceCase);
         if (!traced) throw new InputError('--trace-case', `no case "${opts.traceCase}" in the data`);
         const timeline = caseTimeline(traced);
         if (!timeline) throw new InputError('--trace-case', `case "${traced.id}" cannot be modeled (see the unsupported list)`);
-        writeTrace(opts.trace, chromeTrace(timeline, traced.id));
+        writeTextFile(opts.trace, JSON.stringify(chromeTrace(timeline, traced.id)), '--trace');
       }
       if (opts.json) {
-        io.stdout(`${JSON.stringify({ ...result, formatErrors: errors }, null, 2)}\n`);
-        return;
+        io.stdout(`${JSON.stringify({ ...result, formatErrors: [...errors, ...repeatErrors] }, null, 2)}\n`);
+      } else {
+        if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
+        io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
+          `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
+        io.stdout(`${summaryTable(result)}\n`);
+        io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
+        if (result.unsupported.length > 0) {
+          io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
+          for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
+        }
+        if (skipped.length > 0) {
+          io.stdout(`\nskipped lines (${skipped.length}):\n`);
+          for (const line of skipped) io.stdout(`  ${line}\n`);
+        }
       }
-      if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
-      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
-        `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
-      io.stdout(`${summaryTable(result)}\n`);
-      io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
-      if (result.unsupported.length > 0) {
-        io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
-        for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
+      if (skipped.length > 0) {
+        const field = errors.length > 0 ? '--data' : '--repeat';
+        throw new InputError(field, `${skipped.length} line${skipped.length === 1 ? '' : 's'} skipped (listed in the report${opts.json ? "'s formatErrors" : ''}; first: ${skipped[0]}); the summary covers the ${result.cases.length} case${result.cases.length === 1 ? '' : 's'} read`);
       }
     });
 }
