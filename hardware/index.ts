@@ -10,7 +10,7 @@ import l40s from './presets/l40s.json' with { type: 'json' };
 import mi300x from './presets/mi300x.json' with { type: 'json' };
 
 export * from './schema.js';
-export { loadSpec, deriveSpec, withSmCount } from './load.js';
+export { loadSpec, deriveSpec, withSmCount, withClockHz, withSramBytesPerSm } from './load.js';
 export { parseQuantity, unitForFieldName } from './units.js';
 export { getCalibration, withEnergyScales, withRetainedDirtyBytes, ENERGY_GROUPS, type HardwareCalibration, type KernelCalibration } from './calibration.js';
 

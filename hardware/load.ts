@@ -1,6 +1,8 @@
 import { InputError } from '../sim/errors.js';
+import { SCALED_FIELDS } from './scaled.js';
 import { gpuSpecSchema, type GpuSpec, type Provenance } from './schema.js';
 import { applyOverrides, unwrapSourcedTree, type LoadOptions } from './sourced.js';
+import { parseQuantity, unitForFieldName } from './units.js';
 
 export type { LoadOptions } from './sourced.js';
 
@@ -19,19 +21,53 @@ function validateGpuSpec(data: unknown, provenance: Record<string, Provenance>, 
     const issue = result.error.issues[0]!;
     throw new InputError(`${origin}: ${issue.path.join('.') || '(root)'}`, issue.message);
   }
+  checkPhysicalLimits(result.data, origin);
   return { ...result.data, provenance };
 }
 
 /**
+ * Relations between numbers that the schema's per-field checks cannot see, and without which
+ * the model's answers would be meaningless rather than merely unusual.
+ */
+function checkPhysicalLimits(spec: Omit<GpuSpec, 'provenance'>, origin: string): void {
+  const { power, compute } = spec;
+  // The power model stretches a launch until its dynamic power fits under maxWatts − idleWatts;
+  // with no headroom above idle no work can run at all.
+  if (!(power.maxWatts > power.idleWatts)) {
+    throw new InputError(`${origin}: power.maxWatts`, `${power.maxWatts} W is not above ${spec.id}'s idle power (power.idleWatts = ${power.idleWatts} W): the board could do no work`);
+  }
+  if (compute.maxSharedMemoryBytesPerCta > compute.sharedMemoryBytesPerSm) {
+    throw new InputError(`${origin}: compute.maxSharedMemoryBytesPerCta`, `${compute.maxSharedMemoryBytesPerCta} B is above the ${compute.sharedMemoryBytesPerSm} B of shared memory per SM (compute.sharedMemoryBytesPerSm)`);
+  }
+}
+
+/**
  * A new spec with some numbers replaced (e.g. `{ 'memory.hbm.bandwidthBytesPerSecond': '6 TB/s' }`).
- * The preset is never mutated; the result is validated like a file.
+ * The SM count, SM clock and shared memory per SM move the numbers derived from them (see
+ * scaled.ts) before any other replacement, so a chip-wide rate given beside them is taken as
+ * written. The preset is never mutated; the result is validated like a file.
  */
 export function deriveSpec(spec: GpuSpec, overrides: Readonly<Record<string, number | string>>, origin = 'override'): GpuSpec {
-  const { provenance, ...data } = spec;
-  const next = applyOverrides(data, provenance, overrides, origin, 'hardware spec');
+  let base = spec;
+  const rest: Record<string, number | string> = { ...overrides };
+  for (const [path, derive] of SCALED_FIELDS) {
+    const value = rest[path];
+    if (value === undefined) continue;
+    delete rest[path];
+    const parsed = parseQuantity(value, unitForFieldName(path.split('.').pop()!), `${origin}: ${path}`);
+    try {
+      base = derive(base, parsed);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${origin}: ${path}`, e.detail);
+      throw e;
+    }
+    base = { ...base, provenance: { ...base.provenance, [path]: { basis: 'estimate', source: origin, notes: 'overridden; the rates derived from it follow', written: String(value) } } };
+  }
+  const { provenance, ...data } = base;
+  const next = applyOverrides(data, provenance, rest, origin, 'hardware spec');
   return validateGpuSpec(next.data, next.provenance, origin);
 }
 
 // In its own module so that code which only derives specs (sweep worker threads) need not load
 // the unit parser, whose mathjs import costs most of a thread's start-up.
-export { withSmCount } from './sm-count.js';
+export { withSmCount, withClockHz, withSramBytesPerSm } from './scaled.js';

@@ -11,9 +11,9 @@ export type Dtype = (typeof DTYPES)[number];
 export const MATRIX_PATHS = ['wgmma', 'mma_sync', 'tcgen05', 'mfma'] as const;
 export type MatrixPath = (typeof MATRIX_PATHS)[number];
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
-const count = z.number().int().positive();
+const positive = z.number().positive('must be above 0');
+const nonNegative = z.number().nonnegative('must not be negative');
+const count = z.number().int('must be a whole number').positive('must be at least 1');
 
 const ratesByDtype = z.partialRecord(z.enum(DTYPES), positive);
 

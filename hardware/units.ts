@@ -49,10 +49,11 @@ export function parseQuantity(value: unknown, unit: BaseUnit, field: string): nu
   }
   if (typeof value !== 'string') throw new InputError(field, `expected a number or a unit string, got ${JSON.stringify(value)}`);
   const text = value.trim();
-  if (unit === 'count') {
-    const n = Number(text);
-    if (text === '' || !Number.isFinite(n)) throw new InputError(field, `expected a plain number, got "${value}"`);
-    return n;
+  const plain = Number(text);
+  if (unit === 'count' || (text !== '' && !Number.isNaN(plain))) {
+    // A bare number is in the base unit, as in a spec file (`"0"`, `"6e12"`).
+    if (text === '' || !Number.isFinite(plain)) throw new InputError(field, `expected a ${unit === 'count' ? 'plain' : 'finite'} number, got "${value}"`);
+    return plain;
   }
   let parsed: Unit;
   try {

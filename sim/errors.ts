@@ -5,10 +5,13 @@
  */
 export class InputError extends Error {
   readonly field: string;
+  /** The message without the field, for re-raising the same complaint under another field. */
+  readonly detail: string;
   constructor(field: string, message: string) {
     super(`${field}: ${message}`);
     this.name = 'InputError';
     this.field = field;
+    this.detail = message;
   }
 }
 

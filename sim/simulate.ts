@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../hardware/schema.js';
-import type { Workload } from '../workloads/workload.js';
+import { tensorBytes, type Workload } from '../workloads/workload.js';
 import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
 import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
@@ -25,6 +25,7 @@ export interface SimulateRequest {
 
 /** spec + workload → kernel lowering → engine counts → costs → report. */
 export function simulate(request: SimulateRequest): Report {
+  checkFitsInMemory(request.workload, request.hardware);
   const plan = lowerKernel(request.kernel, request.workload, request.hardware, request.kernelOptions);
   return simulatePlan(plan, request.hardware, request.workload, request.kernel, request.engine, request.timeline ? { timeline: true } : {});
 }
@@ -101,7 +102,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   const smemBytes = totalBytes(total.bytes.smem);
   const power = energy.total / latency;
   const cov = plan.coverage;
-  return {
+  return checkFinite({
     engine,
     hardware: { id: spec.id, name: spec.name },
     kernel: { id: kernelId, description: plan.description },
@@ -132,7 +133,56 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     breakdown,
     warnings,
     ...(cycle?.timeline ? { timeline: cycle.timeline } : {}),
-  };
+  });
+}
+
+/** The spec number behind each resource's time, named when that time overflows. */
+const RESOURCE_FIELDS: Readonly<Record<keyof LaunchReport['boundSeconds'], string>> = {
+  compute: 'compute.matrixFlopsPerSecond',
+  hbm: 'memory.hbm.bandwidthBytesPerSecond',
+  l2: 'memory.l2.bandwidthBytesPerSecond',
+  smem: 'memory.smem.bandwidthBytesPerSecond',
+  fixed: 'launch.overheadSeconds',
+};
+
+/**
+ * Every number of a report is finite: a rate so small (or a size or energy so large) that a
+ * time or an energy overflows is refused, naming the spec number behind it where one term
+ * shows it, rather than printing Infinity or NaN as if it were a prediction.
+ */
+function checkFinite(report: Report): Report {
+  for (const launch of report.breakdown) {
+    for (const [resource, seconds] of Object.entries(launch.boundSeconds) as Array<[keyof LaunchReport['boundSeconds'], number]>) {
+      if (!Number.isFinite(seconds)) {
+        throw new InputError(RESOURCE_FIELDS[resource], `the ${resource} time of ${launch.name} overflows (${seconds} s): a rate this small or a size this large gives no finite prediction`);
+      }
+    }
+  }
+  const bad = firstNonFinite(report, '');
+  if (bad !== null) throw new InputError('hardware', `the prediction is not a finite number (${bad.path} = ${bad.value}): a spec number is too small or too large to give one`);
+  return report;
+}
+
+function firstNonFinite(node: unknown, path: string): { path: string; value: number } | null {
+  if (typeof node === 'number') return Number.isFinite(node) ? null : { path, value: node };
+  if (node === null || typeof node !== 'object' || path === 'timeline') return null;
+  for (const [key, child] of Object.entries(node)) {
+    const found = firstNonFinite(child, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** A call whose tensors do not fit in device memory cannot run there: no prediction is made. */
+export function checkFitsInMemory(w: Workload, spec: GpuSpec): void {
+  const bytes = tensorBytes(w);
+  if (bytes > spec.memory.hbm.bytes) {
+    throw new InputError('workload', `does not fit: its Q, K, V and O take ${formatGB(bytes)} GB, above ${spec.id}'s ${formatGB(spec.memory.hbm.bytes)} GB of device memory (memory.hbm.bytes)`);
+  }
+}
+
+function formatGB(bytes: number): string {
+  return (bytes / 1e9).toPrecision(3);
 }
 
 function safeRatio(a: number, b: number): number {

@@ -35,7 +35,9 @@ const kernelArb = fc.constantFrom('fa2', 'fa3', 'split-kv');
  * the hardware's, so the splits are pinned (4 for decode and split-kv, none for prefill).
  */
 function run(spec: GpuSpec, w: Workload, kernel: string) {
-  return simulate({ hardware: spec, workload: w, kernel, kernelOptions: { splits: kernel === 'split-kv' || w.phase === 'decode' ? 4 : 1 } });
+  // The unfused kernel has no splits to choose (and refuses the option).
+  const kernelOptions = kernel === 'naive' ? {} : { splits: kernel === 'split-kv' || w.phase === 'decode' ? 4 : 1 };
+  return simulate({ hardware: spec, workload: w, kernel, kernelOptions });
 }
 
 describe('analytical engine: invariants', () => {

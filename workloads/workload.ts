@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DTYPES, type Dtype } from '../hardware/schema.js';
 import { InputError } from '../sim/errors.js';
+import { bytesPerElement } from './dtype.js';
 import { maskSchema, type Mask } from './masks/mask.js';
 
 /**
@@ -76,4 +77,15 @@ export function makeWorkload(input: WorkloadInput): Workload {
 /** Query heads per key/value head. */
 export function groupSize(w: Workload): number {
   return w.heads / w.kvHeads;
+}
+
+/**
+ * Bytes of the call's own tensors — Q, K (the KV cache in decode), V and the output O — which
+ * must all be in device memory while it runs: the least memory the call can take.
+ */
+export function tensorBytes(w: Workload): number {
+  const q = w.heads * w.qLen * w.headDim;
+  const kv = w.kvHeads * w.kvLen * (w.headDim + w.valueHeadDim);
+  const o = w.heads * w.qLen * w.valueHeadDim;
+  return w.batch * (q + kv + o) * bytesPerElement(w.dtype);
 }

@@ -1,10 +1,9 @@
-import { withSmCount } from '../../hardware/sm-count.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import { isInputError } from '../errors.js';
 import type { KernelOptions } from '../kernels/options.js';
 import type { Report } from '../report.js';
 import { simulate } from '../simulate.js';
-import { withClockHz, withSpecNumber, withSramBytesPerSm } from './derive.js';
+import { withClockHz, withSmCount, withSpecNumber, withSramBytesPerSm } from './derive.js';
 import { OBJECTIVES } from './objectives.js';
 import { designValueIndices, RECORD_PREFIX } from './numbering.js';
 import type { ParameterTarget } from './parameters.js';
@@ -23,7 +22,7 @@ export interface Design {
   spec: GpuSpec | { error: string };
 }
 
-/** The design with number `index`: spec overrides first, then shared memory, clock, SM count. */
+/** The design with number `index`: shared memory, clock and SM count first, then spec overrides. */
 export function buildDesign(plan: SweepPlan, index: number): Design {
   const { values, hardwareName, kernel } = designChoices(plan, index);
   const kernelOptions: KernelOptions = {};
@@ -33,15 +32,17 @@ export function buildDesign(plan: SweepPlan, index: number): Design {
   let spec = plan.hardware.get(hardwareName)!;
   try {
     const numberOf = (kind: ParameterTarget['kind']) => values.find((_, i) => plan.parameters[i]!.target.kind === kind)?.[1] as number | undefined;
-    for (const [i, p] of plan.parameters.entries()) {
-      if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
-    }
+    // Base fields first, in deriveSpec's order, so that a chip-wide rate the sweep also sets is
+    // the value it names, exactly as `--set` gives it.
     const sram = numberOf('sram');
     if (sram !== undefined) spec = withSramBytesPerSm(spec, sram);
     const clock = numberOf('clock');
     if (clock !== undefined) spec = withClockHz(spec, clock);
     const sms = numberOf('smCount');
     if (sms !== undefined) spec = withSmCount(spec, sms);
+    for (const [i, p] of plan.parameters.entries()) {
+      if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
+    }
   } catch (e) {
     if (!isInputError(e)) throw e;
     return { index, values, hardwareName, kernel, kernelOptions, spec: { error: e.message } };

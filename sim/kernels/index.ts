@@ -1,4 +1,5 @@
-import type { GpuSpec } from '../../hardware/schema.js';
+import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
+import { bytesPerElement } from '../../workloads/dtype.js';
 import type { Workload } from '../../workloads/workload.js';
 import { InputError } from '../errors.js';
 import { lowerFa2 } from './fa2.js';
@@ -16,6 +17,43 @@ export type { KernelOptions } from './options.js';
 interface KernelEntry {
   summary: string;
   lower: (w: Workload, spec: GpuSpec, options: KernelOptions) => KernelPlan;
+  /** The options this lowering honours; any other is refused rather than silently ignored. */
+  options: ReadonlyArray<keyof KernelOptions>;
+}
+
+const TILE_AND_SPLITS: ReadonlyArray<keyof KernelOptions> = ['tileQ', 'tileK', 'splits'];
+
+/** How each option is spelled on the command line, for messages. */
+const OPTION_FLAGS: Readonly<Record<keyof KernelOptions, string>> = { tileQ: '--tile-q', tileK: '--tile-k', splits: '--splits' };
+
+/**
+ * The smallest tile a tensor-core instruction computes, for 16-bit operands: rows of the query
+ * tile (M) and keys of the key tile (K of the P·V product, whose N is the head dim). PTX ISA:
+ * mma.sync.m16n8k16 and wgmma.mma_async.m64nNk16 (tcgen05.mma's smallest M is 64 too); AMD CDNA3
+ * ISA: v_mfma_f32_16x16x16_bf16. One-byte operands (fp8) take twice the K per instruction and
+ * 32-bit (tf32) half of it.
+ */
+const INSTRUCTION_TILE: Readonly<Record<MatrixPath, { m: number; k: number }>> = {
+  mma_sync: { m: 16, k: 16 },
+  wgmma: { m: 64, k: 16 },
+  tcgen05: { m: 64, k: 16 },
+  mfma: { m: 16, k: 16 },
+};
+
+/** A tile the user chose must be whole instructions of the path that computes it. */
+function checkInstructionShape(plan: KernelPlan, w: Workload, options: KernelOptions): void {
+  const kScale = bytesPerElement(w.dtype) === 1 ? 2 : bytesPerElement(w.dtype) === 4 ? 0.5 : 1;
+  for (const launch of plan.launches) {
+    if (launch.matrixPath === null || launch.tileQ === null || launch.tileK === null) continue;
+    const { m, k } = INSTRUCTION_TILE[launch.matrixPath];
+    const kStep = k * kScale;
+    if (options.tileQ !== undefined && launch.tileQ % m !== 0) {
+      throw new InputError('--tile-q', `${launch.tileQ} query rows is not a whole number of ${launch.matrixPath} instructions (${m} rows each); use a multiple of ${m}`);
+    }
+    if (options.tileK !== undefined && launch.tileK % kStep !== 0) {
+      throw new InputError('--tile-k', `${launch.tileK} keys is not a whole number of ${launch.matrixPath} instructions (${kStep} keys each for ${w.dtype}); use a multiple of ${kStep}`);
+    }
+  }
 }
 
 /** Flash-decoding with its own defaults: 64-row query tiles, 128-key tiles, 4 warps. */
@@ -37,15 +75,16 @@ function lowerFlashDecoding(w: Workload, spec: GpuSpec, options: KernelOptions):
 }
 
 const LOWERINGS: Readonly<Record<string, KernelEntry>> = {
-  naive: { summary: 'unfused QKᵀ → softmax → PV, scores materialized in HBM', lower: (w, s) => lowerNaive(w, s) },
+  naive: { summary: 'unfused QKᵀ → softmax → PV, scores materialized in HBM', lower: (w, s) => lowerNaive(w, s), options: [] },
   // The same lowering as the measured sdpa-flash kernel, so it takes that kernel's calibration
   // on hardware that has one.
   fa2: {
     summary: 'FlashAttention-2 (mma.sync; split-KV for decode), as in PyTorch SDPA',
     lower: (w, s, o) => calibratePlan(lowerFa2(w, s, o), calibrationFor(s.id, 'sdpa-flash')),
+    options: TILE_AND_SPLITS,
   },
-  fa3: { summary: 'FlashAttention-3 (Hopper wgmma + TMA, warp-specialized, persistent)', lower: lowerFa3 },
-  'split-kv': { summary: 'flash-decoding: KV split across CTAs + log-sum-exp combine', lower: lowerFlashDecoding },
+  fa3: { summary: 'FlashAttention-3 (Hopper wgmma + TMA, warp-specialized, persistent)', lower: lowerFa3, options: TILE_AND_SPLITS },
+  'split-kv': { summary: 'flash-decoding: KV split across CTAs + log-sum-exp combine', lower: lowerFlashDecoding, options: TILE_AND_SPLITS },
 };
 
 /** The lowerings, then the profiles of measured kernels: `--kernel sdpa-flash` predicts that kernel. */
@@ -53,7 +92,8 @@ export const KERNELS: Readonly<Record<string, KernelEntry>> = {
   ...LOWERINGS,
   ...Object.fromEntries(listProfiles().map((id) => {
     const profile = getProfile(id)!;
-    return [id, { summary: profile.summary, lower: (w: Workload, s: GpuSpec) => profile.lower(w, s) }];
+    // A profile is the kernel as measured: its tiles and splits are what that kernel launches.
+    return [id, { summary: profile.summary, lower: (w: Workload, s: GpuSpec) => profile.lower(w, s), options: [] }];
   })),
 };
 
@@ -73,14 +113,20 @@ const LOWERED_ENTRIES = 64;
 export function lowerKernel(kernel: string, w: Workload, spec: GpuSpec, options: KernelOptions = {}): KernelPlan {
   const entry = KERNELS[kernel];
   if (!entry) throw new InputError('kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);
-  for (const [name, v] of Object.entries(options)) {
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new InputError(name, `must be a positive integer, got ${v}`);
+  for (const [name, v] of Object.entries(options) as Array<[keyof KernelOptions, number | undefined]>) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v <= 0) throw new InputError(OPTION_FLAGS[name] ?? name, `must be a positive integer, got ${v}`);
+    if (!entry.options.includes(name)) {
+      const takers = Object.entries(KERNELS).filter(([, e]) => e.options.includes(name)).map(([id]) => id);
+      throw new InputError(OPTION_FLAGS[name] ?? name, `kernel ${kernel} chooses its own ${name} (it models a fixed kernel); the option applies to ${takers.join(', ')}`);
+    }
   }
   const key = JSON.stringify([kernel, w, options]);
   let bySpec = lowered.get(spec);
   const known = bySpec?.get(key);
   if (known) return known;
   const plan = entry.lower(w, spec, options);
+  checkInstructionShape(plan, w, options);
   if (!bySpec) lowered.set(spec, (bySpec = new Map()));
   if (bySpec.size >= LOWERED_ENTRIES) bySpec.delete(bySpec.keys().next().value!);
   bySpec.set(key, plan);

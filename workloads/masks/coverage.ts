@@ -66,7 +66,7 @@ function computeCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: number,
     case 'block_sparse':
       return blockSparseCoverage(mask, qLen, kvLen, tileQ, tileK);
     case 'block_list':
-      return blockGridCoverage(blockListPattern(mask, qLen, kvLen), mask.blockSize, qLen, kvLen, tileQ, tileK);
+      return blockGridCoverage(() => blockListPattern(mask, qLen, kvLen), mask.blockSize, qLen, kvLen, tileQ, tileK);
     case 'dilated':
     case 'strided':
       return countedCoverage(relativeKeptCounter(mask, qLen, kvLen, tileQ, tileK), qLen, kvLen, tileQ, tileK);
@@ -107,9 +107,36 @@ function perHeadCoverage(mask: Extract<Mask, { kind: 'per_head' }>, qLen: number
 export interface KeptCounter {
   count: (q0: number, rows: number, k0: number, cols: number) => number;
   reach: (q0: number, rows: number) => [number, number];
+  /** Inner steps one `count` call takes (blocks of a grid it overlaps); unset: 1. */
+  stepsPerCount?: number;
+}
+
+/**
+ * Most inner steps a tile-by-tile count may take: about ten seconds on one core of the
+ * reference machine (~2·10⁷ steps/s measured on block grids and strided masks). A mask that
+ * would need more is refused up front, naming the limit, instead of running for minutes.
+ */
+export const MAX_COVERAGE_STEPS = 2e8;
+
+/** Most cells a kept-block grid may have: one byte each, so 128 MiB (a 128K-token call in 16-token blocks fits). */
+export const MAX_MASK_GRID_CELLS = 2 ** 27;
+
+function checkCountingWork(counter: KeptCounter, qLen: number, kvLen: number, tileQ: number, tileK: number): void {
+  const qTiles = Math.ceil(qLen / tileQ);
+  const kTiles = Math.ceil(kvLen / tileK);
+  let pairs = 0;
+  for (let t = 0; t < qTiles; t++) {
+    const [lo, hi] = counter.reach(t * tileQ, tileWidth(t, tileQ, qLen));
+    pairs += Math.max(0, Math.min(kTiles, Math.ceil(hi / tileK)) - Math.max(0, Math.floor(lo / tileK)));
+  }
+  const steps = pairs * (counter.stepsPerCount ?? 1);
+  if (steps > MAX_COVERAGE_STEPS) {
+    throw new InputError('mask', `counting this mask tile by tile takes ~${steps.toExponential(1)} steps (${pairs.toExponential(1)} tile pairs of ${tileQ}×${tileK} at qLen ${qLen}, kvLen ${kvLen}), above the limit of ${MAX_COVERAGE_STEPS.toExponential(0)}; use larger blocks or a shorter sequence`);
+  }
 }
 
 function countedCoverage(counter: KeptCounter, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  checkCountingWork(counter, qLen, kvLen, tileQ, tileK);
   const qTiles = Math.ceil(qLen / tileQ);
   const kTiles = Math.ceil(kvLen / tileK);
   const collector = new ClassCollector();
@@ -259,8 +286,7 @@ export function blocksKeptPerRow(blockDensity: number, kvBlocks: number): number
 
 /** The kept-block grid (row-major, qBlocks × kvBlocks) of a block-sparse mask. */
 export function blockSparsePattern(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number; kept: Uint8Array } {
-  const qBlocks = Math.ceil(qLen / mask.blockSize);
-  const kvBlocks = Math.ceil(kvLen / mask.blockSize);
+  const { qBlocks, kvBlocks } = gridSize(mask.blockSize, qLen, kvLen);
   const perRow = blocksKeptPerRow(mask.blockDensity, kvBlocks);
   const kept = new Uint8Array(qBlocks * kvBlocks);
   const random = mulberry32(mask.seed ?? 0);
@@ -289,14 +315,12 @@ function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen
     for (let t = 0; t < qTiles; t++) collector.add(tileQ, visited, 0, keys, tileQ * keys);
     return finish(tileQ, tileK, qTiles, kvLen / tileK, qTiles * visited, 0, qLen * keys, qLen * keys, qLen * kvLen, collector);
   }
-  const { kvBlocks, kept } = blockSparsePattern(mask, qLen, kvLen);
-  return blockGridCoverage({ kvBlocks, kept }, B, qLen, kvLen, tileQ, tileK);
+  return blockGridCoverage(() => blockSparsePattern(mask, qLen, kvLen), B, qLen, kvLen, tileQ, tileK);
 }
 
 /** The kept-block grid of an explicit block list; a block outside the grid is an input error. */
 export function blockListPattern(mask: Extract<Mask, { kind: 'block_list' }>, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number; kept: Uint8Array } {
-  const qBlocks = Math.ceil(qLen / mask.blockSize);
-  const kvBlocks = Math.ceil(kvLen / mask.blockSize);
+  const { qBlocks, kvBlocks } = gridSize(mask.blockSize, qLen, kvLen);
   const kept = new Uint8Array(qBlocks * kvBlocks);
   for (const [r, c] of mask.blocks) {
     if (r >= qBlocks || c >= kvBlocks) {
@@ -307,12 +331,24 @@ export function blockListPattern(mask: Extract<Mask, { kind: 'block_list' }>, qL
   return { qBlocks, kvBlocks, kept };
 }
 
+function gridSize(blockSize: number, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number } {
+  const qBlocks = Math.ceil(qLen / blockSize);
+  const kvBlocks = Math.ceil(kvLen / blockSize);
+  if (qBlocks * kvBlocks > MAX_MASK_GRID_CELLS) {
+    throw new InputError('mask', `a grid of ${blockSize}-token blocks over ${qLen} × ${kvLen} tokens has ${qBlocks} × ${kvBlocks} blocks, above the limit of ${MAX_MASK_GRID_CELLS} (2^27); use larger blocks or a shorter sequence`);
+  }
+  return { qBlocks, kvBlocks };
+}
+
 /**
  * Coverage of any kept-block grid (row-major, kvBlocks wide) of B × B blocks: a tile's kept
  * count is the area of the kept blocks it overlaps, counted block by block.
  */
-function blockGridCoverage(grid: { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
-  const { kvBlocks, kept } = grid;
+function blockGridCoverage(makeGrid: () => { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const stepsPerCount = (Math.ceil(tileQ / B) + 1) * (Math.ceil(tileK / B) + 1);
+  // The work is known before the grid is drawn: refuse a too-large one before paying for it.
+  checkCountingWork({ count: () => 0, reach: () => [0, kvLen], stepsPerCount }, qLen, kvLen, tileQ, tileK);
+  const { kvBlocks, kept } = makeGrid();
   const counter: KeptCounter = {
     count: (q0, rows, k0, cols) => {
       const q1 = q0 + rows;
@@ -327,6 +363,7 @@ function blockGridCoverage(grid: { kvBlocks: number; kept: Uint8Array }, B: numb
       return n;
     },
     reach: () => [0, kvLen],
+    stepsPerCount,
   };
   return countedCoverage(counter, qLen, kvLen, tileQ, tileK);
 }

@@ -28,6 +28,14 @@ export const FAR_PARTITION_FILL_FRACTION = 0.5;
  */
 export const MAX_CHUNKS_PER_OPERAND = 32;
 
+/**
+ * Limits on one cycle-engine call, from measurements of the CLI on the 2-core reference machine:
+ * about 0.9 KB of memory per CTA tile (1M tiles: ~0.9 GB peak) and about 1.1 µs per event
+ * (25M events: ~30 s). The largest shipped validation case needs ~65K tiles.
+ */
+export const MAX_CYCLE_TILES = 1_000_000;
+export const MAX_CYCLE_EVENTS = 25_000_000;
+
 /** At most this many CTA spans are kept for a timeline (a Chrome trace stays a few MB). */
 export const MAX_TIMELINE_SPANS = 20_000;
 

@@ -2,7 +2,8 @@ import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
 import type { KernelPlan } from '../../kernels/plan.js';
 import { cycleCalibrationFor, cycleKernelConstants, withCycleConstants } from './calibration.js';
-import { DEFAULT_L2_EFFECTIVE_FRACTION, REPLAY_CACHE_ENTRIES, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
+import { InputError } from '../../errors.js';
+import { DEFAULT_L2_EFFECTIVE_FRACTION, MAX_CHUNKS_PER_OPERAND, MAX_CYCLE_EVENTS, MAX_CYCLE_TILES, REPLAY_CACHE_ENTRIES, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
 import { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './launch-runner.js';
 import type { Timeline } from './timeline.js';
 
@@ -90,9 +91,36 @@ export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requ
   const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.l2SharedRoom, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
+  checkCycleWork(plan);
   const runner = new CycleLaunchRunner(spec, plan, w, options);
   const launches = plan.launches.map((l) => runner.run(l));
   if (key) remember(spec, key, launches);
   const timeline = runner.timeline();
   return { plan, launches, events: launches.reduce((s, l) => s + l.events, 0), replayed: false, ...(timeline ? { timeline } : {}) };
+}
+
+/**
+ * The engine's work, estimated from the plan before any of it is done: CTA tiles, and events
+ * (a start and an end per tile, plus one per key chunk read from a shared operand, in
+ * proportion to the part of the score matrix computed). A call past either limit is refused
+ * with both numbers named, instead of running for minutes or exhausting memory.
+ */
+export function estimateCycleWork(plan: KernelPlan): { tiles: number; events: number } {
+  const cov = plan.coverage;
+  const computed = cov ? cov.computedElements / cov.totalElements : 1;
+  let tiles = 0;
+  let events = 0;
+  for (const launch of plan.launches) {
+    const n = launch.work.reduce((a, c) => a + c.count, 0);
+    tiles += n;
+    events += n * (2 + (launch.sharedOperands.length > 0 ? MAX_CHUNKS_PER_OPERAND * computed : 0));
+  }
+  return { tiles, events };
+}
+
+function checkCycleWork(plan: KernelPlan): void {
+  const { tiles, events } = estimateCycleWork(plan);
+  if (tiles > MAX_CYCLE_TILES || events > MAX_CYCLE_EVENTS) {
+    throw new InputError('engine', `the cycle engine would simulate ${tiles.toExponential(2)} CTA tiles and ~${events.toExponential(1)} events, above its limits of ${MAX_CYCLE_TILES.toExponential(0)} tiles and ${MAX_CYCLE_EVENTS.toExponential(1)} events (about half a minute and 1 GB); use --engine analytical, or a smaller batch, head count or sequence`);
+  }
 }
