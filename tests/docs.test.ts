@@ -15,6 +15,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A whole doc's examples, run one after another; a hang guard, not a speed requirement. */
 const DOC_HANG_GUARD_MS = 900_000;
+/** How many of a doc's slowest examples the test prints, to see where its time goes. */
+const SLOWEST_SHOWN = 3;
 
 describe('docs examples checker', () => {
   const doc = [
@@ -121,7 +123,12 @@ describe('docs examples', () => {
       problems.push(...results.filter((r) => r.mismatch).map(describeMismatch));
       const skipped = blocks.filter((b) => b.notChecked !== undefined);
       const seconds = results.reduce((s, r) => s + r.seconds, 0);
-      console.info(`${doc}: ${results.length} examples in ${seconds.toFixed(1)} s; ${skipped.length} blocks not checked${skipped.map((b) => `\n  line ${b.line}: ${b.notChecked}`).join('')}`);
+      const slowest = [...results].sort((x, y) => y.seconds - x.seconds).slice(0, SLOWEST_SHOWN);
+      console.info([
+        `${doc}: ${results.length} examples in ${seconds.toFixed(1)} s; ${skipped.length} blocks not checked`,
+        ...skipped.map((b) => `  not checked, line ${b.line}: ${b.notChecked}`),
+        ...slowest.map((r) => `  ${r.seconds.toFixed(1)} s, line ${r.example.line}: $ ${r.example.command}`),
+      ].join('\n'));
       if (problems.length > 0) expect.fail(`${problems.join('\n')}\n(after a deliberate change in behaviour: npm run docs:update, then read the diff)`);
     }, DOC_HANG_GUARD_MS);
   }
