@@ -1,4 +1,5 @@
 import { InputError } from '../sim/errors.js';
+import { checkPhysicalLimits } from './limits.js';
 import { SCALED_FIELDS } from './scaled.js';
 import { gpuSpecSchema, type GpuSpec, type Provenance } from './schema.js';
 import { applyOverrides, unwrapSourcedTree, type LoadOptions } from './sourced.js';
@@ -23,22 +24,6 @@ function validateGpuSpec(data: unknown, provenance: Record<string, Provenance>, 
   }
   checkPhysicalLimits(result.data, origin);
   return { ...result.data, provenance };
-}
-
-/**
- * Relations between numbers that the schema's per-field checks cannot see, and without which
- * the model's answers would be meaningless rather than merely unusual.
- */
-function checkPhysicalLimits(spec: Omit<GpuSpec, 'provenance'>, origin: string): void {
-  const { power, compute } = spec;
-  // The power model stretches a launch until its dynamic power fits under maxWatts − idleWatts;
-  // with no headroom above idle no work can run at all.
-  if (!(power.maxWatts > power.idleWatts)) {
-    throw new InputError(`${origin}: power.maxWatts`, `${power.maxWatts} W is not above ${spec.id}'s idle power (power.idleWatts = ${power.idleWatts} W): the board could do no work`);
-  }
-  if (compute.maxSharedMemoryBytesPerCta > compute.sharedMemoryBytesPerSm) {
-    throw new InputError(`${origin}: compute.maxSharedMemoryBytesPerCta`, `${compute.maxSharedMemoryBytesPerCta} B is above the ${compute.sharedMemoryBytesPerSm} B of shared memory per SM (compute.sharedMemoryBytesPerSm)`);
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checkPhysicalLimits } from '../../hardware/limits.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import { isInputError } from '../errors.js';
 import type { KernelOptions } from '../kernels/options.js';
@@ -43,6 +44,9 @@ export function buildDesign(plan: SweepPlan, index: number): Design {
     for (const [i, p] of plan.parameters.entries()) {
       if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
     }
+    // Each value was checked alone when the sweep was planned; a combination (an idle power
+    // above another point's cap) is checked here.
+    checkPhysicalLimits(spec);
   } catch (e) {
     if (!isInputError(e)) throw e;
     return { index, values, hardwareName, kernel, kernelOptions, spec: { error: e.message } };
