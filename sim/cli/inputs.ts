@@ -5,6 +5,7 @@ import { listModels, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
 import { InputError } from '../errors.js';
 import { parseCount, parseDtype, parseOverrides, parsePhase } from './args.js';
+import { fsErrorCode, fsReason } from './files.js';
 import type { CliIo } from './io.js';
 
 /** Hardware and workload from command-line flags: shared by every command that simulates. */
@@ -36,25 +37,34 @@ export interface SimulateFlags {
   json?: boolean;
 }
 
-/** A preset id, or a path to a spec file of the preset format (bare numbers allowed there). */
-export function resolveHardware(name: string, overrides: readonly string[], io: CliIo): GpuSpec {
+/**
+ * A preset id, or a path to a spec file of the preset format (bare numbers allowed there).
+ * `flag` names where the name came from, for errors.
+ */
+export function resolveHardware(name: string, overrides: readonly string[], io: CliIo, flag = '--hardware'): GpuSpec {
   let spec: GpuSpec;
   if (name.endsWith('.json') || name.includes('/')) {
     let text: string;
     try {
       text = io.readFile(name);
-    } catch {
-      throw new InputError('--hardware', `cannot read hardware file "${name}"`);
+    } catch (e) {
+      const code = fsErrorCode(e);
+      throw new InputError(flag, `"${name}" is not a preset and cannot be read as a spec file${code ? ` (${fsReason(code)})` : ''}; presets: ${listPresets().join(', ')}`);
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new InputError('--hardware', `"${name}" is not valid JSON (${(e as Error).message})`);
+      throw new InputError(flag, `"${name}" is not a preset, and not a spec file: not valid JSON (${(e as Error).message.split('\n')[0]})`);
     }
     spec = loadSpec(raw, { requireProvenance: false, origin: name });
   } else {
-    spec = getPreset(name);
+    try {
+      spec = getPreset(name);
+    } catch (e) {
+      if (e instanceof InputError && e.field === 'hardware') throw new InputError(flag, e.detail);
+      throw e;
+    }
   }
   return overrides.length > 0 ? deriveSpec(spec, parseOverrides(overrides), '--set') : spec;
 }

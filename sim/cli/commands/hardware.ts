@@ -18,7 +18,7 @@ export function registerHardware(program: Command, io: CliIo): void {
     io.stdout(`${table(rows)}\n`);
   });
   hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    showSpec(resolveHardware(id, [], io), opts.json === true, io);
+    showSpec(resolveHardware(id, [], io, 'hardware show <id>'), opts.json === true, io);
   });
 }
 
