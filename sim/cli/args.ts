@@ -11,7 +11,14 @@ export function parseCount(text: string, flag: string): number {
   const scale = m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1024 : 1024 * 1024;
   const n = Number(m[1]) * scale;
   if (!Number.isInteger(n) || n <= 0) throw new InputError(flag, `expected a positive whole number, got "${text}"`);
+  if (n > Number.MAX_SAFE_INTEGER) throw new InputError(flag, `"${text}" is above the largest exact whole number (2^53 − 1)`);
   return n;
+}
+
+/** A position counted from 0 (a layer of a model). */
+export function parseIndex(text: string, flag: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new InputError(flag, `expected a whole number ≥ 0, got "${text}"`);
+  return Number(text);
 }
 
 export function parseDtype(text: string, flag = '--dtype'): Dtype {

@@ -4,7 +4,7 @@ import { parseMask } from '../../workloads/masks/mask.js';
 import { listModels, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
 import { InputError } from '../errors.js';
-import { parseCount, parseDtype, parseOverrides, parsePhase } from './args.js';
+import { parseCount, parseDtype, parseIndex, parseOverrides, parsePhase } from './args.js';
 import { fsErrorCode, fsReason } from './files.js';
 import type { CliIo } from './io.js';
 
@@ -81,7 +81,7 @@ export function workloadFromFlags(f: SimulateFlags): Workload {
     const model = f.model ?? DEFAULT_CALL.model;
     base = modelWorkload({
       model,
-      layer: f.layer !== undefined ? Number(f.layer) : 0,
+      layer: f.layer !== undefined ? parseIndex(f.layer, '--layer') : 0,
       context: count(f.context, '--context') ?? DEFAULT_CALL.context,
       ...(phase ? { phase } : {}),
       batch: count(f.batch, '--batch') ?? 1,

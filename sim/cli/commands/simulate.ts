@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { ENGINES, simulate, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
+import { writeTextFile } from '../files.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../render.js';
@@ -47,9 +47,5 @@ export function registerSimulate(program: Command, io: CliIo): void {
 
 /** Trace files are written whole; a path that cannot be written is the user's input error. */
 export function writeTrace(file: string, trace: object): void {
-  try {
-    writeFileSync(file, JSON.stringify(trace));
-  } catch (e) {
-    throw new InputError('--trace', `cannot write "${file}": ${(e as Error).message}`);
-  }
+  writeTextFile(file, JSON.stringify(trace), '--trace');
 }
