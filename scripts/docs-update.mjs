@@ -33,17 +33,20 @@ for (const doc of docs) {
     process.stdout.write(`${doc}:${b.line}: block runs no attnsim command and has no <!-- not checked: REASON --> marker\n`);
   }
   const results = checker.runDocExamples(repoRoot, blocks);
+  // Examples build on each other (a sweep writes the file a later one reads), so after a crash
+  // the later outputs are wrong too: such a doc is left as it is.
   const crashed = results.filter((r) => checker.showsCrash(r.actual));
   for (const r of crashed) {
     trouble++;
-    process.stdout.write(`${doc}:${r.example.line}: $ ${r.example.command}\n  crashed (a CLI bug: report it; the doc is left as it is):\n${r.actual.map((l) => `    ${l}`).join('\n')}\n`);
+    process.stdout.write(`${doc}:${r.example.line}: $ ${r.example.command}\n  crashed (a CLI bug: report it; ${doc} is left as it is):\n${r.actual.map((l) => `    ${l}`).join('\n')}\n`);
   }
-  const { text: updated, unplaced } = checker.updateDoc(text, results.filter((r) => !crashed.includes(r)));
+  if (crashed.length > 0) continue;
+  const { text: updated, unplaced } = checker.updateDoc(text, results);
   for (const e of unplaced) {
     trouble++;
     process.stdout.write(`${doc}:${e.line}: $ ${e.command}\n  its excerpt (the lines around "...") no longer lines up with the output: edit it by hand\n`);
   }
-  const changed = results.filter((r) => r.mismatch && !crashed.includes(r) && !unplaced.includes(r.example));
+  const changed = results.filter((r) => r.mismatch && !unplaced.includes(r.example));
   if (updated !== text) writeFileSync(join(repoRoot, doc), updated);
   const skipped = blocks.filter((b) => b.notChecked !== undefined);
   const seconds = results.reduce((s, r) => s + r.seconds, 0);
