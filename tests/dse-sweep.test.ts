@@ -43,7 +43,8 @@ async function uninterrupted(spec: string, extension: string): Promise<string> {
 describe('attnsim sweep', () => {
   it('sweep small.yaml: one sorted row per point, infeasible designs recorded with their reason', async () => {
     const text = await uninterrupted(SMALL, '.jsonl');
-    const rows = text.trim().split('\n').map((l) => JSON.parse(l));
+    const [header, ...rows] = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(header).toEqual({ sweep: 'small', specHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(rows.map((r) => r.index)).toEqual([...Array(24).keys()]);
     expect(rows[3]).toMatchObject({ design: 1, workload: 0, hbmBandwidthBytesPerSecond: 2e12, sms: 66, sramBytesPerSm: 228 * 1024, hardware: 'h100-sxm', kernel: 'fa3', status: 'ok' });
     expect(rows[3].latencySeconds).toBeGreaterThan(0);
@@ -72,7 +73,7 @@ describe('attnsim sweep', () => {
       const out = join(tempDir(), `killed${extension}`);
       // A run that wrote its rows out of order (as worker threads do) and died inside row 10.
       const lines = full.trim().split('\n');
-      const header = extension === '.csv' ? [lines.shift()!] : [];
+      const header = lines.splice(0, extension === '.csv' ? 2 : 1);
       const shuffled = [...lines.slice(10, 17), ...lines.slice(0, 10)];
       const cutAt = Math.floor(lines[17]!.length / 2);
       writeFileSync(out, `${[...header, ...shuffled].join('\n')}\n${lines[17]!.slice(0, cutAt)}`);
@@ -118,7 +119,7 @@ describe('attnsim sweep', () => {
     writeFileSync(out, await uninterrupted(SMALL, '.jsonl'));
     const result = await runCli(['sweep', MEDIUM, '-o', out]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/: line 1: the row's fields are not this sweep's columns/);
+    expect(result.stderr).toMatch(/^attnsim: error: --output: ".*other\.jsonl" holds results of another sweep spec: .*; to start afresh, delete it or choose another --output\n$/);
     expect(readFileSync(out, 'utf8')).toBe(await uninterrupted(SMALL, '.jsonl'));
   });
 
@@ -126,9 +127,10 @@ describe('attnsim sweep', () => {
     const out = join(tempDir(), 'toy.csv');
     await sweep(new URL('./fixtures/dse/toy-file.yaml', import.meta.url).pathname, out);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^0,0,0,1000000000000,\.\.\/toy-gpu\.json,fa2,h8 q2k×kv2k d64 causal b1 bf16,ok,/);
-    expect(lines[3]).toMatch(/^2,2,0,1000000000000,h100-sxm,fa2,/);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^# \{"sweep":"toy-file","specHash":"sha256:[0-9a-f]{64}"\}$/);
+    expect(lines[2]).toMatch(/^0,0,0,1000000000000,\.\.\/toy-gpu\.json,fa2,h8 q2k×kv2k d64 causal b1 bf16,ok,/);
+    expect(lines[4]).toMatch(/^2,2,0,1000000000000,h100-sxm,fa2,/);
   });
 
   it('sweep --dry-run lists parameters, workloads and columns without running', async () => {
@@ -178,10 +180,30 @@ describe('attnsim sweep', () => {
 });
 
 describe('attnsim sweep: resume edge cases', () => {
-  it('a results file cut inside its CSV header is started afresh', async () => {
-    const out = join(tempDir(), 'cut-header.csv');
-    writeFileSync(out, 'index,des');
-    await sweep(SMALL, out);
-    expect(readFileSync(out, 'utf8')).toBe(await uninterrupted(SMALL, '.csv'));
+  it('a results file cut inside its header line, or inside the CSV column names, is started afresh', async () => {
+    const full = await uninterrupted(SMALL, '.csv');
+    const secondLine = full.indexOf('\n') + 1;
+    for (const cut of [20, secondLine + 10]) {
+      const out = join(tempDir(), 'cut-header.csv');
+      writeFileSync(out, full.slice(0, cut));
+      await sweep(SMALL, out);
+      expect(readFileSync(out, 'utf8')).toBe(full);
+    }
+  });
+
+  it('a file that is not a results file (no header, or text of its own) is refused and left alone', async () => {
+    const dir = tempDir();
+    const headerless = (await uninterrupted(SMALL, '.jsonl')).split('\n').slice(1).join('\n');
+    for (const [name, text, pattern] of [
+      ['rows.jsonl', headerless, /has no sweep header on line 1: it was written by another program or an older attnsim/],
+      ['notes.jsonl', 'my notes, no newline', /holds neither a sweep header nor results rows/],
+    ] as const) {
+      const out = join(dir, name);
+      writeFileSync(out, text);
+      const result = await runCli(['sweep', SMALL, '-o', out]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^attnsim: error: --output: ".*${name.replace('.', '\\.')}" ${pattern.source}; it is not this sweep's results file: choose another --output, or delete it to start afresh\n$`));
+      expect(readFileSync(out, 'utf8')).toBe(text);
+    }
   });
 });

@@ -31,7 +31,7 @@ describe('expandValues', () => {
     [{ from: 1, to: 2, steps: 0 }, /p\.steps: empty range: steps is 0/],
     ['1:0', /p: empty range/],
     ['2^(', /p: bad expression "2\^\(": /],
-    ['foo(3)', /p: bad expression "foo\(3\)": Undefined function foo/],
+    ['foo(3)', /p: bad expression "foo\(3\)": function foo is not allowed here; functions: round, /],
     ['1/0', /gives Infinity, not a finite number/],
     [{ from: 0, to: 8, steps: 4, scale: 'log' }, /a log range needs from and to above 0/],
     [{ from: 1, to: 8, steps: 4, scale: 'cubic' }, /p\.scale: expected linear or log/],

@@ -7,7 +7,7 @@ import { listKernels } from '../kernels/index.js';
 import type { Report } from '../report.js';
 import { ENGINES, simulate, type EngineId } from '../simulate.js';
 import { isObjectiveId, OBJECTIVE_IDS, OBJECTIVES, type ObjectiveId } from './objectives.js';
-import { parameterValues, resolveTarget, type Parameter } from './parameters.js';
+import { parameterValues, resolveTarget, type Parameter, type ParameterTarget } from './parameters.js';
 import { validateSweepFile } from './sweep-file.js';
 import { DESCRIPTION_COLUMNS, ID_COLUMNS, REASON_COLUMN, RECORD_PREFIX } from './numbering.js';
 import { expandWorkloads, type LabeledWorkload } from './workloads.js';
@@ -46,8 +46,13 @@ export interface SweepPlan {
   columns: readonly string[];
 }
 
-/** Beyond this a sweep is a mistake in a range, not a plan: hours of work at 20k points/s. */
-export const MAX_POINTS = 100_000_000;
+/**
+ * Most points one sweep may have: ten times the 51,840-point benchmark grid
+ * (examples/h200-design-grid.yaml). pareto, sensitivity and merge hold every row in memory
+ * (about 2 KB each, parsed) and a resumed run reads the whole file (about 500 B a row), so
+ * 500,000 rows stay near 1 GB, under the 2 GB a run may take. A larger study is several sweeps.
+ */
+export const MAX_POINTS = 500_000;
 const DEFAULT_KERNEL = 'fa2';
 const DEFAULT_OBJECTIVES: readonly ObjectiveId[] = ['latency', 'energy'];
 
@@ -65,9 +70,9 @@ export function planSweep(input: SweepInput): SweepPlan {
     if (spec) return spec;
     spec = relocate(place, () => {
       const raw = input.hardwareFiles[name];
-      const loaded = raw !== undefined ? loadSpec(raw, { requireProvenance: false, origin: name }) : getPreset(name);
-      return file.set ? deriveSpec(loaded, file.set, 'sweep.set') : loaded;
+      return raw !== undefined ? loadSpec(raw, { requireProvenance: false, origin: name }) : getPreset(name);
     });
+    if (file.set) spec = withSet(spec, file.set, name === file.base ? '' : ` (on ${name}, from ${place})`);
     hardware.set(name, spec);
     return spec;
   };
@@ -76,16 +81,21 @@ export function planSweep(input: SweepInput): SweepPlan {
   const rawParameters = file.parameters ?? [];
   // Hardware first: every other parameter is checked against every hardware it will meet.
   const hardwareAt = rawParameters.findIndex((p) => p.path === 'hardware');
-  const names = new Set<string>();
+  const targets = new Map<string, { name: string; place: string }>();
   const parameters: Parameter[] = [];
   const order = hardwareAt < 0 ? rawParameters.map((_, i) => i) : [hardwareAt, ...rawParameters.map((_, i) => i).filter((i) => i !== hardwareAt)];
   for (const i of order) {
     const p = rawParameters[i]!;
     const place = `sweep.parameters[${i}]`;
-    if (names.has(p.path)) throw new InputError(`${place}.path`, `"${p.path}" is already swept by an earlier parameter`);
-    names.add(p.path);
     const specs = [...hardware.values()];
     const target = resolveTarget(p.path, specs, `${place}.path`);
+    // Two names for one setting (sms and compute.sms) would both be recorded while one wins.
+    const earlier = targets.get(targetKey(target));
+    if (earlier) {
+      const same = earlier.name === p.path ? '' : ` ("${earlier.name}": the same setting)`;
+      throw new InputError(`${place}.path`, `"${p.path}" is already swept by ${earlier.place}${same}; keep one of them`);
+    }
+    targets.set(targetKey(target), { name: p.path, place });
     parameters[i] = { name: p.path, target, values: parameterValues(target, p.values, p.unit, specs, place, resolveHardware) };
   }
 
@@ -101,7 +111,7 @@ export function planSweep(input: SweepInput): SweepPlan {
   const designCount = parameters.reduce((n, p) => n * p.values.length, 1);
   const pointCount = designCount * workloads.length;
   if (pointCount > MAX_POINTS) {
-    throw new InputError('sweep.parameters', `${pointCount.toExponential(2)} points (${designCount} designs × ${workloads.length} workloads) is more than ${MAX_POINTS.toExponential(0)}; narrow the ranges or split the sweep`);
+    throw new InputError('sweep.parameters', `${designCount} designs × ${workloads.length} workloads = ${pointCount} points, more than the ${MAX_POINTS} a sweep may have; narrow the ranges or split the sweep`);
   }
   const columns = [
     ...ID_COLUMNS,
@@ -168,6 +178,28 @@ function checkRecordPaths(record: readonly string[], spec: GpuSpec, kernel: stri
   record.forEach((path, i) => {
     if (!numeric.has(path)) throw new InputError(`sweep.record[${i}]`, `"${path}" is not a number in a report; numbers: ${[...numeric].join(', ')}`);
   });
+}
+
+/** What a parameter changes, as one key: two parameters with the same key address one setting. */
+function targetKey(target: ParameterTarget): string {
+  switch (target.kind) {
+    case 'specField':
+      return `spec:${target.keys.join('.')}`;
+    case 'kernelOption':
+      return `kernel.${target.option}`;
+    default:
+      return target.kind;
+  }
+}
+
+/** The `set` block on one hardware; its errors name the entry (and the hardware, if not the base). */
+function withSet(spec: GpuSpec, set: Readonly<Record<string, number | string>>, onWhich: string): GpuSpec {
+  try {
+    return deriveSpec(spec, set, 'sweep.set');
+  } catch (e) {
+    if (!isInputError(e) || onWhich === '') throw e;
+    throw new InputError(e.field, `${e.message.slice(e.field.length + 2)}${onWhich}`);
+  }
 }
 
 function relocate<T>(place: string, build: () => T): T {

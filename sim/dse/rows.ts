@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { headerLine, isHeaderLine, isHeaderObject, parseHeaderLine, type ResultsHeader } from './results-header.js';
 
 /**
  * Result rows and their two file formats. JSONL: one JSON object per line, keys in column
@@ -84,8 +85,12 @@ function csvValue(cell: CsvCell): Cell {
 }
 
 export interface ParsedResults {
+  /** The sweep's header line, if the file has one (files from older versions have none). */
+  header: ResultsHeader | null;
   columns: string[];
   rows: ResultRow[];
+  /** The line (from 1) of each row, for errors that point at one. */
+  rowLines: number[];
   /** Length (in UTF-16 units of the text given) of the part made of complete, valid lines. */
   validLength: number;
   /** A last line cut off mid-write (a killed run), left out of `rows`. */
@@ -97,19 +102,45 @@ export interface ParsedResults {
  * left out. Anything else that is not a row is an error naming the line.
  */
 export function parseResults(text: string, format: ResultsFormat, origin: string, expectedColumns?: readonly string[]): ParsedResults {
-  const lines = text.split('\n');
-  const tail = lines.pop()!; // '' when the text ends with a newline
-  let columns: string[] | undefined = expectedColumns ? [...expectedColumns] : undefined;
   const rows: ResultRow[] = [];
+  const rowLines: number[] = [];
+  const scanned = scanResults(text, format, origin, expectedColumns, (row, line) => {
+    rows.push(row);
+    rowLines.push(line);
+  });
+  return { ...scanned, rows, rowLines };
+}
+
+/**
+ * `parseResults` without keeping the rows: each goes to `onRow` with its line number, so that a
+ * caller that only checks rows (a resumed sweep) holds one at a time.
+ */
+export function scanResults(
+  text: string,
+  format: ResultsFormat,
+  origin: string,
+  expectedColumns: readonly string[] | undefined,
+  onRow: (row: ResultRow, line: number) => void,
+): Omit<ParsedResults, 'rows' | 'rowLines'> {
+  let columns: string[] | undefined = expectedColumns ? [...expectedColumns] : undefined;
+  let header: ResultsHeader | null = null;
+  let columnsLine = format === 'csv' ? 0 : -1;
   let offset = 0;
-  for (const [n, line] of lines.entries()) {
+  let n = 0;
+  for (let start = 0; ; n++) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) break;
+    const line = text.slice(start, end);
     const where = `${origin}: line ${n + 1}`;
-    if (format === 'csv' && n === 0) {
-      const header = parseCsvLineOrThrow(line, where).map((c) => c.text);
-      if (columns && header.join(',') !== columns.join(',')) {
-        throw new InputError(where, `the columns are not this sweep's (found ${header.join(',')}); use another output file`);
+    if (n === 0 && isHeaderLine(line, format)) {
+      header = parseHeaderLine(line, format, where);
+      columnsLine = format === 'csv' ? 1 : -1;
+    } else if (n === columnsLine) {
+      const found = parseCsvLineOrThrow(line, where).map((c) => c.text);
+      if (columns && found.join(',') !== columns.join(',')) {
+        throw new InputError(where, `the columns are not this sweep's (found ${found.join(',')}); use another output file`);
       }
-      columns = header;
+      columns = found;
     } else {
       const row = format === 'jsonl' ? parseJsonRow(line, where) : csvRow(line, columns!, where);
       if (format === 'jsonl') {
@@ -117,11 +148,12 @@ export function parseResults(text: string, format: ResultsFormat, origin: string
         if (!columns) columns = keys;
         else if (keys.join(',') !== columns.join(',')) throw new InputError(where, `the row's fields are not this sweep's columns (found ${keys.join(',')}); use another output file`);
       }
-      rows.push(row);
+      onRow(row, n + 1);
     }
-    offset += line.length + 1;
+    offset = end + 1;
+    start = end + 1;
   }
-  return { columns: columns ?? [], rows, validLength: offset, partialTail: tail !== '' };
+  return { header, columns: columns ?? [], validLength: offset, partialTail: offset < text.length };
 }
 
 function parseJsonRow(line: string, where: string): ResultRow {
@@ -131,10 +163,23 @@ function parseJsonRow(line: string, where: string): ResultRow {
   } catch {
     throw new InputError(where, 'not a JSON results row');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as ResultRow).index !== 'number') {
-    throw new InputError(where, 'not a results row (a JSON object with an index)');
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('index' in value)) {
+    throw new InputError(where, isHeaderObject(value) ? 'a second sweep header: two results files joined end to end; join them with attnsim merge' : 'not a results row (a JSON object with an index)');
   }
-  return value as ResultRow;
+  for (const [key, cell] of Object.entries(value)) {
+    if (cell !== null && typeof cell === 'object') throw new InputError(where, `field "${key}" is not a number, a string or null`);
+  }
+  return checkIds(value as ResultRow, where);
+}
+
+/** The columns that number a point must hold whole numbers: they are what rows are matched by. */
+function checkIds(row: ResultRow, where: string): ResultRow {
+  for (const column of ['index', 'design', 'workload']) {
+    const v = row[column];
+    if (column !== 'index' && (v === undefined || v === null)) continue;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InputError(where, `${column} is ${JSON.stringify(v)}, not a whole number ≥ 0`);
+  }
+  return row;
 }
 
 function parseCsvLineOrThrow(line: string, where: string): CsvCell[] {
@@ -152,13 +197,19 @@ function csvRow(line: string, columns: readonly string[], where: string): Result
   columns.forEach((c, i) => {
     row[c] = csvValue(cells[i]!);
   });
-  if (typeof row.index !== 'number') throw new InputError(where, 'not a results row (no index)');
-  return row;
+  if (!('index' in row)) throw new InputError(where, 'not a results row (no index)');
+  return checkIds(row, where);
 }
 
-/** The whole file: rows sorted by index, each index once. */
-export function formatResults(rows: readonly ResultRow[], columns: readonly string[], format: ResultsFormat): string {
-  const lines = [...rows].sort((a, b) => (a.index as number) - (b.index as number)).map((r) => encodeRow(r, columns, format));
-  if (format === 'csv') lines.unshift(csvHeader(columns));
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+/** The header line (if any) and, in CSV, the column names: all a results file holds before its rows. */
+export function resultsPreamble(header: ResultsHeader | null, columns: readonly string[], format: ResultsFormat): string {
+  const lines = header ? [headerLine(header, format)] : [];
+  if (format === 'csv') lines.push(csvHeader(columns));
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** The whole file: its header and column lines, then the rows sorted by index. */
+export function formatResults(header: ResultsHeader | null, rows: readonly ResultRow[], columns: readonly string[], format: ResultsFormat): string {
+  const lines = [...rows].sort((a, b) => (a.index as number) - (b.index as number)).map((r) => `${encodeRow(r, columns, format)}\n`);
+  return resultsPreamble(header, columns, format) + lines.join('');
 }

@@ -21,7 +21,7 @@ export const sweepFileSchema = z.strictObject({
   /** Preset id or hardware spec file (relative to the sweep file). */
   base: z.string().min(1, 'names a preset (e.g. h100-sxm) or a spec file'),
   /** Fixed overrides applied to every hardware before the parameters, as `--set` does. */
-  set: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  set: z.record(z.string(), z.union([z.number(), z.string()], { error: 'expected a number or a quantity (e.g. 3.35 TB/s), one per spec path' })).optional(),
   kernel: z.string().min(1).optional(),
   engine: z.string().min(1).optional(),
   parameters: z.array(parameterSchema).optional(),
@@ -35,6 +35,9 @@ export const sweepFileSchema = z.strictObject({
 export type SweepFile = z.infer<typeof sweepFileSchema>;
 
 export function validateSweepFile(raw: unknown): SweepFile {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError('sweep', `a sweep file is a mapping (base:, parameters:, workloads: …); this one holds ${describe(raw)}`);
+  }
   const result = sweepFileSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -46,6 +49,12 @@ export function validateSweepFile(raw: unknown): SweepFile {
   }
   if (result.data.workloads === undefined) throw new InputError('sweep.workloads', 'missing: list the workloads to run on every design');
   return result.data;
+}
+
+function describe(raw: unknown): string {
+  if (raw === null || raw === undefined) return 'nothing';
+  if (Array.isArray(raw)) return 'a list';
+  return `a ${typeof raw} (${JSON.stringify(raw).slice(0, 40)})`;
 }
 
 function knownKeys(path: ReadonlyArray<string | number>): string {

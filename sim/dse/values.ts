@@ -1,4 +1,7 @@
-import { evaluate, isMatrix, isUnit, type Unit } from 'mathjs';
+import {
+  ArrayNode, FunctionNode, isArrayNode, isConstantNode, isFunctionNode, isMatrix, isOperatorNode, isParenthesisNode, isRangeNode, isSymbolNode, isUnit,
+  OperatorNode, ParenthesisNode, parse, range, type MathNode, type Unit,
+} from 'mathjs';
 import { InputError } from '../errors.js';
 
 /**
@@ -13,6 +16,14 @@ export type RawValue = number | string;
 
 export const SCALES = ['linear', 'log'] as const;
 
+/**
+ * Most values one parameter (or one workload list) may take. A design axis has a handful to a
+ * few hundred values; every value is parsed and checked on every hardware of the sweep
+ * (about 0.1 ms each), so 10,000 keep planning to about a second, and a range that asks for
+ * 10^9 is refused before anything is built.
+ */
+export const MAX_PARAMETER_VALUES = 10_000;
+
 interface RangeSpec {
   from: number;
   to: number;
@@ -23,7 +34,10 @@ interface RangeSpec {
 export function expandValues(spec: unknown, place: string): RawValue[] {
   if (spec === undefined || spec === null) throw new InputError(place, 'missing: give a list, a range {from, to, steps} or an expression like "2^(10:17)"');
   let values: RawValue[];
-  if (Array.isArray(spec)) values = spec.map((v, i) => scalar(v, `${place}[${i}]`));
+  if (Array.isArray(spec)) {
+    if (spec.length > MAX_PARAMETER_VALUES) throw new InputError(place, `a list of ${spec.length} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
+    values = spec.map((v, i) => scalar(v, `${place}[${i}]`));
+  }
   else if (typeof spec === 'number') values = [scalar(spec, place)];
   else if (typeof spec === 'string') values = expressionValues(spec, place);
   else if (typeof spec === 'object') values = rangeValues(parseRange(spec as Record<string, unknown>, place));
@@ -58,6 +72,7 @@ function parseRange(node: Record<string, unknown>, place: string): RangeSpec {
     throw new InputError(`${place}.steps`, range.steps === 0 ? 'empty range: steps is 0' : `steps is the number of values, a whole number ≥ 1; got ${range.steps}`);
   }
   if (range.scale === 'log' && (range.from <= 0 || range.to <= 0)) throw new InputError(place, 'a log range needs from and to above 0');
+  if (range.steps > MAX_PARAMETER_VALUES) throw new InputError(`${place}.steps`, `${range.steps} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
   if (range.steps === 1 && range.from !== range.to) throw new InputError(`${place}.steps`, 'one step cannot go from one value to another; use steps ≥ 2 or a list');
   return range;
 }
@@ -86,18 +101,84 @@ function elementWise(expression: string): string {
 }
 
 function expressionValues(expression: string, place: string): RawValue[] {
+  if (expression.length > MAX_EXPRESSION_CHARS) {
+    throw new InputError(place, `expression of ${expression.length} characters, more than the ${MAX_EXPRESSION_CHARS} a value expression may have; write a list or a range {from, to, steps} instead`);
+  }
   let result: unknown;
   try {
-    result = evaluate(elementWise(expression));
+    result = restricted(parse(elementWise(expression))).evaluate(new Map<string, unknown>(Object.entries(GUARDS)));
   } catch (e) {
-    throw new InputError(place, `bad expression "${expression}": ${(e as Error).message}`);
+    throw new InputError(place, `bad expression "${oneLine(expression)}": ${oneLine((e as Error).message)}`);
   }
   const items: unknown[] = isMatrix(result) ? (result.toArray() as unknown[]).flat(Infinity) : Array.isArray(result) ? result.flat(Infinity) : [result];
   return items.map((item) => {
     if (typeof item === 'number' && Number.isFinite(item)) return item;
     if (isUnit(item)) return (item as Unit).toString();
-    throw new InputError(place, `expression "${expression}" gives ${formatForError(item)}, not a finite number`);
+    throw new InputError(place, `expression "${oneLine(expression)}" gives ${formatForError(item)}, not a finite number`);
   });
+}
+
+/**
+ * A value expression may use numbers, units, ranges, lists, arithmetic and a few functions:
+ * enough for `2^(10:17)` or `round(10 .^ (1:0.5:3)) KiB`, and nothing that defines functions,
+ * changes mathjs (createUnit, import) or builds arrays of a size it chooses (ones, zeros,
+ * reshape). Each step's result is checked against MAX_PARAMETER_VALUES and each range before it
+ * is built, so no expression can allocate much more than a parameter may take.
+ */
+const ALLOWED_FUNCTIONS = new Set(['round', 'floor', 'ceil', 'fix', 'abs', 'sqrt', 'cbrt', 'exp', 'log', 'log2', 'log10', 'pow', 'min', 'max', 'mod', 'range', 'concat', 'sort', 'flatten', 'unit', 'number', 'to']);
+const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'dotMultiply', 'dotDivide', 'pow', 'dotPow', 'mod', 'unaryMinus', 'unaryPlus', 'to']);
+/** The longest value expression: a one-line formula (the longest in examples/ has 29 characters). */
+const MAX_EXPRESSION_CHARS = 100;
+const RANGE_GUARD = '__boundedRange';
+const SIZE_GUARD = '__checkedSize';
+
+/** The tree with every range bounded before it is built and every step's size checked after. */
+function restricted(node: MathNode): { evaluate: (scope: Map<string, unknown>) => unknown } {
+  const guard = (n: MathNode): MathNode => new FunctionNode(SIZE_GUARD, [n]);
+  const walk = (n: MathNode, insideList: boolean): MathNode => {
+    if (isConstantNode(n) || isSymbolNode(n)) return guard(n);
+    if (isParenthesisNode(n)) return guard(new ParenthesisNode(walk(n.content, insideList)));
+    if (isRangeNode(n)) return guard(new FunctionNode(RANGE_GUARD, [n.start, n.end, ...(n.step ? [n.step] : [])].map((c) => walk(c, false))));
+    if (isArrayNode(n)) {
+      // A list of lists would let a short expression multiply its sizes: values are one list.
+      if (insideList) throw new Error('a list inside a list; values are one flat list');
+      return guard(new ArrayNode(n.items.map((c) => walk(c, true))));
+    }
+    if (isOperatorNode(n)) {
+      if (!ALLOWED_OPERATORS.has(n.fn)) throw new Error(`operator "${n.op}" is not allowed here; use + - * / ^ .* ./ mod and "to"`);
+      return guard(new OperatorNode(n.op, n.fn, n.args.map((c) => walk(c, false)), n.implicit));
+    }
+    if (isFunctionNode(n)) {
+      const name = isSymbolNode(n.fn) ? n.fn.name : '';
+      if (!ALLOWED_FUNCTIONS.has(name)) throw new Error(`function ${name || n.fn.toString()} is not allowed here; functions: ${[...ALLOWED_FUNCTIONS].join(', ')}`);
+      return guard(new FunctionNode(name === 'range' ? RANGE_GUARD : name, n.args.map((c) => walk(c, false))));
+    }
+    throw new Error(`${n.type.replace(/Node$/, '').toLowerCase()} "${n.toString()}" is not allowed in a value expression`);
+  };
+  return walk(node, false).compile();
+}
+
+/** The functions `restricted` puts in the tree: the guards against large arrays. */
+const GUARDS = {
+  [RANGE_GUARD]: (...args: unknown[]) => {
+    const [start, end, step = 1] = args;
+    if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number') throw new Error('a range takes plain numbers: start:end or start:step:end');
+    if (step === 0) throw new Error('a range with a step of 0 never ends');
+    const length = Math.floor((end - start) / step) + 1;
+    if (!(length <= MAX_PARAMETER_VALUES)) throw new Error(`the range ${start}:${step}:${end} has ${Number.isFinite(length) ? length : 'endless'} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
+    // mathjs's expression syntax includes the end (1:3 is 1, 2, 3); range() alone would not.
+    return range(start, end, step, true);
+  },
+  [SIZE_GUARD]: (value: unknown) => {
+    const size = isMatrix(value) ? value.size().reduce((a: number, b: number) => a * b, 1) : Array.isArray(value) ? value.flat(Infinity).length : 1;
+    if (size > MAX_PARAMETER_VALUES) throw new Error(`a step gives ${size} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
+    return value;
+  },
+};
+
+/** Errors are one line; a YAML block string may hold several. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function formatForError(v: unknown): string {

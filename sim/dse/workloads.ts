@@ -3,7 +3,7 @@ import { parseMask, validateMask, describeMask, type Mask } from '../../workload
 import { modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload, type WorkloadInput } from '../../workloads/workload.js';
 import { InputError, isInputError } from '../errors.js';
-import { expandValues } from './values.js';
+import { expandValues, MAX_PARAMETER_VALUES } from './values.js';
 
 /**
  * The workload list of a sweep (also `attnsim compare --workloads`). Each entry is either a
@@ -22,12 +22,17 @@ export interface LabeledWorkload {
 const MODEL_KEYS = ['model', 'layer', 'phase', 'context', 'contexts', 'batch', 'mask'] as const;
 const SHAPE_KEYS = ['batch', 'heads', 'kvHeads', 'qLen', 'kvLen', 'headDim', 'valueHeadDim', 'dtype', 'mask', 'phase'] as const;
 const SHAPE_COUNTS = ['batch', 'heads', 'kvHeads', 'qLen', 'kvLen', 'headDim', 'valueHeadDim'] as const;
+/** The workloads of one sweep: one axis of its grid, bounded like a parameter's values. */
+const MAX_WORKLOADS = MAX_PARAMETER_VALUES;
 const TOKENS_PER_K = 1024;
 const TOKENS_PER_M = 1024 * 1024;
 
 export function expandWorkloads(raw: unknown, place: string): LabeledWorkload[] {
   if (!Array.isArray(raw) || raw.length === 0) throw new InputError(place, 'expected a non-empty list of workloads (model calls or explicit shapes)');
-  const out = raw.flatMap((entry, i) => expandEntry(entry, `${place}[${i}]`));
+  const out: LabeledWorkload[] = [];
+  raw.forEach((entry, i) => {
+    out.push(...expandEntry(entry, `${place}[${i}]`, MAX_WORKLOADS - out.length, place));
+  });
   const seen = new Map<string, number>();
   return out.map(({ label, workload }) => {
     // Two entries may describe the same call; keep both, with labels that tell them apart.
@@ -37,13 +42,19 @@ export function expandWorkloads(raw: unknown, place: string): LabeledWorkload[] 
   });
 }
 
-function expandEntry(entry: unknown, place: string): LabeledWorkload[] {
+/** `room`: how many more workloads the list may hold; checked before any is built. */
+function expandEntry(entry: unknown, place: string, room: number, listPlace: string): LabeledWorkload[] {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError(place, 'expected a workload: {model, contexts, ...} or {heads, qLen, headDim, ...}');
   const e = entry as Record<string, unknown>;
-  return 'model' in e ? expandModelEntry(e, place) : [shapeEntry(e, place)];
+  if (room < 1) throw tooMany(listPlace);
+  return 'model' in e ? expandModelEntry(e, place, room, listPlace) : [shapeEntry(e, place)];
 }
 
-function expandModelEntry(e: Record<string, unknown>, place: string): LabeledWorkload[] {
+function tooMany(listPlace: string): InputError {
+  return new InputError(listPlace, `more than ${MAX_WORKLOADS} workloads (entries × phases × contexts × batches); a sweep's workload list is bounded like a parameter's values`);
+}
+
+function expandModelEntry(e: Record<string, unknown>, place: string, room: number, listPlace: string): LabeledWorkload[] {
   rejectUnknownKeys(e, MODEL_KEYS, place);
   if (typeof e.model !== 'string') throw new InputError(`${place}.model`, 'expected a model id');
   if ('context' in e && 'contexts' in e) throw new InputError(`${place}.contexts`, 'give context or contexts, not both');
@@ -54,6 +65,7 @@ function expandModelEntry(e: Record<string, unknown>, place: string): LabeledWor
   const batches = e.batch === undefined ? [1] : expandValues(e.batch, `${place}.batch`).map((v) => tokens(v, `${place}.batch`));
   const layer = e.layer === undefined ? undefined : wholeNumber(e.layer, `${place}.layer`, 0);
   const mask = e.mask === undefined ? undefined : maskOf(e.mask, `${place}.mask`);
+  if (phases.length * contexts.length * batches.length > room) throw tooMany(listPlace);
   const out: LabeledWorkload[] = [];
   for (const p of phases) {
     for (const context of contexts) {

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { loadResults } from '../../dse/node/load-results.js';
 import { readSweepInput } from '../../dse/node/read-sweep.js';
-import { checkRowsBelongToPlan } from '../../dse/node/results-file.js';
+import { withOutputLock } from '../../dse/node/output-lock.js';
+import { checkRowBelongsToPlan } from '../../dse/node/results-file.js';
+import { specHash } from '../../dse/node/spec-hash.js';
 import { planSweep } from '../../dse/plan.js';
 import { encodeRow, formatOfPath, formatResults, type ResultRow } from '../../dse/rows.js';
-import { replaceOutput } from '../../dse/node/write-file.js';
+import type { ResultsHeader } from '../../dse/results-header.js';
 import { InputError } from '../../errors.js';
+import { writeTextFile } from '../files.js';
 import type { CliIo } from '../io.js';
 
 interface MergeFlags {
@@ -16,6 +19,8 @@ interface MergeFlags {
 
 /** How many missing point indices an error lists before "…". */
 const MISSING_SHOWN = 5;
+/** Characters of a spec hash an error shows: "sha256:" and 12 hex digits tell two specs apart. */
+const HASH_SHOWN = 19;
 
 /** `attnsim merge -o OUT SHARD...`: shard results into one file, as one unsharded run writes it. */
 export function registerMerge(program: Command, io: CliIo): void {
@@ -27,28 +32,38 @@ export function registerMerge(program: Command, io: CliIo): void {
     .option('--allow-partial', 'with --sweep: write the merge even if points are missing')
     .action((inputs: string[], flags: MergeFlags) => {
       let columns: readonly string[] | undefined;
-      const byIndex = new Map<number, { row: ResultRow; from: string }>();
-      for (const path of inputs) {
-        const results = loadResults(path, { allowPartialTail: false });
-        if (!columns) columns = results.columns;
-        else if (results.columns.join(',') !== columns.join(',')) {
+      let header: ResultsHeader | null = null;
+      const byIndex = new Map<number, { row: ResultRow; text: string; from: string }>();
+      for (const [n, path] of inputs.entries()) {
+        const results = loadResults(path);
+        if (n === 0) {
+          columns = results.columns;
+          header = results.header;
+        } else if (results.header?.specHash !== header?.specHash) {
+          throw new InputError(`${path}: line 1`, `its sweep header differs from ${inputs[0]}'s (${describeHeader(results.header)} against ${describeHeader(header)}): results of different sweep specs`);
+        } else if (results.columns.join(',') !== columns!.join(',')) {
           throw new InputError(path, `its columns differ from ${inputs[0]}'s: not shards of one sweep`);
         }
-        for (const row of results.rows) {
+        results.rows.forEach((row, i) => {
           const index = row.index as number;
+          const text = encodeRow(row, columns!, 'jsonl');
+          const from = `${path}: line ${results.rowLines[i]}`;
           const seen = byIndex.get(index);
-          if (seen && encodeRow(seen.row, columns, 'jsonl') !== encodeRow(row, columns, 'jsonl')) {
-            throw new InputError(path, `point ${index} differs from the one in ${seen.from}: not results of one sweep`);
-          }
-          if (!seen) byIndex.set(index, { row, from: path });
-        }
+          if (seen && seen.text !== text) throw new InputError(from, `point ${index} differs from the one at ${seen.from}: not results of one sweep`);
+          if (!seen) byIndex.set(index, { row, text, from });
+        });
       }
       const rows = [...byIndex.values()].map((v) => v.row);
       let expected: number | undefined;
       if (flags.sweep !== undefined) {
         const plan = planSweep(readSweepInput(flags.sweep));
+        const planHeader = { sweep: plan.name, specHash: specHash(plan) };
+        if (header !== null && header.specHash !== planHeader.specHash) {
+          throw new InputError('--sweep', `the results were written under another spec than ${flags.sweep} (${describeHeader(header)} against ${describeHeader(planHeader)}): the sweep file or a spec it names changed`);
+        }
         if (columns!.join(',') !== plan.columns.join(',')) throw new InputError('--sweep', `the results' columns are not those of ${flags.sweep}`);
-        checkRowsBelongToPlan(rows, plan, { start: 0, end: plan.pointCount }, inputs.join(' + '));
+        for (const { row, from } of byIndex.values()) checkRowBelongsToPlan(row, plan, { start: 0, end: plan.pointCount }, from);
+        header = planHeader;
         expected = plan.pointCount;
         const missing: number[] = [];
         for (let i = 0; i < plan.pointCount && missing.length <= MISSING_SHOWN; i++) if (!byIndex.has(i)) missing.push(i);
@@ -57,8 +72,13 @@ export function registerMerge(program: Command, io: CliIo): void {
           throw new InputError('--sweep', `${plan.pointCount - byIndex.size} of ${plan.pointCount} points are missing (${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}); run the missing shards, or pass --allow-partial`);
         }
       }
-      replaceOutput(flags.output, formatResults(rows, columns!, formatOfPath(flags.output)), '--output');
+      const text = formatResults(header, rows, columns!, formatOfPath(flags.output));
+      withOutputLock(flags.output, '--output', () => writeTextFile(flags.output, text, '--output'));
       const total = expected !== undefined ? ` of ${expected}` : '';
       io.stdout(`merged ${inputs.length} files: ${rows.length}${total} points → ${flags.output}\n`);
     });
+}
+
+function describeHeader(header: ResultsHeader | null): string {
+  return header ? `spec ${header.specHash.slice(0, HASH_SHOWN)}…` : 'no header';
 }

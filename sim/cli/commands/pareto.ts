@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { availableObjectives, candidatesFrom, type Candidate } from '../../dse/candidates.js';
 import { formatFactor, formatObjective } from '../../dse/node/format.js';
-import { loadResults } from '../../dse/node/load-results.js';
+import { loadResults, uniqueRows } from '../../dse/node/load-results.js';
 import { MAX_PARETO_OBJECTIVES, MIN_PARETO_OBJECTIVES, parseObjectives } from '../../dse/node/objective-flags.js';
 import { OBJECTIVES, objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { paretoFront } from '../../dse/pareto.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
-import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError } from '../../errors.js';
+import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
 
@@ -26,12 +26,13 @@ export function registerPareto(program: Command, io: CliIo): void {
     .option('--per-point', 'compare single design × workload points instead of designs over their whole workload list')
     .option('--csv <file>', 'also write the front as CSV ("-" prints CSV instead of the table)')
     .action((path: string, flags: ParetoFlags) => {
-      const results = loadResults(path, { allowPartialTail: true });
+      const results = loadResults(path);
+      const unique = uniqueRows(results, path);
       const objectives = flags.objectives !== undefined ? parseObjectives(flags.objectives) : defaultObjectives(results.columns);
       if (objectives.length < MIN_PARETO_OBJECTIVES || objectives.length > MAX_PARETO_OBJECTIVES) {
         throw new InputError('--objectives', `a Pareto front needs ${MIN_PARETO_OBJECTIVES} or ${MAX_PARETO_OBJECTIVES} objectives, got ${objectives.length}`);
       }
-      const set = candidatesFrom(results.rows, results.columns, objectives, flags.perPoint ? 'point' : 'design');
+      const set = candidatesFrom(unique, results.columns, objectives, flags.perPoint ? 'point' : 'design');
       if (set.candidates.length === 0) throw new InputError(path, 'no design runs every workload; nothing to compare');
       const front = paretoFront(set.candidates.map((c) => objectives.map((id) => c.objectives[id]!))).map((i) => set.candidates[i]!);
       const varying = set.factors.filter((f) => new Set(set.candidates.map((c) => JSON.stringify(c.factors[f]))).size > 1);
@@ -41,7 +42,7 @@ export function registerPareto(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
+      if (flags.csv !== undefined) writeTextFile(flags.csv, csv, '--csv');
       const unit = flags.perPoint ? 'points' : 'designs';
       const left = [set.infeasible > 0 ? `${set.infeasible} infeasible` : '', set.incomplete > 0 ? `${set.incomplete} incomplete` : ''].filter(Boolean).join(', ');
       const lines = [`Pareto front over ${objectives.join(' × ')}: ${front.length} of ${set.candidates.length} ${unit}${left ? ` (left out: ${left})` : ''}${flags.perPoint ? '' : ', totals over each design\'s workloads'}`, ''];

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { candidatesFrom } from '../../dse/candidates.js';
 import { formatFactor, formatObjective } from '../../dse/node/format.js';
-import { loadResults } from '../../dse/node/load-results.js';
+import { loadResults, uniqueRows } from '../../dse/node/load-results.js';
 import { parseObjectives } from '../../dse/node/objective-flags.js';
 import { readSweepInput } from '../../dse/node/read-sweep.js';
 import { objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { planSweep } from '../../dse/plan.js';
 import { csvHeader, encodeRow } from '../../dse/rows.js';
 import { oneAtATime, sweepSensitivity } from '../../dse/sensitivity.js';
-import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError } from '../../errors.js';
+import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
 
@@ -40,16 +40,17 @@ export function registerSensitivity(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
+      if (flags.csv !== undefined) writeTextFile(flags.csv, csv, '--csv');
       io.stdout(text);
     });
 }
 
 function acrossSweep(path: string, flags: SensitivityFlags): { text: string; csv: string } {
-  const results = loadResults(path, { allowPartialTail: true });
+  const results = loadResults(path);
+  const rows = uniqueRows(results, path);
   const held = results.columns.map(objectiveOfColumn).filter((id): id is ObjectiveId => id !== undefined);
   const objectives = flags.objectives !== undefined ? parseObjectives(flags.objectives) : held;
-  const set = candidatesFrom(results.rows, results.columns, objectives, flags.perPoint ? 'point' : 'design');
+  const set = candidatesFrom(rows, results.columns, objectives, flags.perPoint ? 'point' : 'design');
   if (set.candidates.length < 2) throw new InputError(path, 'fewer than two feasible designs: nothing to compare');
   const lines = [`across the sweep: ${set.candidates.length} ${flags.perPoint ? 'points' : 'designs'}; share = fraction of the variance of log(objective) that the factor explains alone (first-order), swing = worst / best geometric mean`];
   const csvColumns = ['objective', 'factor', 'varianceShare', 'swing', 'best', 'worst'];

@@ -8,6 +8,7 @@ import { readSweepInput } from '../../dse/node/read-sweep.js';
 import { runSweep, type SweepRunSummary } from '../../dse/node/run-sweep.js';
 import { planSweep, type SweepPlan } from '../../dse/plan.js';
 import { parseShard, shardRange, type Shard } from '../../dse/shard.js';
+import { InputError } from '../../errors.js';
 import { parseCount } from '../args.js';
 import { table } from '../format.js';
 import { processIo, type CliIo } from '../io.js';
@@ -37,16 +38,15 @@ export function registerSweep(program: Command, io: CliIo): void {
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--dry-run', 'print what the sweep would run and stop')
     .action(async (specPath: string, flags: SweepFlags) => {
-      const input = readSweepInput(specPath);
-      const plan = planSweep(input);
       const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+      const workers = flags.workers !== undefined ? parseWorkers(flags.workers) : availableParallelism();
+      const limit = flags.limit !== undefined ? parseCount(flags.limit, '--limit') : undefined;
+      const plan = planSweep(readSweepInput(specPath));
       if (flags.dryRun) {
         io.stdout(describePlan(plan, shard));
         return;
       }
       const output = flags.output ?? defaultOutput(specPath, shard);
-      const workers = flags.workers !== undefined ? parseCount(flags.workers, '--workers') : availableParallelism();
-      const limit = flags.limit !== undefined ? parseCount(flags.limit, '--limit') : undefined;
       let stopRequested = false;
       const onInterrupt = () => {
         stopRequested = true;
@@ -63,6 +63,17 @@ export function registerSweep(program: Command, io: CliIo): void {
       // main() answers 0 for a command that returns; the shell should still see the interruption.
       if (stopRequested && ownProcess) process.once('exit', () => { process.exitCode = EXIT_INTERRUPTED; });
     });
+}
+
+/**
+ * More threads than cores only queue for them, and each costs a copy of the simulator's
+ * memory: a mistyped count (1000000) would exhaust memory instead of going faster.
+ */
+function parseWorkers(text: string): number {
+  const workers = parseCount(text, '--workers');
+  const cores = availableParallelism();
+  if (workers > cores) throw new InputError('--workers', `at most ${cores}, the cores this machine offers (os.availableParallelism()); got ${text}`);
+  return workers;
 }
 
 function defaultOutput(specPath: string, shard: Shard | undefined): string {

@@ -1,19 +1,56 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import { formatOfPath, parseResults, type ParsedResults } from '../rows.js';
+import { MAX_POINTS } from '../plan.js';
+import { encodeRow, formatOfPath, parseResults, type ParsedResults, type ResultRow } from '../rows.js';
+import { readResultsText } from './results-file.js';
 
-/** A results file (JSONL or CSV by extension) for pareto, sensitivity and merge. */
-export function loadResults(path: string, options: { allowPartialTail: boolean }): ParsedResults {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, `cannot read results file "${path}"`);
-  }
+/** Lines a results file may hold besides its rows: the header and, in CSV, the column names. */
+const PREAMBLE_LINES = 2;
+
+/**
+ * A results file (JSONL or CSV by extension) for pareto, sensitivity and merge: whole lines only
+ * (a cut-off last line means the run that wrote it was killed or is still running), at least one
+ * row, and no more rows than a sweep may have, so that holding them all stays within memory.
+ */
+export function loadResults(path: string): ParsedResults {
+  const text = readResultsText(path, path);
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  if (lines > MAX_POINTS + PREAMBLE_LINES) throw new InputError(path, `holds ${lines} lines, more than the ${MAX_POINTS} rows a sweep may have`);
   const parsed = parseResults(text, formatOfPath(path), path);
-  if (parsed.partialTail && !options.allowPartialTail) {
-    throw new InputError(path, 'its last line is cut off: the run that wrote it did not finish; rerun it (attnsim sweep resumes) first');
+  if (parsed.partialTail) {
+    throw new InputError(`${path}: line ${lines + 1}`, 'cut off: the run that wrote it was killed or is still running; rerun the same attnsim sweep to finish it');
   }
   if (parsed.rows.length === 0) throw new InputError(path, 'holds no results');
   return parsed;
+}
+
+/**
+ * The rows of `results`, each point once. A point twice would count twice in a front or a
+ * variance, so a repeat is refused: with different results, the rows of two runs are mixed;
+ * identical ones are counted, and `attnsim merge` keeps one of each.
+ */
+export function uniqueRows(results: ParsedResults, path: string): readonly ResultRow[] {
+  const first = new Map<number, { text: string; line: number }>();
+  let repeats = 0;
+  let firstRepeat: { line: number; index: number; of: number } | undefined;
+  results.rows.forEach((row, i) => {
+    const index = row.index as number;
+    const line = results.rowLines[i]!;
+    const text = encodeRow(row, results.columns, 'jsonl');
+    const seen = first.get(index);
+    if (!seen) {
+      first.set(index, { text, line });
+      return;
+    }
+    if (seen.text !== text) {
+      throw new InputError(`${path}: lines ${seen.line} and ${line}`, `both hold point ${index}, with different results: rows of two runs or two sweeps are mixed; rerun the sweep into a new file`);
+    }
+    repeats++;
+    firstRepeat ??= { line, index, of: seen.line };
+  });
+  if (firstRepeat) {
+    const { line, index, of } = firstRepeat;
+    throw new InputError(`${path}: line ${line}`, `repeats point ${index} of line ${of} (${repeats} repeated row${repeats === 1 ? '' : 's'} in all), which would count twice; keep one of each with attnsim merge -o NEW_FILE ${path}`);
+  }
+  return results.rows;
 }

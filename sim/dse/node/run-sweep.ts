@@ -1,9 +1,11 @@
 import type { SweepPlan } from '../plan.js';
-import { formatOfPath } from '../rows.js';
+import { formatOfPath, resultsPreamble } from '../rows.js';
 import { shardRange, type Shard } from '../shard.js';
 import { evaluatePoints, type PoolMode } from './pool.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
+import { acquireOutputLock } from './output-lock.js';
 import { prepareResults, ResultsAppender, sortResultsFile } from './results-file.js';
+import { specHash } from './spec-hash.js';
 
 export interface SweepRunOptions {
   output: string;
@@ -37,9 +39,19 @@ export interface SweepRunSummary {
 }
 
 export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promise<SweepRunSummary> {
+  const lock = acquireOutputLock(options.output, '--output');
+  try {
+    return await runLocked(plan, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(plan: SweepPlan, options: SweepRunOptions): Promise<SweepRunSummary> {
   const format = formatOfPath(options.output);
   const range = options.shard ? shardRange(plan.pointCount, options.shard) : { start: 0, end: plan.pointCount };
-  const resumed = prepareResults(options.output, plan, format, range);
+  const header = { sweep: plan.name, specHash: specHash(plan) };
+  const resumed = prepareResults(options.output, plan, header, format, range);
   const todo: number[] = [];
   for (let i = range.start; i < range.end && todo.length < (options.limit ?? Infinity); i++) if (!resumed.done.has(i)) todo.push(i);
 
@@ -67,14 +79,14 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     appender.close();
     bar?.finish();
   }
-  sortResultsFile(options.output, format);
+  const inFile = sortResultsFile(options.output, resultsPreamble(header, plan.columns, format), format);
   const points = range.end - range.start;
   return {
     points,
     resumed: resumed.done.size,
     computed,
     infeasible,
-    remaining: points - resumed.done.size - computed,
+    remaining: points - inFile,
     seconds: (performance.now() - start) / 1000,
     mode,
     threads: mode === 'threads' ? options.workers : 1,

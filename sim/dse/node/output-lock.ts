@@ -1,0 +1,145 @@
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { guardedFs } from '../../cli/files.js';
+import { InputError } from '../../errors.js';
+
+/**
+ * One writer per results file. A run that writes `out.jsonl` first creates `out.jsonl.lock`
+ * holding its pid and host; a second run on the same file is refused (one line naming the
+ * output) instead of waiting, so a script finds out at once and nothing hangs. A lock whose pid
+ * is dead on this host (a killed run) is taken over; one from another host cannot be checked and
+ * is left to the user to delete.
+ *
+ * The lock is written whole to a file of this process's own and then hard-linked to the lock's
+ * name: the link fails if the name exists (as O_EXCL would), and a lock is never seen half
+ * written, so a reader never mistakes a run that is just starting for a dead one.
+ */
+export interface OutputLock {
+  release(): void;
+}
+
+interface Holder {
+  pid: number;
+  host: string;
+}
+
+/** Rounds of "take a dead run's lock, then link ours": two are enough unless runs keep dying mid-takeover. */
+const TAKEOVER_ATTEMPTS = 5;
+
+export function lockPathOf(output: string): string {
+  return `${output}.lock`;
+}
+
+export function acquireOutputLock(output: string, flag: string): OutputLock {
+  refuseDirectory(output, flag);
+  const lock = lockPathOf(output);
+  const mine: Holder = { pid: process.pid, host: hostname() };
+  const text = JSON.stringify(mine);
+  const own = `${lock}.${process.pid}`;
+  guardedFs(output, flag, 'write', () => {
+    rmSync(own, { force: true }); // a dead run with this pid may have left it, linked to its lock
+    writeFileSync(own, text);
+  });
+  try {
+    for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
+      if (guardedFs(output, flag, 'write', () => tryLink(own, lock))) return { release: () => release(lock, text) };
+      const found = readHolder(lock);
+      if (found === null) continue; // released between the link and the read
+      if (found.holder === undefined || isAlive(found.holder)) throw refusal(output, lock, flag, found.holder);
+      removeStale(lock, found.inode);
+    }
+    throw new InputError(flag, `could not take over "${lock}" from runs that keep dying; delete it and rerun`);
+  } finally {
+    rmSync(own, { force: true });
+  }
+}
+
+/** Run `work` holding the lock on `output`. */
+export function withOutputLock<T>(output: string, flag: string, work: () => T): T {
+  const lock = acquireOutputLock(output, flag);
+  try {
+    return work();
+  } finally {
+    lock.release();
+  }
+}
+
+function refuseDirectory(output: string, flag: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(output).isDirectory();
+  } catch {
+    // no such file yet, or one that cannot be used: the first write says why
+  }
+  if (isDirectory) throw new InputError(flag, `"${output}" is a directory; name a file in it, e.g. ${join(output, 'results.jsonl')}`);
+}
+
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** The lock's holder (undefined if the file does not say) and inode; null if the lock is gone. */
+function readHolder(lock: string): { holder: Holder | undefined; inode: number } | null {
+  let text: string;
+  let inode: number;
+  try {
+    inode = statSync(lock).ino;
+    text = readFileSync(lock, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const value = JSON.parse(text) as Partial<Holder>;
+    if (Number.isSafeInteger(value.pid) && typeof value.host === 'string') return { holder: { pid: value.pid!, host: value.host }, inode };
+  } catch {
+    // not ours: the user is told to look at it
+  }
+  return { holder: undefined, inode };
+}
+
+function isAlive(holder: Holder): boolean {
+  if (holder.host !== hostname()) return true; // a pid on another machine says nothing here
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/**
+ * Remove the dead run's lock, and only that one: it is renamed aside first, and if what was
+ * renamed is not the file read (another run took the lock over in between), it is put back.
+ */
+function removeStale(lock: string, inode: number): void {
+  const aside = `${lock}.stale-${process.pid}`;
+  try {
+    renameSync(lock, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (statSync(aside).ino !== inode) tryLink(aside, lock);
+  rmSync(aside, { force: true });
+}
+
+function release(lock: string, text: string): void {
+  try {
+    if (readFileSync(lock, 'utf8') === text) rmSync(lock, { force: true });
+  } catch {
+    // already gone: nothing to release
+  }
+}
+
+function refusal(output: string, lock: string, flag: string, holder: Holder | undefined): InputError {
+  const who = holder === undefined ? 'another run' : holder.host === hostname() ? `another attnsim run (pid ${holder.pid})` : `a run on ${holder.host} (pid ${holder.pid})`;
+  return new InputError(flag, `${who} is writing "${output}"; wait for it to finish or use another output file (if no run is writing it, delete "${lock}")`);
+}
