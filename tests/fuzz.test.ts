@@ -36,11 +36,14 @@ const run = limitedRunner(() => ({ gen: generated }), CONCURRENCY);
 let startedAt = 0;
 const finished: Array<{ entry: FuzzEntry; result: RunResult; problems: Problem[] }> = [];
 
+/** Generating the inputs runs the tiny sweep four times (results, CSV, two shards), each bounded by the hard limit. */
+const GENERATE_TIMEOUT_MS = 4 * HARD_LIMIT_MS;
+
 beforeAll(() => {
   if (!builtCliExists()) throw new Error(`the fuzz suite runs the built CLI (${BUILT_CLI}); run \`npm run build\` first`);
-  generated = generateInputs();
   startedAt = Date.now();
-});
+  generated = generateInputs();
+}, GENERATE_TIMEOUT_MS);
 
 afterAll(() => {
   if (generated) rmSync(generated, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import type { FuzzEntry } from './entry.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES_DIR = join(REPO_ROOT, 'tests', 'fuzz', 'fixtures');
-const CHILD = join(REPO_ROOT, 'tests', 'fuzz', 'child.mjs');
+export const CHILD = join(REPO_ROOT, 'tests', 'fuzz', 'child.mjs');
 export const BUILT_CLI = join(REPO_ROOT, 'dist', 'sim', 'cli', 'main.js');
 
 /** The acceptance bound on hangs: a run still going after a minute is killed and fails. */

@@ -37,7 +37,7 @@ const viz: FuzzEntry[] = [
   bad('viz missing.jsonl --port 0', /results|missing\.jsonl/, 'no such results file'),
   bad('viz {gen}/a-directory.jsonl --port 0', /results|a-directory\.jsonl/, 'a directory'),
   bad('viz {gen}/garbage.jsonl --port 0', /results|garbage\.jsonl/, 'binary garbage: refused before serving a page that cannot show it'),
-  bad('viz {fx}/results.jsonl {fx}/results.csv --port 0', undefined, 'two results files'),
+  bad('viz {gen}/results.jsonl {gen}/results.csv --port 0', undefined, 'two results files'),
 ];
 
 export const PLOT: FuzzEntry[] = [...plot, ...viz];

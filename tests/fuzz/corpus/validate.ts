@@ -25,7 +25,7 @@ const validate: FuzzEntry[] = [
   bad('validate --data {gen}/empty.jsonl', '--data', 'no cases: nothing to validate'),
   bad('validate --data {gen}/garbage.jsonl', '--data', 'binary garbage: no line is a case'),
   bad('validate --data /dev/zero', '--data', 'an endless file'),
-  bad('validate --data {fx}/results.jsonl', '--data', 'a sweep results file is not measured cases'),
+  bad('validate --data {gen}/results.jsonl', '--data', 'a sweep results file is not measured cases'),
   bad('validate --data c.jsonl', '--data', 'every line bad: a negative latency, no id, a string for qLen', { files: { 'c.jsonl': jsonl(caseLine(CALIBRATION_CASE, { 'measured.latencyMs': -1 }), caseLine(CALIBRATION_CASE, { id: undefined }), caseLine(CALIBRATION_CASE, { 'workload.qLen': 'many' })) } }),
   bad('validate --data {fx}/cases.jsonl --engine nope', '--engine', 'unknown engine'),
   bad('validate --data {fx}/cases.jsonl --trace t.json', '--trace', 'a timeline comes from the cycle engine'),
