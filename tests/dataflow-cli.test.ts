@@ -44,9 +44,9 @@ describe('attnsim dataflow', () => {
   it.each([
     [['dataflow', 'fifo-sweep', '--fifo', 'nope'], /--fifo: no FIFO "nope" in naive; FIFOs: k, v, q/],
     [['dataflow', 'fifo-sweep', '--depths', 'x'], /--depths: expected depths like/],
-    [['dataflow', 'fifo-sweep', '--pipeline', 'fast'], /kernel: unknown kernel "fast" for a dataflow device/],
-    [['dataflow', 'show', 'sn99'], /cannot read dataflow spec "sn99"/],
-    [['simulate', '--hardware', 'sn40l-like', '--kernel', 'fa9'], /kernel: unknown kernel "fa9" for a dataflow device/],
+    [['dataflow', 'fifo-sweep', '--pipeline', 'fast'], /--pipeline: unknown pipeline "fast" for a dataflow device/],
+    [['dataflow', 'show', 'sn99'], /dataflow show <id\|file>: unknown dataflow preset "sn99"; dataflow presets: /],
+    [['simulate', '--hardware', 'sn40l-like', '--kernel', 'fa9'], /--kernel: unknown pipeline "fa9" for a dataflow device/],
     [['simulate', '--hardware', 'sn40l-like', '--splits', '4'], /--splits: split-KV is a GPU kernel option/],
     [['simulate', '--hardware', 'sn40l-like', '--set', 'memory.fifoBudgetBytes=2 GHz'], /fifoBudgetBytes: "2 GHz" is not in B/],
   ])('bad input %j: one line naming the field, exit 2', async (args, pattern) => {

@@ -105,7 +105,7 @@ describe('simulateDataflow fills the report contract', () => {
   });
 
   it.each([
-    ['fa9', /unknown kernel "fa9" for a dataflow device/],
+    ['fa9', /unknown pipeline "fa9" for a dataflow device/],
   ])('kernel %s is refused', (kernel, pattern) => {
     expect(() => simulateDataflow({ hardware: generic(), workload: makeWorkload({ heads: 1, qLen: 8, headDim: 8 }), kernel })).toThrow(pattern);
   });

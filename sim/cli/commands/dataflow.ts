@@ -11,6 +11,7 @@ import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../eng
 import { InputError } from '../../errors.js';
 import type { Report } from '../../report.js';
 import { parseCount, parseOverrides } from '../args.js';
+import { guardedFs } from '../files.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';
 import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -24,6 +25,18 @@ import { showSpec } from './hardware.js';
 const DEFAULT_SWEEP = { hardware: 'streaming-dataflow-generic', pipeline: 'naive', n: 64, headDim: 64 } as const;
 /** Rows a sweep simulates in full before it extrapolates (a 128 × 128 pipeline is ~0.2 M events). */
 const SWEEP_EXACT_ROWS = 128;
+/**
+ * Most key blocks per row a sweep takes. Every simulated row streams one token per key block
+ * through each unit, and the sweep reruns the pipeline ~2·log2(N) times per FIFO (bisections)
+ * over up to a few hundred rows, so its time grows a little faster than N: measured on the naive
+ * pipeline, 4096 key blocks take ~2 s on an idle core (~10 s on a busy one), 8192 twice that,
+ * 100000 many minutes. Longer rows are swept with larger blocks (--block-k).
+ */
+const MAX_SWEEP_KEY_BLOCKS = 4096;
+/** Most depths one sweep tries: each is one more run of the pipeline, and a row of the table. */
+const MAX_SWEEP_DEPTHS = 64;
+/** What `simulate --engine` defaults to: the only value that does not ask for a GPU engine. */
+const DEFAULT_ENGINE = 'analytical';
 
 /** True when `name` is a dataflow preset, or a JSON spec file whose kind is "dataflow". */
 export function isDataflowHardware(name: string, io: CliIo): boolean {
@@ -37,16 +50,21 @@ export function isDataflowHardware(name: string, io: CliIo): boolean {
   }
 }
 
-export function resolveDataflowHardware(name: string, overrides: readonly string[], io: CliIo): DataflowSpec {
+/** A dataflow preset id or spec file; `field` names the flag or argument it came from. */
+export function resolveDataflowHardware(name: string, overrides: readonly string[], io: CliIo, field = '--hardware'): DataflowSpec {
   let spec: DataflowSpec;
   if (isDataflowPreset(name)) {
     spec = getDataflowPreset(name);
   } else {
+    if (!(name.endsWith('.json') || name.includes('/'))) {
+      throw new InputError(field, `unknown dataflow preset "${name}"; dataflow presets: ${listDataflowPresets().join(', ')} (or a spec file path)`);
+    }
+    const text = guardedFs(name, field, 'read', () => io.readFile(name));
     let raw: unknown;
     try {
-      raw = JSON.parse(io.readFile(name));
-    } catch {
-      throw new InputError('--hardware', `cannot read dataflow spec "${name}"`);
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(field, `"${name}" is not a dataflow spec: not valid JSON (${(e as Error).message.split('\n')[0]})`);
     }
     spec = loadDataflowSpec(raw, { requireProvenance: false, origin: name });
   }
@@ -56,6 +74,10 @@ export function resolveDataflowHardware(name: string, overrides: readonly string
 /** `attnsim simulate --hardware <dataflow preset>`: the same flags, the dataflow engine. */
 export function simulateOnDataflow(flags: SimulateFlags, io: CliIo): void {
   if (flags.splits !== undefined) throw new InputError('--splits', 'split-KV is a GPU kernel option; dataflow pipelines stream the whole key range');
+  if (flags.engine !== DEFAULT_ENGINE) {
+    throw new InputError('--engine', `a dataflow device always runs the dataflow engine (FIFOs and units, event by event); --engine chooses among GPU engines: drop "--engine ${flags.engine}"`);
+  }
+  dataflowKernelOf(flags.kernel, '--kernel');
   const spec = resolveDataflowHardware(flags.hardware, flags.set, io);
   const workload = workloadFromFlags(flags);
   const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
@@ -130,18 +152,24 @@ interface SweepFlags {
   json?: boolean;
 }
 
-/** "N-1,N,N+1,70" or "1-4": depths, with N the key blocks of a row. */
+/** "N-1,N,N+1,70" or "1-4": depths, with N the key blocks of a row; at most MAX_SWEEP_DEPTHS of them. */
 export function parseDepths(text: string, n: number): number[] {
   const out: number[] = [];
+  const tooMany = () => new InputError('--depths', `at most ${MAX_SWEEP_DEPTHS} depths per sweep (each is a run of the pipeline), got more in "${text}"`);
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const relative = /^N\s*([+-]\s*\d+)?$/i.exec(part);
     const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
     if (relative) out.push(n + (relative[1] ? Number(relative[1].replace(/\s/g, '')) : 0));
-    else if (range) for (let d = Number(range[1]); d <= Number(range[2]); d++) out.push(d);
-    else if (/^\d+$/.test(part)) out.push(Number(part));
+    else if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (to < from) throw new InputError('--depths', `a range runs from low to high, got "${part}"`);
+      if (out.length + (to - from + 1) > MAX_SWEEP_DEPTHS) throw tooMany();
+      for (let d = from; d <= to; d++) out.push(d);
+    } else if (/^\d+$/.test(part)) out.push(Number(part));
     else throw new InputError('--depths', `expected depths like "N-1,N,N+1" or "1-4" or "64,65", got "${part}"`);
+    if (out.length > MAX_SWEEP_DEPTHS) throw tooMany();
   }
-  if (out.length === 0 || out.some((d) => d < 1)) throw new InputError('--depths', `depths must be whole numbers ≥ 1, got "${text}"`);
+  if (out.length === 0 || out.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new InputError('--depths', `depths must be whole numbers ≥ 1, got "${text}"`);
   return out;
 }
 
@@ -158,8 +186,8 @@ export function registerDataflow(program: Command, io: CliIo): void {
     io.stdout(`${table(rows)}\n`);
   });
 
-  dataflow.command('show <id>').description('every number of a dataflow preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    showSpec(resolveDataflowHardware(id, [], io), opts.json === true, io);
+  dataflow.command('show <id|file>').description('every number of a dataflow preset (or spec file) with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
+    showSpec(resolveDataflowHardware(id, [], io, 'dataflow show <id|file>'), opts.json === true, io);
   });
 
   dataflow
@@ -177,7 +205,7 @@ export function registerDataflow(program: Command, io: CliIo): void {
     .option('--json', 'print the results as JSON')
     .action((flags: SweepFlags) => {
       const spec = resolveDataflowHardware(flags.hardware, flags.set, io);
-      const kernel: DataflowKernel = dataflowKernelOf(flags.pipeline);
+      const kernel: DataflowKernel = dataflowKernelOf(flags.pipeline, '--pipeline');
       const n = parseCount(flags.n, '--n');
       const headDim = parseCount(flags.headDim, '--head-dim');
       const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
@@ -189,6 +217,10 @@ export function registerDataflow(program: Command, io: CliIo): void {
         kernel, maxReplicas: 1, strategy: 'streaming',
         ...(blockQ !== undefined ? { blockQ } : {}), ...(blockK !== undefined ? { blockK } : {}),
       });
+      if (plan.shape.keyBlocks > MAX_SWEEP_KEY_BLOCKS) {
+        throw new InputError(blockK !== undefined ? '--block-k' : '--n', `N = ${n} in ${plan.shape.blockK}-key blocks is ${plan.shape.keyBlocks} key blocks per row, ` +
+          `above the sweep's limit of ${MAX_SWEEP_KEY_BLOCKS} (its time grows with the key blocks of a row: ~2 s at the limit); use a smaller --n or a larger --block-k`);
+      }
       const phase = plan.phases[0]!;
       const rows = phase.rowsPerReplica;
       const requirements = fifoRequirements(phase.build, rows, { exactRowLimit: SWEEP_EXACT_ROWS });

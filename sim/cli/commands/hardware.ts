@@ -3,6 +3,7 @@ import { getPreset, listPresets, type Provenance } from '../../../hardware/index
 import { formatBytes, table, withPrefix } from '../format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { isDataflowHardware, resolveDataflowHardware } from './dataflow.js';
 
 /** `attnsim hardware list|show`. */
 export function registerHardware(program: Command, io: CliIo): void {
@@ -18,7 +19,10 @@ export function registerHardware(program: Command, io: CliIo): void {
     io.stdout(`${table(rows)}\n`);
   });
   hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    showSpec(resolveHardware(id, [], io, 'hardware show <id>'), opts.json === true, io);
+    const field = 'hardware show <id>';
+    // Dataflow presets and spec files are hardware too: shown the same way.
+    const spec = isDataflowHardware(id, io) ? resolveDataflowHardware(id, [], io, field) : resolveHardware(id, [], io, field);
+    showSpec(spec, opts.json === true, io);
   });
 }
 

@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { getPreset } from '../../../hardware/index.js';
 import { breakdownItem } from '../../../visualizer/data/breakdown-data.js';
 import { rooflineSeries } from '../../../visualizer/data/roofline-data.js';
 import { defaultSparseDensities, DEFAULT_BLOCK_SIZE_TOKENS, sparseSpeedupCurve } from '../../../visualizer/data/sparse-data.js';
@@ -11,7 +9,9 @@ import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { writeTextFile } from '../files.js';
 import { formatSeconds } from '../format.js';
+import { isDataflowHardware } from './dataflow.js';
 
 export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse', 'timeline'] as const;
 type PlotView = (typeof PLOT_VIEWS)[number];
@@ -57,15 +57,18 @@ export function registerPlot(program: Command, io: CliIo): void {
       if (!flags.out.toLowerCase().endsWith('.svg')) throw new InputError('--out', `expected a .svg file name, got "${flags.out}"`);
       const document = await svgDocument();
       const svg = drawView(view as PlotView, flags, document, io);
-      writeFileSync(flags.out, `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`);
+      writeTextFile(flags.out, `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`, '--out');
       io.stdout(`attnsim plot: wrote ${view} to ${flags.out}\n`);
     });
 }
 
 function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliIo): SVGSVGElement {
+  if (isDataflowHardware(flags.hardware, io)) {
+    throw new InputError('--hardware', `"${flags.hardware}" is a dataflow device; plot draws GPU presets and spec files (attnsim simulate --hardware ${flags.hardware} reports a dataflow run)`);
+  }
   const primary = resolveHardware(flags.hardware, flags.set, io);
   const workload = workloadFromFlags(flags);
-  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => getPreset(id));
+  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => resolveHardware(id, [], io, '--compare'));
   const machines = [primary, ...others];
   if (view === 'sparse') {
     const points = sparseSpeedupCurve({
