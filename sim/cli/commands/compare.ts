@@ -6,11 +6,11 @@ import { readStructured } from '../../dse/node/read-sweep.js';
 import { OBJECTIVES, type ObjectiveId } from '../../dse/objectives.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { expandWorkloads, type LabeledWorkload } from '../../dse/workloads.js';
-import { writeOutput } from '../../dse/node/write-file.js';
 import { InputError, isInputError } from '../../errors.js';
 import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
 import { simulate } from '../../simulate.js';
+import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -28,6 +28,9 @@ interface CompareFlags {
   set: string[];
   csv?: string;
 }
+
+/** The flags that describe the workload list when no --workloads file gives it, with their names. */
+const WORKLOAD_FLAGS = [['model', '--model'], ['phase', '--phase'], ['contexts', '--contexts'], ['batch', '--batch'], ['layer', '--layer'], ['mask', '--mask']] as const;
 
 /** One workload on one machine: the report, and which kernel of the list ran it. */
 interface Cell {
@@ -52,14 +55,23 @@ export function registerCompare(program: Command, io: CliIo): void {
     .option('--objectives <list>', 'what to compare: latency, energy, edp, area, cost', 'latency,energy')
     .option('--set <path=value>', 'override a spec number on every machine (repeatable)', (v, acc: string[]) => [...acc, v], [])
     .option('--csv <file>', 'also write one row per workload × machine as CSV ("-" prints CSV instead)')
-    .action((names: string[], flags: CompareFlags) => {
+    .action((names: string[], flags: CompareFlags, command: Command) => {
       if (names.length < 2) throw new InputError('hardware', 'compare needs two or more presets or spec files');
-      const machines = names.map((n) => resolveHardware(n, flags.set, io));
+      if (flags.workloads !== undefined) {
+        // The file is the whole workload list: a flag that would describe one is not merged in.
+        const given = WORKLOAD_FLAGS.filter(([key]) => command.getOptionValueSource(key) === 'cli');
+        if (given.length > 0) throw new InputError(given[0]![1], `describes the workload list, which --workloads already gives: use one or the other`);
+      }
+      const machines = names.map((n) => resolveHardware(n, flags.set, io, 'compare <hardware...>'));
       const workloads = workloadList(flags);
       const kernels = flags.kernel.split(',').map((k) => k.trim());
       for (const k of kernels) if (!listKernels().includes(k)) throw new InputError('--kernel', `unknown kernel "${k}"; valid kernels: ${listKernels().join(', ')}`);
       const objectives = parseObjectives(flags.objectives);
       const grid = workloads.map((w) => machines.map((spec) => run(spec, w, kernels)));
+      // A table of nothing but n/a answers no question: the first reason says what to change.
+      if (grid.every((row) => row.every((cell) => cell.report === null))) {
+        throw new InputError('compare', `no workload runs on any of the machines (${workloads[0]!.label} on ${names[0]}: ${grid[0]![0]!.reason})`);
+      }
 
       const csvColumns = ['workloadLabel', 'hardware', 'kernel', 'status', 'bound', ...objectives.map((id) => OBJECTIVES[id].column), 'reason'];
       const csvRows = grid.flatMap((row, i) => row.map((cell, j) => encodeRow(csvRowOf(workloads[i]!, names[j]!, cell, machines[j]!, objectives), csvColumns, 'csv')));
@@ -68,7 +80,7 @@ export function registerCompare(program: Command, io: CliIo): void {
         io.stdout(csv);
         return;
       }
-      if (flags.csv !== undefined) writeOutput(flags.csv, csv, '--csv');
+      if (flags.csv !== undefined) writeTextFile(flags.csv, csv, '--csv');
       io.stdout(render(names, machines, workloads, grid, objectives));
     });
 }
