@@ -111,7 +111,7 @@ export function planSweep(input: SweepInput): SweepPlan {
   const designCount = parameters.reduce((n, p) => n * p.values.length, 1);
   const pointCount = designCount * workloads.length;
   if (pointCount > MAX_POINTS) {
-    throw new InputError('sweep.parameters', `${designCount} designs × ${workloads.length} workloads = ${pointCount} points, more than the ${MAX_POINTS} a sweep may have; narrow the ranges or split the sweep`);
+    throw new InputError('sweep.parameters', `${designCount} designs × ${workloads.length} workload${workloads.length === 1 ? '' : 's'} = ${pointCount} points, more than the ${MAX_POINTS} a sweep may have; narrow the ranges or split the sweep`);
   }
   const columns = [
     ...ID_COLUMNS,

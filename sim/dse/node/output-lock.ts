@@ -1,6 +1,6 @@
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { guardedFs } from '../../cli/files.js';
 import { InputError } from '../../errors.js';
 
@@ -36,14 +36,17 @@ export function acquireOutputLock(output: string, flag: string): OutputLock {
   const lock = lockPathOf(output);
   const mine: Holder = { pid: process.pid, host: hostname() };
   const text = JSON.stringify(mine);
-  const own = `${lock}.${process.pid}`;
+  const own = `${lock}.${mine.host}.${process.pid}`;
   guardedFs(output, flag, 'write', () => {
     rmSync(own, { force: true }); // a dead run with this pid may have left it, linked to its lock
     writeFileSync(own, text);
   });
   try {
     for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
-      if (guardedFs(output, flag, 'write', () => tryLink(own, lock))) return { release: () => release(lock, text) };
+      if (guardedFs(output, flag, 'write', () => tryLink(own, lock))) {
+        removeLitter(output);
+        return { release: () => release(lock, text) };
+      }
       const found = readHolder(lock);
       if (found === null) continue; // released between the link and the read
       if (found.holder === undefined || isAlive(found.holder)) throw refusal(output, lock, flag, found.holder);
@@ -87,14 +90,21 @@ function tryLink(from: string, to: string): boolean {
 
 /** The lock's holder (undefined if the file does not say) and inode; null if the lock is gone. */
 function readHolder(lock: string): { holder: Holder | undefined; inode: number } | null {
-  let text: string;
-  let inode: number;
+  let fd: number;
   try {
-    inode = statSync(lock).ino;
-    text = readFileSync(lock, 'utf8');
+    fd = openSync(lock, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
+  }
+  let text: string;
+  let inode: number;
+  try {
+    // Content and inode of one file: the lock may be replaced between two look-ups by name.
+    inode = fstatSync(fd).ino;
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
   try {
     const value = JSON.parse(text) as Partial<Holder>;
@@ -120,7 +130,7 @@ function isAlive(holder: Holder): boolean {
  * renamed is not the file read (another run took the lock over in between), it is put back.
  */
 function removeStale(lock: string, inode: number): void {
-  const aside = `${lock}.stale-${process.pid}`;
+  const aside = `${lock}.${hostname()}.${process.pid}.stale`;
   try {
     renameSync(lock, aside);
   } catch (e) {
@@ -129,6 +139,33 @@ function removeStale(lock: string, inode: number): void {
   }
   if (statSync(aside).ino !== inode) tryLink(aside, lock);
   rmSync(aside, { force: true });
+}
+
+/**
+ * What killed runs leave beside the output: their half-taken locks (this host's, of dead pids)
+ * and the temporary files of whole-file writes (files.ts). Whoever holds the lock is the only
+ * writer, so those temporary files are nobody's.
+ */
+function removeLitter(output: string): void {
+  const directory = dirname(output);
+  const lockName = basename(lockPathOf(output));
+  const ownFile = new RegExp(`^${escapeRegExp(`${lockName}.${hostname()}.`)}(\\d+)(\\.stale)?$`);
+  const temporary = new RegExp(`^${escapeRegExp(`.${basename(output)}.writing-`)}\\d+$`);
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return; // an unreadable directory: leave what is there
+  }
+  for (const name of names) {
+    const own = ownFile.exec(name);
+    const dead = own !== null && !isAlive({ pid: Number(own[1]), host: hostname() });
+    if (dead || temporary.test(name)) rmSync(join(directory, name), { force: true });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function release(lock: string, text: string): void {

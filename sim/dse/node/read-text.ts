@@ -17,18 +17,26 @@ export function readBoundedText(path: string, field: string, maxBytes: number, w
     try {
       const stat = fstatSync(fd);
       if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      if (stat.isFile() && stat.size > maxBytes) throw tooLarge(path, field, maxBytes, what);
+      // A device (/dev/zero, /dev/urandom) has no end to read to; a pipe (<(...)) is read like a file.
+      if (!stat.isFile() && !stat.isFIFO()) throw new InputError(field, `"${path}" is not a file`);
+      if (stat.size > maxBytes) throw tooLarge(path, field, maxBytes, what);
       const chunks: Buffer[] = [];
       let total = 0;
-      for (;;) {
-        const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
-        const n = readSync(fd, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        chunks.push(buffer.subarray(0, n));
-        total += n;
+      // The first read is sized to the file, so a regular file is read into one buffer, not copied.
+      for (let size = stat.size + 1; ; size = READ_CHUNK_BYTES) {
+        const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes + 1 - total));
+        let filled = 0;
+        while (filled < buffer.length) {
+          const n = readSync(fd, buffer, filled, buffer.length - filled, null);
+          if (n === 0) break;
+          filled += n;
+        }
+        chunks.push(buffer.subarray(0, filled));
+        total += filled;
         if (total > maxBytes) throw tooLarge(path, field, maxBytes, what);
+        if (filled < buffer.length) break;
       }
-      return Buffer.concat(chunks, total).toString('utf8');
+      return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)).toString('utf8');
     } finally {
       closeSync(fd);
     }
