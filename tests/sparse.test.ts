@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
 import { sparseBounds, predictedAt, type SparseQuery } from '../sim/sparse/bounds.js';
+import { blockSparseKernel } from '../sim/sparse/kernel.js';
 import { operatorTiming } from '../sim/sparse/operator-cost.js';
 import { sweepDensity } from '../sim/sparse/sweep.js';
 import { tileCoverage } from '../workloads/masks/coverage.js';
@@ -68,19 +69,20 @@ describe('sparseBounds', () => {
     );
   });
 
-  it('sparseBounds: (c) ≤ (b) ≤ (a) at any block size, odd ones and single tokens included (fa2 tiled at the block, flex at multiples of 128)', () => {
-    // The CLI's kernel rule: flex runs 128-token block masks, fa2 tiled at the block runs the rest.
-    const blockArb = fc.oneof(fc.integer({ min: 1, max: 127 }), fc.constantFrom(1, 7, 128, 256));
+  it('sparseBounds: (c) ≤ (b) ≤ (a) at any block size, odd ones and single tokens included (the kernel blockSparseKernel picks)', () => {
+    // Short calls included (256 tokens): there the dense run's fixed launch costs weigh, which
+    // (a) and (b) count as saveable. The base is none: a causal base's selected blocks are
+    // placed over the whole grid, not within the causal triangle (workloads/sparse/graph.ts).
+    const blockArb = fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(1, 7, 128, 256));
     fc.assert(
       fc.property(
         blockArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.constantFrom(256, 1000, 2048, 4096), fc.constantFrom(64, 128), fc.constantFrom(1, 8),
-        (block, density, n, headDim, heads) => {
-          const flex = block % 128 === 0;
+        fc.constantFrom('bf16', 'fp16'),
+        (block, density, n, headDim, heads, dtype) => {
           const b = sparseBounds({
             hardware: h200,
-            workload: makeWorkload({ heads, qLen: n, headDim }),
-            kernel: flex ? 'flex' : 'fa2',
-            ...(flex ? {} : { kernelOptions: { tileQ: block, tileK: block } }),
+            workload: makeWorkload({ heads, qLen: n, headDim, dtype }),
+            ...blockSparseKernel(block, dtype),
             pattern: { kind: 'dynamic', method: oracleMethod(block, 'none'), density },
             breakEven: false,
           });
@@ -92,14 +94,31 @@ describe('sparseBounds', () => {
     );
   });
 
-  it('attnsim sparse --block 7 and --block 1: the predicted speedup stays within the tile-level bound', async () => {
+  it('attnsim sparse --block 7 and --block 1: fa2 on 16 × 16 tiles (whole mma instructions), the predicted speedup within the tile-level bound', async () => {
     for (const block of ['1', '7']) {
       const r = await runCli(['sparse', '--heads', '8', '--q-len', '4096', '--head-dim', '64', '--density', '0.142857', '--block', block, '--json']);
+      expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const b = JSON.parse(r.stdout);
+      expect([b.tiles.tileQ, b.tiles.tileK]).toEqual([16, 16]);
       expect(b.predicted).toBeLessThanOrEqual(b.tileLevel);
       expect(b.tileLevel).toBeLessThanOrEqual(b.ideal);
     }
+  });
+
+  it('sparseBounds on a short flex call: the mask-free dense run launches two more kernels; (a) and (b) count its fixed costs as saveable, and a note says so', () => {
+    const b = sparseBounds({ hardware: getPreset('b200'), workload: makeWorkload({ heads: 8, qLen: 256, headDim: 128 }), kernel: 'flex', pattern: { kind: 'dynamic', method: oracleMethod(256, 'none'), density: 0.5 }, breakEven: false });
+    expect(b.predicted).toBeGreaterThan(1);
+    expect(b.predicted).toBeLessThanOrEqual(b.tileLevel);
+    expect(b.tileLevel).toBeLessThanOrEqual(b.ideal);
+    expect(b.notes.join(' ')).toMatch(/fixed launch costs; \(a\) and \(b\) count that time as saveable/);
+  });
+
+  it('blockSparseKernel: flex at multiples of 128, else fa2 tiles rounded up to whole instructions (16 rows; 16 keys of bf16, 32 of fp8, 8 of fp32)', () => {
+    expect(blockSparseKernel(256, 'bf16')).toEqual({ kernel: 'flex', kernelOptions: {} });
+    expect(blockSparseKernel(7, 'bf16')).toEqual({ kernel: 'fa2', kernelOptions: { tileQ: 16, tileK: 16 } });
+    expect(blockSparseKernel(100, 'fp8')).toEqual({ kernel: 'fa2', kernelOptions: { tileQ: 112, tileK: 128 } });
+    expect(blockSparseKernel(20, 'fp32')).toEqual({ kernel: 'fa2', kernelOptions: { tileQ: 32, tileK: 24 } });
   });
 
   it('predictedAt: lower density is never slower (flex, fa2 and a causal base)', () => {

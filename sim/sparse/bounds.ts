@@ -16,18 +16,22 @@ import { operatorTiming, type OperatorTiming } from './operator-cost.js';
  * workload with its base mask, none or causal):
  * (a) ideal: 1 / kept fraction, every kept element computed, nothing else;
  * (b) tile-level: the kernel's tiles that hold a kept element are computed in full (partial
- *     tiles too): what the kernel's tile granularity alone loses. The block-sparse metadata
- *     (an index per visited tile, a count per tile row) is reported but not counted here: the
- *     kernel's own loads read it, overlapped with the tile's math, and where its loop cannot
+ *     tiles, and edge tiles past the end of the sequence, too): what the kernel's tile
+ *     granularity alone loses. The block-sparse metadata (an index per visited tile, a count
+ *     per tile row) is reported but not counted here: the kernel's own loads read it, overlapped with the tile's math, and where its loop cannot
  *     run ahead of an index (flex: one L2 round trip per visited block) the kernel model
  *     charges that stall in (c). Counted again here, serially at the peak tensor rate, it
  *     would put (b) below (c) for small blocks, where an index is as large as a tile's work;
  * (c) predicted: the simulator's latency of the sparse kernel plus the estimator's operators,
  *     fixed costs included, against the simulated dense run;
  * (d) break-even: the largest block density at which (c) is still ≥ 1.
- * (a) ≥ (b) by construction (computed ⊇ kept). When the dense run hits the board's power limit,
- * (a) and (b) are multiplied by its stretch (latency / latency at full clocks): a sparse run
- * could at best avoid that slowdown too, so without it (c) could exceed (b).
+ * (a) ≥ (b) by construction (computed ⊇ kept). Both are bounds on (c) for the time the dense run
+ * spends on its tiles: a sparse run computes its tiles at best at the dense run's rate per tile
+ * (its tiles are the same size, with block indices and masking on top) and could at best avoid
+ * all of the dense run's other time: the power limit's slowdown (latency / latency at full
+ * clocks) and its fixed launch costs (the mask-free flex launches two more kernels than a
+ * block-sparse one). So (a) and (b) are multiplied by the dense run's latency over the time of
+ * its tiles; without that, (c) could exceed them on short or power-limited calls.
  */
 export type SparsePattern =
   | { kind: 'static'; mask: Mask }
@@ -70,6 +74,8 @@ export interface SparseBounds {
 const STATIC_BREAK_EVEN_BLOCK = 128;
 /** Power-limit stretches below this (0.1%) are not worth a note. */
 const STRETCH_NOTE_THRESHOLD = 1e-3;
+/** Fixed costs below this share (1%) of the dense run are not worth a note: every call has some. */
+const FIXED_NOTE_THRESHOLD = 1e-2;
 /** Bisection steps of the break-even search: density resolved to 1/4096. */
 const BREAK_EVEN_STEPS = 12;
 
@@ -117,7 +123,9 @@ function workOf(w: Workload, report: Report, blockSparse: boolean) {
   const qTiles = Math.ceil(w.qLen / t.tileQ);
   // A block-sparse kernel reads an index per visited tile and a count per tile row.
   const metadataBytes = blockSparse ? (visited + qTiles) * INDEX_BYTES : 0;
-  return { kept: t.keptFraction * total, computed: t.computedFraction * total, metadataBytes, tiles: t };
+  // A visited tile is computed whole, as the kernel model costs it: the rows and keys an edge
+  // tile has past the end of the sequence are padding the tensor cores multiply all the same.
+  return { kept: t.keptFraction * total, computed: visited * t.tileQ * t.tileK, metadataBytes, tiles: t };
 }
 
 export function sparseBounds(q: SparseQuery): SparseBounds {
@@ -135,12 +143,15 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
   const w = q.workload;
   const keptFraction = sparseWork.kept / denseWork.computed;
   const stretch = powerStretch(dense);
-  const ideal = stretch / keptFraction;
-  const tileLevel = (stretch * denseWork.computed) / sparseWork.computed;
+  const fixed = fixedStretch(dense);
+  // The same expression for both, so that (a) = (b) exactly when every computed pair is kept.
+  const ideal = (stretch * fixed * denseWork.computed) / sparseWork.kept;
+  const tileLevel = (stretch * fixed * denseWork.computed) / sparseWork.computed;
   const estimator = sparse.operators.reduce((a, o) => a + o.seconds, 0);
   const total = sparse.report.latencySeconds + estimator;
   const predicted = dense.latencySeconds / total;
   if (stretch > 1 + STRETCH_NOTE_THRESHOLD) notes.push(`the dense run is slowed ${stretch.toFixed(3)}× by the power limit; (a) and (b) include that factor`);
+  if (fixed > 1 + FIXED_NOTE_THRESHOLD) notes.push(`the dense run spends ${(100 * (1 - 1 / fixed)).toFixed(1)}% of its time at full clocks on fixed launch costs; (a) and (b) count that time as saveable (× ${fixed.toFixed(3)})`);
   if (w.mask.kind === 'per_head' || sparse.attend.mask.kind === 'per_head') {
     const cycle = (sparse.attend.mask.kind === 'per_head' ? sparse.attend.mask.groups : []).reduce((a, g) => a + g.count, 0);
     if (cycle > 0 && w.heads % cycle !== 0) notes.push(`per-head groups cycle every ${cycle} heads; ${w.heads} heads is not a multiple, so counts are the cycle's average`);
@@ -164,10 +175,20 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
   };
 }
 
+/** The time of a launch's tiles at full clocks: its slowest resource, without its fixed costs. */
+const tileSeconds = (l: Report['breakdown'][number]) => Math.max(l.boundSeconds.compute, l.boundSeconds.hbm, l.boundSeconds.l2, l.boundSeconds.smem);
+
 /** Latency over latency at full clocks: how much the power limit slows a run (1 when it does not). */
 function powerStretch(r: Report): number {
-  const unthrottled = r.breakdown.reduce((a, l) => a + l.boundSeconds.fixed + Math.max(l.boundSeconds.compute, l.boundSeconds.hbm, l.boundSeconds.l2, l.boundSeconds.smem), 0);
+  const unthrottled = r.breakdown.reduce((a, l) => a + l.boundSeconds.fixed + tileSeconds(l), 0);
   return unthrottled > 0 ? Math.max(1, r.latencySeconds / unthrottled) : 1;
+}
+
+/** Latency at full clocks over the time of the tiles alone: the share of fixed launch costs (1 without any). */
+function fixedStretch(r: Report): number {
+  const tiles = r.breakdown.reduce((a, l) => a + tileSeconds(l), 0);
+  const unthrottled = r.breakdown.reduce((a, l) => a + l.boundSeconds.fixed + tileSeconds(l), 0);
+  return tiles > 0 ? unthrottled / tiles : 1;
 }
 
 /** The method whose density (d) varies: the dynamic one, or block-sparse with given blocks. */

@@ -6,6 +6,7 @@ import type { Workload } from '../../../workloads/workload.js';
 import { InputError } from '../../errors.js';
 import type { KernelOptions } from '../../kernels/options.js';
 import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
+import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';
 import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
@@ -24,8 +25,6 @@ interface SparseFlags extends SimulateFlags {
   csv?: boolean;
 }
 
-/** FlexAttention runs block masks of 128-token blocks; other block sizes go to FA2 tiled at the block. */
-const FLEX_BLOCK = 128;
 const DEFAULT_KERNEL = 'flex';
 /** FlexAttention's prefill template runs decode with one 128-row tile per head; FA2 splits the KV. */
 const DEFAULT_DECODE_KERNEL = 'fa2';
@@ -34,7 +33,7 @@ export function registerSparse(program: Command, io: CliIo): void {
   addWorkloadOptions(addHardwareOptions(program
     .command('sparse')
     .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')))
-    .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, tiled fa2 when the block is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
+    .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, fa2 tiled at the block (rounded up to whole tensor-core instructions) when it is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
     .option('--engine <id>', `engine of both runs (${ENGINES.join(', ')})`, 'analytical')
     .option('--tile-q <n>', 'query rows per tile')
     .option('--tile-k <n>', 'keys per tile')
@@ -80,10 +79,12 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   const blockSize = pattern.kind === 'dynamic' && pattern.method.attend.gather !== true ? pattern.method.attend.blockSize : FLEX_BLOCK;
   let kernel = flags.kernel ?? (workload.phase === 'decode' ? DEFAULT_DECODE_KERNEL : DEFAULT_KERNEL);
   const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
-  if (flags.kernel === undefined && kernel === DEFAULT_KERNEL && blockSize % FLEX_BLOCK !== 0) {
-    kernel = 'fa2';
-    kernelOptions.tileQ ??= blockSize;
-    kernelOptions.tileK ??= blockSize;
+  if (flags.kernel === undefined && kernel === DEFAULT_KERNEL) {
+    // Other block sizes go to FA2 tiled at the block, in whole tensor-core instructions.
+    const chosen = blockSparseKernel(blockSize, workload.dtype);
+    kernel = chosen.kernel;
+    kernelOptions.tileQ ??= chosen.kernelOptions.tileQ;
+    kernelOptions.tileK ??= chosen.kernelOptions.tileK;
   }
   if (!(ENGINES as readonly string[]).includes(flags.engine)) throw new InputError('--engine', `unknown engine "${flags.engine}"; valid engines: ${ENGINES.join(', ')}`);
   return { hardware: resolveHardware(flags.hardware, flags.set, io), workload, kernel, kernelOptions, engine: flags.engine as EngineId, pattern };
