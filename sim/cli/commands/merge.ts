@@ -33,7 +33,9 @@ export function registerMerge(program: Command, io: CliIo): void {
     .action((inputs: string[], flags: MergeFlags) => {
       let columns: readonly string[] | undefined;
       let header: ResultsHeader | null = null;
-      const byIndex = new Map<number, { row: ResultRow; text: string; from: string }>();
+      // Where each point was first seen; rows are compared as text only when a point repeats.
+      const byIndex = new Map<number, { row: ResultRow; file: number; line: number }>();
+      const at = (where: { file: number; line: number }) => `${inputs[where.file]}: line ${where.line}`;
       for (const [n, path] of inputs.entries()) {
         const results = loadResults(path);
         if (n === 0) {
@@ -46,11 +48,12 @@ export function registerMerge(program: Command, io: CliIo): void {
         }
         results.rows.forEach((row, i) => {
           const index = row.index as number;
-          const text = encodeRow(row, columns!, 'jsonl');
-          const from = `${path}: line ${results.rowLines[i]}`;
+          const here = { row, file: n, line: results.rowLines[i]! };
           const seen = byIndex.get(index);
-          if (seen && seen.text !== text) throw new InputError(from, `point ${index} differs from the one at ${seen.from}: not results of one sweep`);
-          if (!seen) byIndex.set(index, { row, text, from });
+          if (!seen) byIndex.set(index, here);
+          else if (encodeRow(seen.row, columns!, 'jsonl') !== encodeRow(row, columns!, 'jsonl')) {
+            throw new InputError(at(here), `point ${index} differs from the one at ${at(seen)}: not results of one sweep`);
+          }
         });
       }
       const rows = [...byIndex.values()].map((v) => v.row);
@@ -62,7 +65,7 @@ export function registerMerge(program: Command, io: CliIo): void {
           throw new InputError('--sweep', `the results were written under another spec than ${flags.sweep} (${describeHeader(header)} against ${describeHeader(planHeader)}): the sweep file or a spec it names changed`);
         }
         if (columns!.join(',') !== plan.columns.join(',')) throw new InputError('--sweep', `the results' columns are not those of ${flags.sweep}`);
-        for (const { row, from } of byIndex.values()) checkRowBelongsToPlan(row, plan, { start: 0, end: plan.pointCount }, from);
+        for (const seen of byIndex.values()) checkRowBelongsToPlan(seen.row, plan, { start: 0, end: plan.pointCount }, at(seen));
         header = planHeader;
         expected = plan.pointCount;
         const missing: number[] = [];

@@ -30,23 +30,23 @@ export function loadResults(path: string): ParsedResults {
  * identical ones are counted, and `attnsim merge` keeps one of each.
  */
 export function uniqueRows(results: ParsedResults, path: string): readonly ResultRow[] {
-  const first = new Map<number, { text: string; line: number }>();
+  // The row where each point was first seen; rows are compared as text only when a point repeats.
+  const first = new Map<number, number>();
   let repeats = 0;
   let firstRepeat: { line: number; index: number; of: number } | undefined;
   results.rows.forEach((row, i) => {
     const index = row.index as number;
-    const line = results.rowLines[i]!;
-    const text = encodeRow(row, results.columns, 'jsonl');
     const seen = first.get(index);
-    if (!seen) {
-      first.set(index, { text, line });
+    if (seen === undefined) {
+      first.set(index, i);
       return;
     }
-    if (seen.text !== text) {
-      throw new InputError(`${path}: lines ${seen.line} and ${line}`, `both hold point ${index}, with different results: rows of two runs or two sweeps are mixed; rerun the sweep into a new file`);
+    const [of, line] = [results.rowLines[seen]!, results.rowLines[i]!];
+    if (encodeRow(results.rows[seen]!, results.columns, 'jsonl') !== encodeRow(row, results.columns, 'jsonl')) {
+      throw new InputError(`${path}: lines ${of} and ${line}`, `both hold point ${index}, with different results: rows of two runs or two sweeps are mixed; rerun the sweep into a new file`);
     }
     repeats++;
-    firstRepeat ??= { line, index, of: seen.line };
+    firstRepeat ??= { line, index, of };
   });
   if (firstRepeat) {
     const { line, index, of } = firstRepeat;
