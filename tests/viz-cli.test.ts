@@ -68,7 +68,7 @@ describe('attnsim viz', () => {
     expect((await runCli(['viz', '--port', '70000'])).stderr).toBe('attnsim: error: --port: expected a port number 0..65535 (0 picks a free one), got "70000"\n');
     const r = await runCli(['viz', join(outDir, 'missing.jsonl'), '--port', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^attnsim: error: (results: no such file|viz: the page is not built)/);
+    expect(r.stderr).toMatch(/^attnsim: error: (results: cannot read ".*missing.jsonl": no such file or directory|viz: the page is not built)/);
   });
 });
 

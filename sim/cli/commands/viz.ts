@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { startVizServer } from '../../../visualizer/server.js';
 import { InputError } from '../../errors.js';
 import type { CliIo } from '../io.js';
+import { readTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
 
 /** Where `npm run build` puts the page (vite, visualizer/vite.config.ts). */
@@ -16,8 +17,28 @@ const MAX_PORT = 65535;
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw new InputError('--port', `expected a port number 0..${MAX_PORT} (0 picks a free one), got "${text}"`);
+  if (!/^\s*\d+\s*$/.test(text) || port > MAX_PORT) throw new InputError('--port', `expected a port number 0..${MAX_PORT} (0 picks a free one), got "${text}"`);
   return port;
+}
+
+/**
+ * The results file must be one the page can show: a readable file (not a directory) whose
+ * first line is a JSON object, as a sweep writes. It is re-read on every reload, so a sweep
+ * still running may add to it; only what is there now is checked.
+ */
+function checkResultsFile(path: string): void {
+  const text = readTextFile(path, 'results');
+  const first = text.split('\n').find((line) => line.trim() !== '');
+  if (first === undefined) return; // a sweep that has not written its first row yet
+  let row: unknown;
+  try {
+    row = JSON.parse(first);
+  } catch {
+    row = undefined;
+  }
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    throw new InputError('results', `"${path}" is not a sweep results file: its first line is not a JSON object (attnsim sweep writes one per design point)`);
+  }
 }
 
 /** `attnsim viz [results.jsonl]`: serve the built visualizer on 127.0.0.1 until interrupted. */
@@ -31,7 +52,7 @@ export function registerViz(program: Command, io: CliIo): void {
       const port = parsePort(flags.port);
       const pageDir = builtPageDir();
       if (!existsSync(join(pageDir, 'index.html'))) throw new InputError('viz', `the page is not built (no ${pageDir}/index.html); run \`npm run build\``);
-      if (results !== undefined && !existsSync(results)) throw new InputError('results', `no such file "${results}"`);
+      if (results !== undefined) checkResultsFile(results);
       let server;
       try {
         server = await startVizServer({ pageDir, port, ...(results !== undefined ? { resultsFile: results } : {}) });
