@@ -3,7 +3,7 @@ import { InputError, isInputError } from '../errors.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { calibrationFamilyOf, calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';
-import { simulatePlan } from '../simulate.js';
+import { checkFitsInMemory, simulatePlan } from '../simulate.js';
 import { caseMask, type MeasuredCase } from './format.js';
 import { nnls } from './nnls.js';
 import { isCalibrationCase, mape, relativeError } from './stats.js';
@@ -42,6 +42,7 @@ export function prepareCases(cases: readonly MeasuredCase[], hardware: string): 
     // A case the simulator cannot model is left out here as validate lists it: not fitted on.
     try {
       const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+      checkFitsInMemory(workload, spec);
       out.push({ c, workload, plan: profile.lower(workload, spec) });
     } catch (e) {
       if (!isInputError(e)) throw e;

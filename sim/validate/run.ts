@@ -1,7 +1,7 @@
 import { getPreset } from '../../hardware/index.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { isInputError } from '../errors.js';
-import { simulatePlan, type EngineId } from '../simulate.js';
+import { checkFitsInMemory, simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
 import { dramOrdering, type PairOrdering, type RepeatPass } from './pairs.js';
@@ -67,6 +67,8 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
   try {
     spec = getPreset(c.hardware);
     workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+    // A call whose tensors exceed the device's memory cannot have been measured on it.
+    checkFitsInMemory(workload, spec);
   } catch (e) {
     if (isInputError(e)) return { id: c.id, reason: e.message };
     throw e;

@@ -174,10 +174,12 @@ export function registerValidate(program: Command, io: CliIo): void {
         throw new InputError('--data', `no case could be predicted: ${why}; the format is in validation/FORMAT.md`);
       }
       if (opts.trace !== undefined) {
-        const traced = cases.find((c) => opts.traceCase === undefined || c.id === opts.traceCase);
+        // By default the first case that was predicted; a named one must have been predicted too.
+        const predicted = new Set(result.cases.map((r) => r.id));
+        const traced = cases.find((c) => (opts.traceCase === undefined ? predicted.has(c.id) : c.id === opts.traceCase));
         if (!traced) throw new InputError('--trace-case', `no case "${opts.traceCase}" in the data`);
-        const timeline = caseTimeline(traced);
-        if (!timeline) throw new InputError('--trace-case', `case "${traced.id}" cannot be modeled (see the unsupported list)`);
+        const timeline = predicted.has(traced.id) ? caseTimeline(traced) : undefined;
+        if (!timeline) throw new InputError('--trace-case', `case "${traced.id}" cannot be modeled (${result.unsupported.find((u) => u.id === traced.id)?.reason ?? 'see the unsupported list'})`);
         writeTextFile(opts.trace, JSON.stringify(chromeTrace(timeline, traced.id)), '--trace');
       }
       if (opts.json) {
