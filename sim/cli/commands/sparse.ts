@@ -63,6 +63,10 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   if (flags.mask !== undefined && (flags.method !== undefined || flags.density !== undefined)) {
     throw new InputError('--mask', 'give either a static --mask or a dynamic --method/--density, not both');
   }
+  // Flags that only one form reads are refused where they would be ignored.
+  if (flags.mask !== undefined && flags.block !== undefined) throw new InputError('--block', 'sets the block size of a --method or --density selection; a static --mask has its own');
+  if (flags.points !== undefined && flags.sweep === undefined) throw new InputError('--points', 'are the points of a sweep: add --sweep density or --sweep seq');
+  if (flags.csv === true && flags.json === true) throw new InputError('--csv', 'give --csv or --json, not both');
   const method = flags.method !== undefined ? getMethod(flags.method) : undefined;
   const block = count(flags.block, '--block');
   const baseKind = flags.base ?? method?.baseMask ?? 'none';
