@@ -25,6 +25,13 @@ function file(text: string, extension = '.yaml'): string {
   return path;
 }
 
+/** A directory with a file's name, as a mistyped path gives. */
+function directoryNamed(name: string): string {
+  const path = join(dir, `${fileNumber++}-${name}`);
+  mkdirSync(path);
+  return path;
+}
+
 /** A sweep over `values` of the SM count on one small workload. */
 function smsSweep(values: string): string {
   return file(`base: h100-sxm\nparameters:\n  - path: sms\n    values: ${values}\nworkloads:\n  - {heads: 8, qLen: 2k, headDim: 64}\n`);
@@ -68,6 +75,11 @@ describe('attnsim sweep: work is bounded before it starts', () => {
     await refused(['sweep', path, '--dry-run'], new RegExp(`^attnsim: error: sweep\\.parameters: 1000000 designs × 1 workload = 1000000 points, more than the ${MAX_POINTS} a sweep may have`));
   }, HANG_GUARD_MS);
 
+  it('a context past the model\'s own is refused, naming the entry', async () => {
+    const path = file('base: h100-sxm\nworkloads:\n  - {model: llama-3.1-8b, contexts: [32k, 10M]}\n');
+    await refused(['sweep', path, '--dry-run'], /^attnsim: error: sweep\.workloads\[0\]\.contexts: 10M tokens is past llama-3\.1-8b's context of 128k \(131072 tokens\)/);
+  });
+
   it('a workload list of more than 10000 workloads is refused before any is built', async () => {
     const path = file('base: h100-sxm\nworkloads:\n  - {model: llama-3.1-8b, contexts: "1:200", batch: "1:200"}\n');
     await refused(['sweep', path, '--dry-run'], /^attnsim: error: sweep\.workloads: more than 10000 workloads \(entries × phases × contexts × batches\)/);
@@ -102,14 +114,15 @@ describe('attnsim sweep: malformed sweep files and outputs', () => {
     ['sms and compute.sms in one file', () => file('base: h100-sxm\nparameters:\n  - {path: sms, values: [66, 132]}\n  - {path: compute.sms, values: [10]}\nworkloads: [{heads: 8, qLen: 2k, headDim: 64}]\n'), /^attnsim: error: sweep\.parameters\[1\]\.path: "compute\.sms" is already swept by sweep\.parameters\[0\] \("sms": the same setting\); keep one of them/],
     ['l2Bytes and memory.l2.bytes in one file', () => file('base: h100-sxm\nparameters:\n  - {path: memory.l2.bytes, values: ["50 MiB"]}\n  - {path: l2Bytes, values: ["60 MiB"]}\nworkloads: [{heads: 8, qLen: 2k, headDim: 64}]\n'), /sweep\.parameters\[1\]\.path: "l2Bytes" is already swept by sweep\.parameters\[0\] \("memory\.l2\.bytes": the same setting\)/],
     ['a file over 1 MiB', () => file(`# ${'x'.repeat(1024 * 1024)}\nbase: h100-sxm\n`), /input-\d+\.yaml: ".*" is larger than 1048576 B, the limit for a sweep file/],
-    ['a directory', () => { const d = join(dir, `directory-${fileNumber++}`); mkdirSync(d); return d; }, /cannot read ".*directory-\d+": it is a directory/],
+    ['a directory', () => directoryNamed('sweep.yaml'), /cannot read ".*sweep\.yaml": it is a directory/],
     ['a device', () => '/dev/zero', /^attnsim: error: \/dev\/zero: "\/dev\/zero" is not a file/],
   ])('sweep FILE with %s: one line, exit 2', async (_what, make, pattern) => {
     await refused(['sweep', make(), '--dry-run'], pattern);
   }, HANG_GUARD_MS);
 
   it('sweep -o DIRECTORY: one line naming --output', async () => {
-    await refused(['sweep', SMALL, '-o', dir], new RegExp(`^attnsim: error: --output: "${dir}" is a directory; name a file in it`));
+    const out = directoryNamed('out.jsonl');
+    await refused(['sweep', SMALL, '-o', out], new RegExp(`^attnsim: error: --output: "${out}" is a directory; name a file in it`));
   });
 });
 
@@ -164,7 +177,7 @@ describe('attnsim merge, pareto, sensitivity: results files that are not whole r
   const changedRow = (line: string) => JSON.stringify({ ...JSON.parse(line), latencySeconds: 1 });
   const cases: Array<[string, () => string, RegExp]> = [
     ['a missing file', () => join(dir, 'nope.jsonl'), /^attnsim: error: (.*nope\.jsonl): cannot read "\1": no such file or directory\n$/],
-    ['a directory', () => dir, /: cannot read ".*": it is a directory\n$/],
+    ['a directory', () => directoryNamed('results.jsonl'), /: cannot read ".*results\.jsonl": it is a directory\n$/],
     ['an empty file', () => file('', '.jsonl'), /input-\d+\.jsonl: holds no results\n$/],
     ['a header and no rows', () => file(`${lines[0]}\n`, '.jsonl'), /input-\d+\.jsonl: holds no results\n$/],
     ['a cut-off last line', () => file(`${lines.join('\n')}\n${lines[5]!.slice(0, 30)}`, '.jsonl'), /input-\d+\.jsonl: line 26: cut off: the run that wrote it was killed or is still running/],
@@ -173,6 +186,9 @@ describe('attnsim merge, pareto, sensitivity: results files that are not whole r
     ['a negative index', () => file(`${lines[0]}\n{"index":-1}\n`, '.jsonl'), /input-\d+\.jsonl: line 2: index is -1, not a whole number ≥ 0/],
     ['a sweep file', () => file(readFileSync(SMALL, 'utf8'), '.jsonl'), /input-\d+\.jsonl: line 1: not a JSON results row\n$/],
     ['two results files joined end to end', () => file(`${lines.join('\n')}\n${lines.join('\n')}\n`, '.jsonl'), /input-\d+\.jsonl: line 26: a second sweep header: two results files joined end to end; join them with attnsim merge/],
+    ['a latency of 1e999 (Infinity once parsed)', () => file(`${lines[0]}\n${lines[4]!.replace(/"latencySeconds":[^,]+/, '"latencySeconds":1e999')}\n`, '.jsonl'), /input-\d+\.jsonl: line 2: latencySeconds is Infinity; an objective is a finite number ≥ 0/],
+    ['a negative energy', () => file(`${lines[0]}\n${lines[4]!.replace(/"energyJoules":[^,]+/, '"energyJoules":-1')}\n`, '.jsonl'), /input-\d+\.jsonl: line 2: energyJoules is -1; an objective is a finite number ≥ 0/],
+    ['a latency that is a word', () => file(`${lines[0]}\n${lines[4]!.replace(/"latencySeconds":[^,]+/, '"latencySeconds":"fast"')}\n`, '.jsonl'), /input-\d+\.jsonl: line 2: latencySeconds is "fast"; an objective is a finite number/],
     ['a point twice with different results', () => file(`${lines.join('\n')}\n${changedRow(lines[5]!)}\n`, '.jsonl'), /input-\d+\.jsonl: (lines 6 and 26: both hold point 4, with different results|line 26: point 4 differs from the one at .*: line 6)/],
   ];
 
@@ -194,6 +210,25 @@ describe('attnsim merge, pareto, sensitivity: results files that are not whole r
     expect(stdout).toBe(`merged 1 files: 24 points → ${merged}\n`);
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(good, 'utf8'));
     expect((await runCli(['pareto', merged])).code).toBe(0);
+  });
+
+  it('CSV as spreadsheets save it (a byte-order mark, CRLF line ends) reads as the same results', async () => {
+    const csv = join(dir, 'good.csv');
+    expect((await runCli(['sweep', SMALL, '-o', csv])).code).toBe(0);
+    const saved = file(`\uFEFF${readFileSync(csv, 'utf8').replace(/\n/g, '\r\n')}`, '.csv');
+    const plain = await runCli(['pareto', csv]);
+    const spreadsheet = await runCli(['pareto', saved]);
+    expect(spreadsheet.code).toBe(0);
+    expect(spreadsheet.stdout).toBe(plain.stdout);
+  });
+
+  it.each([
+    [['merge', '-o', 'out.txt', 'IN'], /^attnsim: error: --output: "out\.txt": results files are \.jsonl or \.csv/],
+    [['sweep', SMALL, '-o', 'out.json'], /^attnsim: error: --output: "out\.json": results files are \.jsonl or \.csv/],
+    [['merge', '-o', 'out.jsonl', '--allow-partial', 'IN'], /^attnsim: error: --allow-partial: only with --sweep/],
+    [['sensitivity', 'r.txt'], /^attnsim: error: r\.txt: sensitivity takes a sweep file \(\.yaml, \.yml, \.json\) or a sweep's results \(\.jsonl, \.csv\)/],
+  ])('%j: refused before anything is read or written', async (args, pattern) => {
+    await refused(args.map((a) => (a === 'IN' ? good : a)), pattern);
   });
 
   it('merge of shards written under different specs: refused naming the file', async () => {

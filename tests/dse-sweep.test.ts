@@ -173,7 +173,7 @@ describe('attnsim sweep', () => {
     const partial = readFileSync(out, 'utf8');
     expect(partial.length).toBeLessThan((await uninterrupted(KILL, '.jsonl')).length);
     const rerun = spawnSync(process.execPath, [BIN, 'sweep', KILL, '-o', out, '--workers', '2'], { encoding: 'utf8' });
-    expect(rerun.status).toBe(0);
+    expect({ status: rerun.status, stderr: rerun.stderr }).toEqual({ status: 0, stderr: '' });
     expect(rerun.stdout).toMatch(/already in the file/);
     expect(readFileSync(out, 'utf8')).toBe(await uninterrupted(KILL, '.jsonl'));
   });

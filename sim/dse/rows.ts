@@ -15,6 +15,12 @@ export function formatOfPath(path: string): ResultsFormat {
   return path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
 }
 
+/** The format of a results file to write: its name must say which. */
+export function outputFormatOf(path: string, flag: string): ResultsFormat {
+  if (!/\.(jsonl|csv)$/i.test(path)) throw new InputError(flag, `"${path}": results files are .jsonl or .csv; name it with one of those extensions`);
+  return formatOfPath(path);
+}
+
 export function encodeRow(row: ResultRow, columns: readonly string[], format: ResultsFormat): string {
   if (format === 'jsonl') {
     const ordered: ResultRow = {};
@@ -28,6 +34,7 @@ export function csvHeader(columns: readonly string[]): string {
   return columns.map(csvCell).join(',');
 }
 
+const BYTE_ORDER_MARK = '\uFEFF';
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function csvCell(value: Cell): string {
@@ -125,12 +132,13 @@ export function scanResults(
   let columns: string[] | undefined = expectedColumns ? [...expectedColumns] : undefined;
   let header: ResultsHeader | null = null;
   let columnsLine = format === 'csv' ? 0 : -1;
-  let offset = 0;
+  // A byte-order mark and CRLF line ends, as spreadsheets write CSV, are not part of the cells.
+  let offset = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK.length : 0;
   let n = 0;
-  for (let start = 0; ; n++) {
+  for (let start = offset; ; n++) {
     const end = text.indexOf('\n', start);
     if (end < 0) break;
-    const line = text.slice(start, end);
+    const line = text.slice(start, text[end - 1] === '\r' && end > start ? end - 1 : end);
     const where = `${origin}: line ${n + 1}`;
     if (n === 0 && isHeaderLine(line, format)) {
       header = parseHeaderLine(line, format, where);

@@ -1,6 +1,6 @@
 import { DTYPES } from '../../hardware/schema.js';
 import { parseMask, validateMask, describeMask, type Mask } from '../../workloads/masks/mask.js';
-import { modelWorkload } from '../../workloads/models/index.js';
+import { getModel, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload, type WorkloadInput } from '../../workloads/workload.js';
 import { InputError, isInputError } from '../errors.js';
 import { expandValues, MAX_PARAMETER_VALUES } from './values.js';
@@ -61,6 +61,10 @@ function expandModelEntry(e: Record<string, unknown>, place: string, room: numbe
   const contextKey = 'contexts' in e ? 'contexts' : 'context';
   if (e[contextKey] === undefined) throw new InputError(`${place}.contexts`, 'a model call needs its context length(s), e.g. contexts: [32k, 128k]');
   const contexts = expandValues(e[contextKey], `${place}.${contextKey}`).map((v) => tokens(v, `${place}.${contextKey}`));
+  const model = relocated(place, () => getModel(e.model as string));
+  for (const context of contexts) {
+    if (context > model.maxContext) throw new InputError(`${place}.${contextKey}`, `${formatTokens(context)} tokens is past ${model.id}'s context of ${formatTokens(model.maxContext)} (${model.maxContext} tokens)`);
+  }
   const phases = listOf(e.phase ?? 'prefill', `${place}.phase`).map((p) => phase(p, `${place}.phase`));
   const batches = e.batch === undefined ? [1] : expandValues(e.batch, `${place}.batch`).map((v) => tokens(v, `${place}.batch`));
   const layer = e.layer === undefined ? undefined : wholeNumber(e.layer, `${place}.layer`, 0);

@@ -5,7 +5,7 @@ import { withOutputLock } from '../../dse/node/output-lock.js';
 import { checkRowBelongsToPlan } from '../../dse/node/results-file.js';
 import { specHash } from '../../dse/node/spec-hash.js';
 import { planSweep } from '../../dse/plan.js';
-import { encodeRow, formatOfPath, formatResults, type ResultRow } from '../../dse/rows.js';
+import { encodeRow, formatResults, outputFormatOf, type ResultRow } from '../../dse/rows.js';
 import type { ResultsHeader } from '../../dse/results-header.js';
 import { InputError } from '../../errors.js';
 import { writeTextFile } from '../files.js';
@@ -31,6 +31,8 @@ export function registerMerge(program: Command, io: CliIo): void {
     .option('--sweep <spec>', 'check the rows against this sweep file and that none is missing')
     .option('--allow-partial', 'with --sweep: write the merge even if points are missing')
     .action((inputs: string[], flags: MergeFlags) => {
+      const format = outputFormatOf(flags.output, '--output');
+      if (flags.allowPartial && flags.sweep === undefined) throw new InputError('--allow-partial', 'only with --sweep: without a sweep file, merge has no points to call missing');
       let columns: readonly string[] | undefined;
       let header: ResultsHeader | null = null;
       // Where each point was first seen; rows are compared as text only when a point repeats.
@@ -75,7 +77,7 @@ export function registerMerge(program: Command, io: CliIo): void {
           throw new InputError('--sweep', `${plan.pointCount - byIndex.size} of ${plan.pointCount} points are missing (${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}); run the missing shards, or pass --allow-partial`);
         }
       }
-      const text = formatResults(header, rows, columns!, formatOfPath(flags.output));
+      const text = formatResults(header, rows, columns!, format);
       withOutputLock(flags.output, '--output', () => writeTextFile(flags.output, text, '--output'));
       const total = expected !== undefined ? ` of ${expected}` : '';
       io.stdout(`merged ${inputs.length} files: ${rows.length}${total} points → ${flags.output}\n`);

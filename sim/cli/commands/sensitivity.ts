@@ -20,6 +20,7 @@ interface SensitivityFlags {
 }
 
 const RESULTS_EXTENSIONS = /\.(jsonl|csv)$/i;
+const SWEEP_EXTENSIONS = /\.(ya?ml|json)$/i;
 const PERCENT = 100;
 
 /**
@@ -35,6 +36,9 @@ export function registerSensitivity(program: Command, io: CliIo): void {
     .option('--per-point', 'results mode: treat each design × workload as a sample (default: designs, totalled over their workloads)')
     .option('--csv <file>', 'also write the table as CSV ("-" prints CSV instead)')
     .action((input: string, flags: SensitivityFlags) => {
+      if (!RESULTS_EXTENSIONS.test(input) && !SWEEP_EXTENSIONS.test(input)) {
+        throw new InputError(input, 'sensitivity takes a sweep file (.yaml, .yml, .json) or a sweep\'s results (.jsonl, .csv): the name says which');
+      }
       const { text, csv } = RESULTS_EXTENSIONS.test(input) ? acrossSweep(input, flags) : aroundBaseline(input, flags);
       if (flags.csv === '-') {
         io.stdout(csv);

@@ -7,6 +7,7 @@ import { formatRate } from '../../dse/node/progress.js';
 import { readSweepInput } from '../../dse/node/read-sweep.js';
 import { runSweep, type SweepRunSummary } from '../../dse/node/run-sweep.js';
 import { planSweep, type SweepPlan } from '../../dse/plan.js';
+import { outputFormatOf } from '../../dse/rows.js';
 import { parseShard, shardRange, type Shard } from '../../dse/shard.js';
 import { InputError } from '../../errors.js';
 import { parseCount } from '../args.js';
@@ -47,6 +48,7 @@ export function registerSweep(program: Command, io: CliIo): void {
         return;
       }
       const output = flags.output ?? defaultOutput(specPath, shard);
+      outputFormatOf(output, '--output');
       let stopRequested = false;
       const onInterrupt = () => {
         stopRequested = true;

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { objectiveOfColumn } from '../objectives.js';
 import { MAX_POINTS } from '../plan.js';
 import { encodeRow, formatOfPath, parseResults, type ParsedResults, type ResultRow } from '../rows.js';
 import { readResultsText } from './results-file.js';
@@ -21,7 +22,26 @@ export function loadResults(path: string): ParsedResults {
     throw new InputError(`${path}: line ${lines + 1}`, 'cut off: the run that wrote it was killed or is still running; rerun the same attnsim sweep to finish it');
   }
   if (parsed.rows.length === 0) throw new InputError(path, 'holds no results');
+  checkObjectives(parsed, path);
   return parsed;
+}
+
+/**
+ * Objectives are what a front and a variance are computed from: each must be a finite number
+ * ≥ 0 (a time, an energy, an area, a cost), or empty on a point that cannot run.
+ */
+function checkObjectives(results: ParsedResults, path: string): void {
+  const columns = results.columns.filter((c) => objectiveOfColumn(c) !== undefined);
+  results.rows.forEach((row, i) => {
+    for (const column of columns) {
+      const v = row[column];
+      if (v === null || v === undefined) {
+        if (row.status === 'ok') throw new InputError(`${path}: line ${results.rowLines[i]}`, `${column} is empty on a point whose status is ok`);
+      } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new InputError(`${path}: line ${results.rowLines[i]}`, `${column} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; an objective is a finite number ≥ 0 (or empty where the point cannot run)`);
+      }
+    }
+  });
 }
 
 /**
