@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { calibrationSource } from '../../../hardware/calibration.js';
 import { listPresets } from '../../../hardware/index.js';
 import { InputError } from '../../errors.js';
 import { calibrate, prepareCases } from '../../validate/calibrate.js';
@@ -77,7 +78,9 @@ export function registerCalibrate(program: Command, io: CliIo): void {
           }
         }
         writeTextFile(file, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`, '--write');
-        io.stdout(`wrote ${relative(process.cwd(), file)}; rebuild (npm run build) for the CLI to use it\n`);
+        // Calibration files are loaded by a registry, not by listing the folder.
+        const loaded = calibrationSource(hardware) === hardware;
+        io.stdout(`wrote ${relative(process.cwd(), file)}; ${loaded ? 'rebuild (npm run build) for the CLI to use it' : `hardware/calibration.ts loads no calibration of ${hardware} yet: add this file to its CALIBRATIONS, then rebuild (npm run build)`}\n`);
       }
     });
 }
