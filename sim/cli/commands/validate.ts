@@ -128,17 +128,18 @@ function caseTimeline(c: MeasuredCase) {
   return simulatePlan(profile.lower(workload, spec), spec, workload, c.kernel, 'cycle', { timeline: true }).timeline;
 }
 
-/** How `validate` ends, for `--help`: a partial result is printed but still fails. */
+/** How `validate` ends, for `--help`. */
 const EXIT_STATUS_HELP = `
 Exit status:
   0  every case read was predicted, or listed as one the simulator cannot model
-  2  bad input: a file cannot be read, no case could be predicted, or lines were skipped
-     (malformed, or hardware no preset describes); the report of the cases that were read is
-     still printed, the skipped lines listed in it`;
+  2  bad input, nothing printed but the one error line: a file cannot be read, a line is not
+     a measured case (malformed, or hardware no preset describes: the count and the first are
+     named; a summary over the rest would silently leave them out), or no case could be
+     predicted`;
 
-/** The skipped lines of the data and repeat files, one line each, paths relative to the working directory. */
-function skippedLines(errors: readonly FormatError[]): string[] {
-  return errors.map((e) => `${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message}`);
+/** A bad line, its path relative to the working directory. */
+function lineText(e: FormatError): string {
+  return `${relative(process.cwd(), e.file) || e.file}:${e.line}: ${e.message}`;
 }
 
 export function registerValidate(program: Command, io: CliIo): void {
@@ -162,15 +163,15 @@ export function registerValidate(program: Command, io: CliIo): void {
       const { cases, errors } = loadCaseFiles(files, io);
       const repeatFiles = opts.repeat ?? (opts.data ? [] : shippedRepeatFiles());
       const repeats = repeatFiles.map((f) => loadCaseFiles([f], io, '--repeat'));
-      const repeatErrors = repeats.flatMap((r) => r.errors);
-      const skipped = skippedLines([...errors, ...repeatErrors]);
+      for (const [field, bad] of [['--data', errors], ['--repeat', repeats.flatMap((r) => r.errors)]] as const) {
+        if (bad.length === 0) continue;
+        const count = `${bad.length} line${bad.length === 1 ? ' is' : 's are'} not a measured case`;
+        throw new InputError(field, `${count} (first: ${lineText(bad[0]!)}); fix or remove ${bad.length === 1 ? 'it' : 'them'} (format: validation/FORMAT.md)`);
+      }
       const result = validateCases(cases, opts.engine as EngineId, repeats.map((r) => r.cases));
       if (result.cases.length === 0) {
-        const why = [
-          cases.length === 0 && errors.length === 0 ? 'the files hold no case' : '',
-          errors.length > 0 ? `${errors.length} line${errors.length === 1 ? '' : 's'} skipped (first: ${skipped[0]})` : '',
-          result.unsupported.length > 0 ? `${result.unsupported.length} case${result.unsupported.length === 1 ? '' : 's'} the simulator cannot model (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})` : '',
-        ].filter((t) => t !== '').join('; ');
+        const why = cases.length === 0 ? 'the files hold no case'
+          : `the simulator cannot model any of the ${cases.length} case${cases.length === 1 ? '' : 's'} (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})`;
         throw new InputError('--data', `no case could be predicted: ${why}; the format is in validation/FORMAT.md`);
       }
       if (opts.trace !== undefined) {
@@ -183,25 +184,18 @@ export function registerValidate(program: Command, io: CliIo): void {
         writeTextFile(opts.trace, JSON.stringify(chromeTrace(timeline, traced.id)), '--trace');
       }
       if (opts.json) {
-        io.stdout(`${JSON.stringify({ ...result, formatErrors: [...errors, ...repeatErrors] }, null, 2)}\n`);
-      } else {
-        if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
-        io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
-          `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
-        io.stdout(`${summaryTable(result)}\n`);
-        io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
-        if (result.unsupported.length > 0) {
-          io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
-          for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
-        }
-        if (skipped.length > 0) {
-          io.stdout(`\nskipped lines (${skipped.length}):\n`);
-          for (const line of skipped) io.stdout(`  ${line}\n`);
-        }
+        // Bad lines are refused above; the key stays for readers of the format.
+        io.stdout(`${JSON.stringify({ ...result, formatErrors: [] }, null, 2)}\n`);
+        return;
       }
-      if (skipped.length > 0) {
-        const field = errors.length > 0 ? '--data' : '--repeat';
-        throw new InputError(field, `${skipped.length} line${skipped.length === 1 ? '' : 's'} skipped (listed in the report${opts.json ? "'s formatErrors" : ''}; first: ${skipped[0]}); the summary covers the ${result.cases.length} case${result.cases.length === 1 ? '' : 's'} read`);
+      if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
+      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
+        `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
+      io.stdout(`${summaryTable(result)}\n`);
+      io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
+      if (result.unsupported.length > 0) {
+        io.stdout(`\nunsupported (${result.unsupported.length}):\n`);
+        for (const u of result.unsupported) io.stdout(`  ${u.id}: ${u.reason}\n`);
       }
     });
 }
