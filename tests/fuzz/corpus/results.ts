@@ -89,7 +89,7 @@ const sensitivity: FuzzEntry[] = [
   bad('sensitivity {gen}/empty.yaml', /empty\.yaml|^sweep\b/, 'an empty sweep file'),
   bad('sensitivity s.yaml', /parameters/, 'a sweep that varies nothing', { files: { 's.yaml': sweepYaml({ parameters: [] }) } }),
   bad('sensitivity s.yaml', /^sweep\b|s\.yaml/, 'the alias bomb, as a sensitivity input', { files: { 's.yaml': 'a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nname: *g\n' } }),
-  bad('sensitivity r.txt', /r\.txt/, 'results under a .txt name are read as a sweep file and refused', { files: { 'r.txt': '{"index":0}\n' } }),
+  bad('sensitivity r.txt', /r\.txt|^sweep\b/, 'results under a .txt name are read as a sweep file and refused', { files: { 'r.txt': '{"index":0}\n' } }),
   bad('sensitivity {gen}/results.jsonl --objectives speed', '--objectives', 'an unknown objective'),
   ...UNWRITABLE.slice(0, 1).map(([path, why]) => bad(`sensitivity {gen}/results.jsonl --csv ${path}`, '--csv', why)),
 ];
