@@ -100,6 +100,24 @@ describe('output files: a path that cannot be written is one line naming the fla
   }, HANG_GUARD_MS);
 });
 
+describe('a device named as an input file is refused before anything reads it (it never ends)', () => {
+  const device = '/dev/zero';
+  it.skipIf(!existsSync(device)).each([
+    [['validate', '--data', device], '--data'],
+    [['calibrate', '--data', device], '--data'],
+    [['hardware', 'show', device], 'hardware show <id>'],
+    [['dataflow', 'show', device], 'dataflow show <id|file>'],
+    [['dataflow', 'fifo-sweep', '--hardware', device], '--hardware'],
+    [['simulate', '--hardware', device], '--hardware'],
+    [['plot', 'roofline', '--out', join(dir, 'r.svg'), '--hardware', device], '--hardware'],
+    [['compare', 'h100-sxm', device], 'compare <hardware...>'],
+    [['compare', 'h100-sxm', 'h200-sxm', '--workloads', device], '--workloads'],
+    [['viz', device, '--port', '0'], 'results'],
+  ])('%j', async (args, field) => {
+    await expectOneLineError(args, new RegExp(`^attnsim: error: ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: "/dev/zero" is a device, not a file`));
+  }, HANG_GUARD_MS);
+});
+
 describe('flags and arguments are named as the user typed them', () => {
   it.each([
     [['dataflow', 'fifo-sweep', '--pipeline', 'spiral'], /^attnsim: error: --pipeline: unknown pipeline "spiral" for a dataflow device; valid: /],

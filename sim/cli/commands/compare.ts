@@ -14,6 +14,7 @@ import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { checkInputFile } from './user-files.js';
 
 interface CompareFlags {
   workloads?: string;
@@ -62,6 +63,9 @@ export function registerCompare(program: Command, io: CliIo): void {
         const given = WORKLOAD_FLAGS.filter(([key]) => command.getOptionValueSource(key) === 'cli');
         if (given.length > 0) throw new InputError(given[0]![1], `describes the workload list, which --workloads already gives: use one or the other`);
       }
+      // Paths are checked before anything reads them whole (a device never ends).
+      for (const n of names) if (n.endsWith('.json') || n.includes('/')) checkInputFile(n, 'compare <hardware...>');
+      if (flags.workloads !== undefined) checkInputFile(flags.workloads, '--workloads');
       const machines = names.map((n) => resolveHardware(n, flags.set, io, 'compare <hardware...>'));
       const workloads = workloadList(flags);
       const kernels = flags.kernel.split(',').map((k) => k.trim());

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec,
@@ -11,11 +12,11 @@ import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../eng
 import { InputError } from '../../errors.js';
 import type { Report } from '../../report.js';
 import { parseCount, parseOverrides } from '../args.js';
-import { guardedFs } from '../files.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';
 import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { showSpec } from './hardware.js';
+import { checkInputFile, readInputFile } from './user-files.js';
 
 /**
  * `attnsim dataflow list|show|fifo-sweep`, and the dataflow branch of `attnsim simulate`
@@ -42,6 +43,9 @@ const DEFAULT_ENGINE = 'analytical';
 export function isDataflowHardware(name: string, io: CliIo): boolean {
   if (isDataflowPreset(name)) return true;
   if (!(name.endsWith('.json') || name.includes('/'))) return false;
+  if (!existsSync(name)) return false; // the GPU path says why it cannot be read
+  // A device or an oversized file is refused here, before anything reads it whole.
+  checkInputFile(name, '--hardware');
   try {
     const raw: unknown = JSON.parse(io.readFile(name));
     return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'dataflow';
@@ -59,7 +63,7 @@ export function resolveDataflowHardware(name: string, overrides: readonly string
     if (!(name.endsWith('.json') || name.includes('/'))) {
       throw new InputError(field, `unknown dataflow preset "${name}"; dataflow presets: ${listDataflowPresets().join(', ')} (or a spec file path)`);
     }
-    const text = guardedFs(name, field, 'read', () => io.readFile(name));
+    const text = readInputFile(name, field, io);
     let raw: unknown;
     try {
       raw = JSON.parse(text);

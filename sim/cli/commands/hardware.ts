@@ -4,6 +4,7 @@ import { formatBytes, table, withPrefix } from '../format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { isDataflowHardware, resolveDataflowHardware } from './dataflow.js';
+import { checkInputFile } from './user-files.js';
 
 /** `attnsim hardware list|show`. */
 export function registerHardware(program: Command, io: CliIo): void {
@@ -20,6 +21,8 @@ export function registerHardware(program: Command, io: CliIo): void {
   });
   hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
     const field = 'hardware show <id>';
+    // A path is checked before anything reads it whole (a device never ends).
+    if (id.endsWith('.json') || id.includes('/')) checkInputFile(id, field);
     // Dataflow presets and spec files are hardware too: shown the same way.
     const spec = isDataflowHardware(id, io) ? resolveDataflowHardware(id, [], io, field) : resolveHardware(id, [], io, field);
     showSpec(spec, opts.json === true, io);

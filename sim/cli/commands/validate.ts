@@ -8,8 +8,9 @@ import { parseCases, type FormatError, type MeasuredCase } from '../../validate/
 import { METRICS, validateCases, type CaseResult, type MetricSummary, type OrderingSummary, type ValidationResult } from '../../validate/run.js';
 import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
 import type { CliIo } from '../io.js';
-import { guardedFs, writeTextFile } from '../files.js';
+import { writeTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
+import { readInputFile } from './user-files.js';
 import { getPreset } from '../../../hardware/index.js';
 import { validateWorkload } from '../../../workloads/workload.js';
 import { getProfile } from '../../kernels/profiles/index.js';
@@ -59,7 +60,7 @@ export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--d
   const cases: MeasuredCase[] = [];
   const errors: FormatError[] = [];
   for (const file of files) {
-    const text = guardedFs(file, option, 'read', () => io.readFile(file));
+    const text = readInputFile(file, option, io);
     const parsed = parseCases(text, file);
     cases.push(...parsed.cases);
     errors.push(...parsed.errors);

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.js';
 import type { CliIo } from '../io.js';
 import { readTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
+import { checkInputFile } from './user-files.js';
 
 /** Where `npm run build` puts the page (vite, visualizer/vite.config.ts). */
 export function builtPageDir(): string {
@@ -27,6 +28,7 @@ function parsePort(text: string): number {
  * still running may add to it; only what is there now is checked.
  */
 function checkResultsFile(path: string): void {
+  checkInputFile(path, 'results');
   const text = readTextFile(path, 'results');
   const first = text.split('\n').find((line) => line.trim() !== '');
   if (first === undefined) return; // a sweep that has not written its first row yet
@@ -50,9 +52,9 @@ export function registerViz(program: Command, io: CliIo): void {
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_PORT))
     .action(async (results: string | undefined, flags: { port: string }) => {
       const port = parsePort(flags.port);
+      if (results !== undefined) checkResultsFile(results);
       const pageDir = builtPageDir();
       if (!existsSync(join(pageDir, 'index.html'))) throw new InputError('viz', `the page is not built (no ${pageDir}/index.html); run \`npm run build\``);
-      if (results !== undefined) checkResultsFile(results);
       let server;
       try {
         server = await startVizServer({ pageDir, port, ...(results !== undefined ? { resultsFile: results } : {}) });
