@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ const KILL_WINDOW_MS = 1500;
 /** Lines in the output before a run counts as mid-way: the header and a first chunk of rows. */
 const ROWS_SEEN = 10;
 const POLL_MS = 5;
+/** How long a lock from another host stays valid unrefreshed (output-lock.ts: ten refreshes of 30 s). */
+const LOCK_STALE_SECONDS = 300;
 /** Share of racing runs that are killed (the others finish, or are refused). */
 const KILLED_SHARE = 0.75;
 const SEED = 20240607;
@@ -125,24 +127,52 @@ describe('attnsim sweep: one output, several runs', () => {
     rmSync(`${out}.lock`);
   });
 
-  it('a lock left by a dead run is taken over; one from another host is not, being impossible to check', async () => {
+  it('a lock left by a dead run is taken over; one from another host only once it has not been refreshed for 5 minutes', async () => {
     const dead = join(dir, 'dead.jsonl');
     const deadPid = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, ['-e', '']);
       child.on('exit', () => resolve(child.pid!));
     });
-    const host = hostname();
-    writeFileSync(`${dead}.lock`, JSON.stringify({ pid: deadPid, host }));
+    writeFileSync(`${dead}.lock`, JSON.stringify({ pid: deadPid, host: hostname() }));
     const taken = await runCli(['sweep', SMALL, '-o', dead]);
     expect(taken.code).toBe(0);
     expect(existsSync(`${dead}.lock`)).toBe(false);
 
     const remote = join(dir, 'remote.jsonl');
-    writeFileSync(`${remote}.lock`, JSON.stringify({ pid: deadPid, host: `not-${host}` }));
+    writeFileSync(`${remote}.lock`, JSON.stringify({ pid: deadPid, host: `not-${hostname()}` }));
     const refused = await runCli(['sweep', SMALL, '-o', remote]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(new RegExp(`^attnsim: error: --output: a run on not-${host} \\(pid ${deadPid}\\) is writing`));
+    expect(refused.stderr).toMatch(new RegExp(`^attnsim: error: --output: a run on not-${hostname()} \\(pid ${deadPid}\\) is writing ".*remote\\.jsonl"; .*; its lock is taken over once unrefreshed for 300 s\\n$`));
+    const longAgo = new Date(Date.now() - (LOCK_STALE_SECONDS + 1) * 1000);
+    utimesSync(`${remote}.lock`, longAgo, longAgo);
+    expect((await runCli(['sweep', SMALL, '-o', remote])).code).toBe(0);
+    expect(existsSync(`${remote}.lock`)).toBe(false);
   });
+
+  it.runIf(built)('SIGTERM (a scheduler preempting the job) stops a sweep cleanly: exit 143, the lock released, and a rerun finishes the same file', async () => {
+    const out = join(dir, 'term.jsonl');
+    const expected = await uninterrupted(MEDIUM, join(dir, 'term-reference.jsonl'));
+    const child = spawn(process.execPath, [BIN, 'sweep', MEDIUM, '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d) => { stdout += d; });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const poll = setInterval(() => {
+      if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > ROWS_SEEN) {
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }
+    }, POLL_MS);
+    const code = await exited;
+    clearInterval(poll);
+    // A machine fast enough to finish before the signal lands ends with 0; either way nothing is left but the file.
+    if (code !== 0) {
+      expect(code).toBe(143);
+      expect(stdout).toMatch(/interrupted: \d+ points left; rerun the same command to continue/);
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('term.jsonl'))).toEqual(['term.jsonl']);
+    expect((await runCli(['sweep', MEDIUM, '-o', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(expected);
+  }, 120_000);
 
   it('merge -o takes the same lock: it does not replace a file a sweep is writing', async () => {
     const input = join(dir, 'input.jsonl');

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { formatFactor } from '../../dse/node/format.js';
@@ -23,8 +23,13 @@ interface SweepFlags {
   dryRun?: boolean;
 }
 
-/** Exit status after Ctrl-C, as shells report a command killed by SIGINT. */
-const EXIT_INTERRUPTED = 130;
+/**
+ * Signals that stop a sweep cleanly between chunks, keeping what is done and releasing the
+ * output's lock: Ctrl-C, and the SIGTERM a batch scheduler sends before it preempts or requeues
+ * a job. The exit status is then what shells report for a command killed by the signal.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SIGNAL_EXIT_BASE = 128;
 
 /** `attnsim sweep SPEC`: every design × workload of a sweep file, on all cores, resumable. */
 export function registerSweep(program: Command, io: CliIo): void {
@@ -49,21 +54,22 @@ export function registerSweep(program: Command, io: CliIo): void {
       }
       const output = flags.output ?? defaultOutput(specPath, shard);
       outputFormatOf(output, '--output');
-      let stopRequested = false;
-      const onInterrupt = () => {
-        stopRequested = true;
+      let stopSignal: (typeof STOP_SIGNALS)[number] | undefined;
+      const onSignal = (signal: (typeof STOP_SIGNALS)[number]) => {
+        stopSignal ??= signal;
       };
       const ownProcess = io === processIo;
-      if (ownProcess) process.on('SIGINT', onInterrupt);
+      if (ownProcess) for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       let summary: SweepRunSummary;
       try {
-        summary = await runSweep(plan, { output, workers, alwaysStartWorkers: flags.workers !== undefined, progress: progressSink(io, flags.progress), shouldStop: () => stopRequested, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
+        summary = await runSweep(plan, { output, workers, alwaysStartWorkers: flags.workers !== undefined, progress: progressSink(io, flags.progress), shouldStop: () => stopSignal !== undefined, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
       } finally {
-        if (ownProcess) process.off('SIGINT', onInterrupt);
+        if (ownProcess) for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       }
-      io.stdout(describeRun(plan, shard, output, summary, stopRequested));
+      io.stdout(describeRun(plan, shard, output, summary, stopSignal !== undefined));
       // main() answers 0 for a command that returns; the shell should still see the interruption.
-      if (stopRequested && ownProcess) process.once('exit', () => { process.exitCode = EXIT_INTERRUPTED; });
+      const exitCode = stopSignal !== undefined ? SIGNAL_EXIT_BASE + constants.signals[stopSignal] : undefined;
+      if (exitCode !== undefined && ownProcess) process.once('exit', () => { process.exitCode = exitCode; });
     });
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { guardedFs } from '../../cli/files.js';
@@ -8,21 +8,36 @@ import { InputError } from '../../errors.js';
  * One writer per results file. A run that writes `out.jsonl` first creates `out.jsonl.lock`
  * holding its pid and host; a second run on the same file is refused (one line naming the
  * output) instead of waiting, so a script finds out at once and nothing hangs. A lock whose pid
- * is dead on this host (a killed run) is taken over; one from another host cannot be checked and
- * is left to the user to delete.
+ * is dead on this host (a killed run) is taken over.
+ *
+ * A lock names its host too: a pid is checked only on the host that wrote it, and a lock from
+ * another host is taken over once its holder has stopped refreshing it (LOCK_STALE_MS).
  *
  * The lock is written whole to a file of this process's own and then hard-linked to the lock's
  * name: the link fails if the name exists (as O_EXCL would), and a lock is never seen half
  * written, so a reader never mistakes a run that is just starting for a dead one.
  */
 export interface OutputLock {
+  /** Mark the lock as still held (its modification time), for runs on other hosts to see. */
+  refresh(): void;
   release(): void;
 }
 
 interface Holder {
   pid: number;
   host: string;
+  /** When the lock was last refreshed (ms since the epoch), where known. */
+  refreshedMs?: number;
 }
+
+/**
+ * A run refreshes its lock this often; one on another host (a requeued cluster job on another
+ * node) takes over a lock not refreshed for LOCK_STALE_MS, ten refreshes missed, since it
+ * cannot ask that host whether the pid lives. Sweeps stop between chunks of ~50 ms, so a live
+ * run never misses one.
+ */
+export const LOCK_REFRESH_MS = 30_000;
+const LOCK_STALE_MS = 10 * LOCK_REFRESH_MS;
 
 /** Rounds of "take a dead run's lock, then link ours": two are enough unless runs keep dying mid-takeover. */
 const TAKEOVER_ATTEMPTS = 5;
@@ -34,7 +49,7 @@ export function lockPathOf(output: string): string {
 export function acquireOutputLock(output: string, flag: string): OutputLock {
   refuseDirectory(output, flag);
   const lock = lockPathOf(output);
-  const mine: Holder = { pid: process.pid, host: hostname() };
+  const mine = { pid: process.pid, host: hostname() };
   const text = JSON.stringify(mine);
   const own = `${lock}.${mine.host}.${process.pid}`;
   guardedFs(output, flag, 'write', () => {
@@ -45,7 +60,7 @@ export function acquireOutputLock(output: string, flag: string): OutputLock {
     for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
       if (guardedFs(output, flag, 'write', () => tryLink(own, lock))) {
         removeLitter(output);
-        return { release: () => release(lock, text) };
+        return { refresh: () => refresh(lock), release: () => release(lock, text) };
       }
       const found = readHolder(lock);
       if (found === null) continue; // released between the link and the read
@@ -99,16 +114,19 @@ function readHolder(lock: string): { holder: Holder | undefined; inode: number }
   }
   let text: string;
   let inode: number;
+  let refreshedMs: number;
   try {
     // Content and inode of one file: the lock may be replaced between two look-ups by name.
-    inode = fstatSync(fd).ino;
+    const stat = fstatSync(fd);
+    inode = stat.ino;
+    refreshedMs = stat.mtimeMs;
     text = readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }
   try {
     const value = JSON.parse(text) as Partial<Holder>;
-    if (Number.isSafeInteger(value.pid) && typeof value.host === 'string') return { holder: { pid: value.pid!, host: value.host }, inode };
+    if (Number.isSafeInteger(value.pid) && typeof value.host === 'string') return { holder: { pid: value.pid!, host: value.host, refreshedMs }, inode };
   } catch {
     // not ours: the user is told to look at it
   }
@@ -116,7 +134,8 @@ function readHolder(lock: string): { holder: Holder | undefined; inode: number }
 }
 
 function isAlive(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true; // a pid on another machine says nothing here
+  // A pid on another machine says nothing here; a lock it stopped refreshing does.
+  if (holder.host !== hostname()) return holder.refreshedMs === undefined || Date.now() - holder.refreshedMs < LOCK_STALE_MS;
   try {
     process.kill(holder.pid, 0);
     return true;
@@ -168,6 +187,15 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function refresh(lock: string): void {
+  const now = new Date();
+  try {
+    utimesSync(lock, now, now);
+  } catch {
+    // gone or unwritable: the next refresh or the release says nothing either; the run goes on
+  }
+}
+
 function release(lock: string, text: string): void {
   try {
     if (readFileSync(lock, 'utf8') === text) rmSync(lock, { force: true });
@@ -178,5 +206,6 @@ function release(lock: string, text: string): void {
 
 function refusal(output: string, lock: string, flag: string, holder: Holder | undefined): InputError {
   const who = holder === undefined ? 'another run' : holder.host === hostname() ? `another attnsim run (pid ${holder.pid})` : `a run on ${holder.host} (pid ${holder.pid})`;
-  return new InputError(flag, `${who} is writing "${output}"; wait for it to finish or use another output file (if no run is writing it, delete "${lock}")`);
+  const stale = holder !== undefined && holder.host !== hostname() ? `; its lock is taken over once unrefreshed for ${LOCK_STALE_MS / 1000} s` : '';
+  return new InputError(flag, `${who} is writing "${output}"; wait for it to finish or use another output file (if no run is writing it, delete "${lock}")${stale}`);
 }

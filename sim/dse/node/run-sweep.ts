@@ -3,7 +3,7 @@ import { formatOfPath, resultsPreamble } from '../rows.js';
 import { shardRange, type Shard } from '../shard.js';
 import { evaluatePoints, type PoolMode } from './pool.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
-import { acquireOutputLock } from './output-lock.js';
+import { acquireOutputLock, LOCK_REFRESH_MS } from './output-lock.js';
 import { prepareResults, ResultsAppender, sortResultsFile } from './results-file.js';
 import { specHash } from './spec-hash.js';
 
@@ -40,9 +40,12 @@ export interface SweepRunSummary {
 
 export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promise<SweepRunSummary> {
   const lock = acquireOutputLock(options.output, '--output');
+  const heartbeat = setInterval(() => lock.refresh(), LOCK_REFRESH_MS);
+  heartbeat.unref();
   try {
     return await runLocked(plan, options);
   } finally {
+    clearInterval(heartbeat);
     lock.release();
   }
 }
