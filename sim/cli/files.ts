@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -49,14 +49,24 @@ export function guardedFs<T>(path: string, flag: string, verb: 'read' | 'write',
   }
 }
 
-/** Largest text file the CLI reads whole: beyond it a file is refused instead of exhausting memory. */
-export const MAX_TEXT_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * Largest text file the CLI reads whole: 256 MiB, under V8's longest string (2^29 − 24 chars)
+ * with room for the parse; a larger file is refused before it is read.
+ */
+export const MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024;
 
 export function readTextFile(path: string, flag: string): string {
   return guardedFs(path, flag, 'read', () => {
-    const buffer = readFileSync(path);
-    if (buffer.length > MAX_TEXT_FILE_BYTES) throw new InputError(flag, `"${path}" is ${buffer.length} B, above the ${MAX_TEXT_FILE_BYTES} B limit for a text input`);
-    return buffer.toString('utf8');
+    const fd = openSync(path, 'r');
+    try {
+      const stat = fstatSync(fd);
+      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      if (!stat.isFile()) throw new InputError(flag, `"${path}" is not a regular file`);
+      if (stat.size > MAX_TEXT_FILE_BYTES) throw new InputError(flag, `"${path}" is ${stat.size} B, above the ${MAX_TEXT_FILE_BYTES} B limit for a text input`);
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   });
 }
 

@@ -47,9 +47,29 @@ function buildProgram(io: CliIo): Command {
       // commander's usage errors ("error: unknown option '--x'") get the prefix every other error has.
       outputError: (text, write) => write(`attnsim: ${text}`),
     })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // A suggestion would be a second line; the one-line error names the unknown command already.
+    .showSuggestionAfterError(false);
   for (const register of COMMANDS) register(program, io);
   return program;
+}
+
+/**
+ * The core names the workload or kernel field it checks (`kvHeads`, `mask.window`); on the
+ * command line those came from flags, and the user should be told the flag they typed. Fields
+ * with a file or a list in front (`sweep.yaml: …`, `workloads[0].heads`) are left as they are.
+ */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  batch: '--batch', heads: '--heads', kvHeads: '--kv-heads', qLen: '--q-len', kvLen: '--kv-len',
+  headDim: '--head-dim', valueHeadDim: '--value-head-dim', dtype: '--dtype', phase: '--phase',
+  model: '--model', layer: '--layer', kernel: '--kernel', engine: '--engine', tile: '--tile-q/--tile-k',
+  tileQ: '--tile-q', tileK: '--tile-k', splits: '--splits', mask: '--mask', hardware: '--hardware',
+};
+
+export function flagOf(field: string): string {
+  const root = field.split('.')[0]!;
+  if (root === 'mask' || root === '--mask') return field.startsWith('--') ? field : `--${field}`;
+  return FLAG_OF_FIELD[field] ?? field;
 }
 
 /** Run the CLI; returns the exit code (0 ok, 2 bad input, 1 a bug). */
@@ -64,7 +84,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isInputError(e)) {
-      io.stderr(`attnsim: error: ${e.message}\n`);
+      // One line, even when the message quotes a user's text with line breaks in it.
+      io.stderr(`attnsim: error: ${flagOf(e.field)}: ${e.detail}`.replace(/\s*[\r\n]+\s*/g, ' ') + '\n');
       return 2;
     }
     return reportUnexpected(e, io);

@@ -1,3 +1,4 @@
+import { isHeaderObject } from '../../sim/dse/results-header.js';
 import { InputError } from '../../sim/errors.js';
 
 /** One row of a sweep's results: parameters (numbers or text) and objectives (numbers). */
@@ -43,6 +44,8 @@ export function parseResultsJsonl(text: string, origin = 'results'): ResultsTabl
       throw new InputError(where, `not valid JSON (${(e as Error).message})`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(where, 'expected a JSON object per line');
+    // A sweep's first line names the sweep and its spec hash: not a result.
+    if (rows.length === 0 && isHeaderObject(value)) return;
     for (const [key, cell] of Object.entries(value)) {
       if (cell !== null && typeof cell === 'object') throw new InputError(where, `field "${key}" is nested; results rows hold plain values`);
     }
