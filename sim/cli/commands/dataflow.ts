@@ -215,6 +215,9 @@ export function registerDataflow(program: Command, io: CliIo): void {
       const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
       const blockQ = count(flags.blockQ, '--block-q');
       const blockK = count(flags.blockK, '--block-k');
+      for (const [block, flag, what] of [[blockQ, '--block-q', 'query'], [blockK, '--block-k', 'key']] as const) {
+        if (block !== undefined && block > n) throw new InputError(flag, `a ${what} block of ${block} tokens is longer than the sequence (N = ${n})`);
+      }
       const workload = makeWorkload({ heads: 1, qLen: n, headDim });
       // One pipeline, unbounded FIFO budget: the sweep is about depths, not about what fits.
       const plan = planDataflow(workload, { ...resourcesOf(spec), fifoBudgetBytes: Number.POSITIVE_INFINITY }, {
