@@ -125,6 +125,9 @@ describe('flags and arguments are named as the user typed them', () => {
     [['dataflow', 'show', '../../etc/passwd'], /^attnsim: error: dataflow show <id\|file>: /],
     [['plot', 'roofline', '--out', join(dir, 'r.svg'), '--compare', 'nope'], /^attnsim: error: --compare: unknown preset "nope"/],
     [['compare', 'h100-sxm', 'nope'], /^attnsim: error: compare <hardware\.\.\.>: unknown preset "nope"/],
+    [['compare', 'h100-sxm', 'h200-sxm', '--phase', 'middle'], /^attnsim: error: --phase: expected prefill or decode, got "middle"/],
+    [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '4k,,8k'], /^attnsim: error: --contexts: /],
+    [['compare', 'h100-sxm', 'h200-sxm', '--layer', '99'], /^attnsim: error: --layer: llama-3\.1-8b has layers 0\.\.31, got 99/],
   ])('%j', async (args, pattern) => {
     await expectOneLineError(args, pattern);
   }, HANG_GUARD_MS);

@@ -99,8 +99,19 @@ function workloadList(flags: CompareFlags): LabeledWorkload[] {
   const entry: Record<string, unknown> = { model: flags.model, phase: split(flags.phase), contexts: split(flags.contexts), batch: split(flags.batch) };
   if (flags.layer !== undefined) entry.layer = Number(flags.layer);
   if (flags.mask !== undefined) entry.mask = flags.mask;
-  return expandWorkloads([entry], 'workloads');
+  try {
+    return expandWorkloads([entry], FLAGS_ENTRY);
+  } catch (e) {
+    // The list was built from the flags: a complaint about one of its keys names that flag.
+    const key = e instanceof InputError ? /^[^.]+\.([a-z]+)/i.exec(e.field.slice(FLAGS_ENTRY.length))?.[1] : undefined;
+    const flag = WORKLOAD_FLAGS.find(([k]) => k === key)?.[1];
+    if (flag !== undefined) throw new InputError(flag, (e as InputError).detail);
+    throw e;
+  }
 }
+
+/** The field name under which the one-entry list built from the flags is expanded. */
+const FLAGS_ENTRY = 'workloads';
 
 function run(spec: GpuSpec, w: LabeledWorkload, kernels: readonly string[]): Cell {
   let reason: string | null = null;
