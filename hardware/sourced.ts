@@ -22,8 +22,12 @@ export function unwrapSourcedTree(raw: unknown, options: LoadOptions): { data: u
   return { data: unwrap(raw, '', 'count', provenance, options), provenance };
 }
 
+/** A spec is a few levels deep (memory.hbm.bandwidthBytesPerSecond); far deeper is not a spec. */
+const MAX_SPEC_DEPTH = 16;
+
 function unwrap(node: unknown, path: string, unit: BaseUnit, provenance: Record<string, Provenance>, options: LoadOptions): unknown {
   const field = `${options.origin}: ${path || '(root)'}`;
+  if (path.split('.').length > MAX_SPEC_DEPTH) throw new InputError(`${options.origin}: ${path.split('.').slice(0, 3).join('.')}`, `nested deeper than ${MAX_SPEC_DEPTH} levels: not a hardware spec`);
   if (Array.isArray(node)) throw new InputError(field, 'lists are not part of a hardware spec');
   if (node !== null && typeof node === 'object') {
     if ('value' in node) return unwrapSourced(node as Record<string, unknown>, path, unit, provenance, options);

@@ -36,7 +36,7 @@ const kernelArb = fc.constantFrom('fa2', 'fa3', 'split-kv');
  */
 function run(spec: GpuSpec, w: Workload, kernel: string) {
   // The unfused kernel has no splits to choose (and refuses the option).
-  const kernelOptions = kernel === 'naive' ? {} : { splits: kernel === 'split-kv' || w.phase === 'decode' ? 4 : 1 };
+  const kernelOptions = kernel === 'naive' ? {} : { splits: kernel === 'split-kv' || w.phase === 'decode' ? Math.min(4, w.kvLen) : 1 };
   return simulate({ hardware: spec, workload: w, kernel, kernelOptions });
 }
 

@@ -32,19 +32,19 @@ describe('attnsim simulate', () => {
   });
 
   it.each([
-    [['simulate', '--hardware', 'h900'], /hardware: unknown preset "h900"; valid presets: a100-sxm-80gb, b200, h100-sxm, h200-sxm, l40s, mi300x/],
-    [['simulate', '--kernel', 'fa9'], /kernel: unknown kernel "fa9"; valid kernels/],
+    [['simulate', '--hardware', 'h900'], /--hardware: unknown preset "h900"; valid presets: a100-sxm-80gb, b200, h100-sxm, h200-sxm, l40s, mi300x/],
+    [['simulate', '--kernel', 'fa9'], /--kernel: unknown kernel "fa9"; valid kernels/],
     [['simulate', '--set', 'memory.hbm.bandwidthBytesPerSecond=4.8 TQ/s'], /memory.hbm.bandwidthBytesPerSecond: malformed quantity "4.8 TQ\/s"/],
     [['simulate', '--set', 'memory.hbm.bandwidthBytesPerSecond=4.8 GHz'], /is not in B\/s/],
     [['simulate', '--heads', '-4', '--q-len', '1024', '--head-dim', '64'], /--heads: expected a positive whole number/],
     [['simulate', '--heads', '32', '--q-len', '0', '--head-dim', '64'], /--q-len: expected a positive whole number/],
-    [['simulate', '--heads', '32', '--kv-heads', '6', '--q-len', '1024', '--head-dim', '128'], /kvHeads: heads \(32\) must be a multiple of kvHeads \(6\)/],
-    [['simulate', '--heads', '8', '--q-len', '1024', '--head-dim', '256', '--set', 'compute.maxSharedMemoryBytesPerCta=16KiB'], /headDim: no FlashAttention-2 tile for head dim 256 fits/],
+    [['simulate', '--heads', '32', '--kv-heads', '6', '--q-len', '1024', '--head-dim', '128'], /--kv-heads: heads \(32\) must be a multiple of kvHeads \(6\)/],
+    [['simulate', '--heads', '8', '--q-len', '1024', '--head-dim', '256', '--set', 'compute.maxSharedMemoryBytesPerCta=16KiB'], /--head-dim: no FlashAttention-2 tile for head dim 256 fits/],
     [['simulate', '--mask', 'window:0'], /mask.window/],
     [['simulate', '--mask', 'block:128,density:2'], /density must be in \(0, 1\]/],
-    [['simulate', '--model', 'gpt-9'], /model: unknown model "gpt-9"; valid models/],
-    [['simulate', '--hardware', 'no-such-file.json'], /cannot read hardware file/],
-    [['simulate', '--tile-q', '1024', '--tile-k', '1024'], /tile: 1024×1024 tiles need/],
+    [['simulate', '--model', 'gpt-9'], /--model: unknown model "gpt-9"; valid models/],
+    [['simulate', '--hardware', 'no-such-file.json'], /--hardware: "no-such-file.json" is not a preset and cannot be read as a spec file \(no such file or directory\)/],
+    [['simulate', '--tile-q', '1024', '--tile-k', '1024'], /--tile-q\/--tile-k: 1024×1024 tiles need/],
   ])('bad input %j: one clear line naming the field, exit 2', async (args, pattern) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

@@ -48,6 +48,12 @@ export function validateWorkload(candidate: unknown, field = 'workload'): Worklo
   if (w.heads % w.kvHeads !== 0) {
     throw new InputError('kvHeads', `heads (${w.heads}) must be a multiple of kvHeads (${w.kvHeads})`);
   }
+  if (w.mask.kind === 'per_head') {
+    // Groups cycle over the heads: a head count that is not a whole number of cycles would give
+    // some group a share of heads it does not have.
+    const cycle = w.mask.groups.reduce((a, g) => a + g.count, 0);
+    if (w.heads % cycle !== 0) throw new InputError('mask', `per-head groups cover ${cycle} heads, and heads (${w.heads}) is not a multiple of that`);
+  }
   if (w.phase === 'decode' && w.qLen > w.kvLen) {
     throw new InputError('qLen', `a decode step has qLen (${w.qLen}) ≤ kvLen (${w.kvLen})`);
   }

@@ -82,7 +82,10 @@ export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}
   const packed = packsGqaGroup(w);
   const splitTileK = fa2SplitTileK(Math.max(w.headDim, w.valueHeadDim));
   const units = w.batch * (packed ? w.kvHeads : w.heads) * Math.ceil((packed ? w.heads / w.kvHeads : w.qLen) / FA2_SPLIT_TILE_Q);
-  const splits = options.splits ?? splitHeuristic(units, spec.compute.sms * FA2_SPLIT_SLOTS_PER_SM, Math.ceil(w.kvLen / splitTileK));
+  // Tiles the user chose are the main kernel's: its split-KV kernel has tiles of its own, so
+  // unless splits are asked for too, chosen tiles run unsplit.
+  const tilesChosen = options.tileQ !== undefined || options.tileK !== undefined;
+  const splits = options.splits ?? (tilesChosen ? 1 : splitHeuristic(units, spec.compute.sms * FA2_SPLIT_SLOTS_PER_SM, Math.ceil(w.kvLen / splitTileK)));
   const description = 'FlashAttention-2 (PyTorch flash backend): mma.sync, one CTA per query tile, softmax between GEMMs';
   if (splits > 1 || packed) {
     const split = splits > 1;

@@ -40,18 +40,25 @@ const INSTRUCTION_TILE: Readonly<Record<MatrixPath, { m: number; k: number }>> =
   mfma: { m: 16, k: 16 },
 };
 
-/** A tile the user chose must be whole instructions of the path that computes it. */
+/**
+ * A tile the user chose must be whole instructions of the path that computes it, and some launch
+ * must use it: a kernel that takes another path for this call (FlashAttention-2's split-KV
+ * kernel has fixed tiles) would otherwise ignore it silently.
+ */
 function checkInstructionShape(plan: KernelPlan, w: Workload, options: KernelOptions): void {
   const kScale = bytesPerElement(w.dtype) === 1 ? 2 : bytesPerElement(w.dtype) === 4 ? 0.5 : 1;
-  for (const launch of plan.launches) {
-    if (launch.matrixPath === null || launch.tileQ === null || launch.tileK === null) continue;
-    const { m, k } = INSTRUCTION_TILE[launch.matrixPath];
-    const kStep = k * kScale;
-    if (options.tileQ !== undefined && launch.tileQ % m !== 0) {
-      throw new InputError('--tile-q', `${launch.tileQ} query rows is not a whole number of ${launch.matrixPath} instructions (${m} rows each); use a multiple of ${m}`);
+  const main = plan.launches.filter((l) => l.matrixPath !== null && l.tileQ !== null && l.tileK !== null);
+  for (const [option, flag, axis] of [['tileQ', '--tile-q', 'm'], ['tileK', '--tile-k', 'k']] as const) {
+    const asked = options[option];
+    if (asked === undefined || main.length === 0) continue;
+    const path = main[0]!.matrixPath!;
+    const step = axis === 'm' ? INSTRUCTION_TILE[path].m : INSTRUCTION_TILE[path].k * kScale;
+    if (asked % step !== 0) {
+      const what = axis === 'm' ? `${asked} query rows` : `${asked} keys`;
+      throw new InputError(flag, `${what} is not a whole number of ${path} instructions (${step} ${axis === 'm' ? 'rows' : `keys for ${w.dtype}`} each); use a multiple of ${step}`);
     }
-    if (options.tileK !== undefined && launch.tileK % kStep !== 0) {
-      throw new InputError('--tile-k', `${launch.tileK} keys is not a whole number of ${launch.matrixPath} instructions (${kStep} keys each for ${w.dtype}); use a multiple of ${kStep}`);
+    if (!main.some((l) => l[option] === asked)) {
+      throw new InputError(flag, `this call runs ${main.map((l) => l.name).join(', ')}, whose tiles (${main[0]!.tileQ}×${main[0]!.tileK}) are fixed; ${flag} does not apply to it`);
     }
   }
 }
@@ -125,6 +132,8 @@ export function lowerKernel(kernel: string, w: Workload, spec: GpuSpec, options:
   let bySpec = lowered.get(spec);
   const known = bySpec?.get(key);
   if (known) return known;
+  // Each split needs at least one key of its own.
+  if (options.splits !== undefined && options.splits > w.kvLen) throw new InputError('--splits', `${options.splits} splits of ${w.kvLen} keys would leave splits with no key; use at most ${w.kvLen}`);
   const plan = entry.lower(w, spec, options);
   checkInstructionShape(plan, w, options);
   if (!bySpec) lowered.set(spec, (bySpec = new Map()));

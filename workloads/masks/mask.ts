@@ -157,9 +157,14 @@ function parseBlockList(text: string, field: string, spec: string): Array<[numbe
   });
 }
 
+/** Most documents a document mask lists: a million one-token documents, one number each. */
+const MAX_DOCUMENTS = 2 ** 20;
+
 function parseLengths(text: string, field: string, spec: string): number[] {
   const repeat = /^(\d+)x(\d+)$/.exec(text);
-  if (repeat) return Array.from({ length: Number(repeat[2]) }, () => Number(repeat[1]));
+  const count = repeat ? Number(repeat[2]) : text.split('+').length;
+  if (count > MAX_DOCUMENTS) throw new InputError(field, `"${spec}": ${count} documents, above the limit of ${MAX_DOCUMENTS} (2^20)`);
+  if (repeat) return Array.from({ length: count }, () => Number(repeat[1]));
   const lengths = text.split('+').map(Number);
   if (lengths.some((n) => !Number.isFinite(n))) throw new InputError(field, `"${spec}": doc takes LENxCOUNT or L1+L2+...`);
   return lengths;
