@@ -62,7 +62,7 @@ function buildProgram(io: CliIo): Command {
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   batch: '--batch', heads: '--heads', kvHeads: '--kv-heads', qLen: '--q-len', kvLen: '--kv-len',
   headDim: '--head-dim', valueHeadDim: '--value-head-dim', dtype: '--dtype', phase: '--phase',
-  model: '--model', layer: '--layer', kernel: '--kernel', engine: '--engine', tile: '--tile-q/--tile-k',
+  model: '--model', layer: '--layer', context: '--context', kernel: '--kernel', engine: '--engine', tile: '--tile-q/--tile-k',
   tileQ: '--tile-q', tileK: '--tile-k', splits: '--splits', mask: '--mask', hardware: '--hardware',
 };
 

@@ -70,6 +70,9 @@ export interface ModelCall {
 /** "The attention of layer L of model M at context C" as a workload. */
 export function modelWorkload(call: ModelCall): Workload {
   const model = getModel(call.model);
+  if (call.context > model.maxContext) {
+    throw new InputError('context', `${call.context} tokens is past ${model.id}'s context of ${model.maxContext} tokens (give the shapes with --q-len/--kv-len to go beyond it)`);
+  }
   const phase = call.phase ?? 'prefill';
   const mask = maskForLayer(model, call.layer ?? 0);
   return validateWorkload({

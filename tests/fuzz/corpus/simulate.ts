@@ -106,7 +106,7 @@ const engines: FuzzEntry[] = [
   ok('simulate --engine cycle --model llama-3.1-8b --phase decode --context 4k', 'the cycle engine on a decode step'),
   ok(`simulate --engine cycle ${SMALL} --trace t.json`, 'a trace file', { outputs: ['t.json'] }),
   bad('simulate --engine cycle --context 10m', /^--(context|engine)\b/, 'past the model\'s context, and far past what the cycle engine simulates in a minute'),
-  bad('simulate --engine cycle --heads 32 --q-len 10M --head-dim 128', /^--(engine|q-len|heads)\b/, 'billions of CTA tiles: refused up front, not simulated for hours'),
+  bad('simulate --engine cycle --heads 32 --q-len 10M --head-dim 128', /^(--(engine|q-len|heads)|workload)\b/, 'billions of CTA tiles: refused up front, not simulated for hours'),
   bad(`simulate ${SMALL} --trace t.json`, '--trace', 'a timeline comes from the cycle engine'),
   bad(`simulate --engine cycle ${SMALL} --trace nodir/x.json`, '--trace', 'no such directory'),
   bad(`simulate --engine cycle ${SMALL} --trace t.json`, '--trace', 't.json is a directory: the trace cannot be written there', { files: { 't.json/keep': 'x' } }),

@@ -29,7 +29,7 @@ export const SPARSE: FuzzEntry[] = [
   bad(`sparse ${SHAPE} --density 0.1 --sweep seq --points 0`, '--points', 'a sequence of no tokens'),
   ok(`sparse ${SHAPE} --density 0.1 --sweep seq --points 10M`, 'a 10M-token point of one head group: answered within the bounds'),
   bad('sparse --heads 1 --q-len 1M --head-dim 64 --mask block:16,density:0.1', '--mask', 'a 16-token block mask at 1M tokens'),
-  bad('sparse --heads 32 --q-len 10M --head-dim 128 --density 0.1 --engine cycle', /^--(engine|q-len)\b/, 'the cycle engine at 10M tokens'),
+  bad('sparse --heads 32 --q-len 10M --head-dim 128 --density 0.1 --engine cycle', /^(--(engine|q-len)|workload)\b/, 'the cycle engine at 10M tokens'),
   bad(`sparse ${SHAPE} --density 0.1 --tile-q 7`, '--tile-q', 'a 7-row tile'),
   bad('sparse --model llama-3.1-8b --context 10M --method sale', '--context', 'past the model\'s context'),
   bad(`sparse ${SHAPE} --density 0.1 --set power.maxWatts=0W`, '--set', 'no power'),
