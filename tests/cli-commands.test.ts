@@ -142,6 +142,8 @@ describe('conflicting flags are refused, not silently dropped', () => {
     [['sparse', '--density', '0.5', '--points', '0.1'], /--points: are the points of a sweep: add --sweep/],
     [['sparse', '--mask', 'window:64', '--block', '64'], /--block: sets the block size of a --method or --density selection/],
     [['sparse', '--density', '0.5', '--csv', '--json'], /--csv: give --csv or --json, not both/],
+    [['sparse', '--heads', '8', '--q-len', '4k', '--head-dim', '64', '--density', '0.1', '--block', '100000'], /--block: 100000-token blocks are longer than the sequence \(4096 keys\)/],
+    [['sparse', '--heads', '8', '--q-len', '4k', '--head-dim', '64', '--density', '0.1', '--block', '300'], /--block: FlashAttention-2 tiled at the block \(304×304\): .*does not fit.*multiples of 128 run on flex/],
   ])('%j', async (args, pattern) => {
     await expectOneLineError(args, pattern);
   }, HANG_GUARD_MS);

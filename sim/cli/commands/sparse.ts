@@ -48,14 +48,30 @@ export function registerSparse(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .action((flags: SparseFlags) => {
       const query = queryFromFlags(flags, io);
-      if (flags.sweep !== undefined) {
-        const rows = runSweep(query, flags);
-        io.stdout(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : flags.csv ? sweepCsv(rows) : `${header(query)}\n${sweepTable(rows)}\n`);
-        return;
-      }
-      const bounds = sparseBounds(query);
-      io.stdout(flags.json ? `${JSON.stringify(bounds, null, 2)}\n` : flags.csv ? pointCsv(bounds) : `${header(query)}\n${renderBounds(bounds)}\n`);
+      withBlockBlamed(flags, query, () => {
+        if (flags.sweep !== undefined) {
+          const rows = runSweep(query, flags);
+          io.stdout(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : flags.csv ? sweepCsv(rows) : `${header(query)}\n${sweepTable(rows)}\n`);
+          return;
+        }
+        const bounds = sparseBounds(query);
+        io.stdout(flags.json ? `${JSON.stringify(bounds, null, 2)}\n` : flags.csv ? pointCsv(bounds) : `${header(query)}\n${renderBounds(bounds)}\n`);
+      });
     });
+}
+
+/**
+ * Tiles this command chose from the block size (no --kernel, --tile-q or --tile-k given) that
+ * the kernel refuses are the block's fault: the complaint names --block.
+ */
+function withBlockBlamed(flags: SparseFlags, query: SparseQuery, run: () => void): void {
+  const tilesFromBlock = flags.kernel === undefined && flags.tileQ === undefined && flags.tileK === undefined && query.kernelOptions?.tileQ !== undefined;
+  try {
+    run();
+  } catch (e) {
+    if (!tilesFromBlock || !(e instanceof InputError) || !/^(--tile|tile)/.test(e.field)) throw e;
+    throw new InputError('--block', `FlashAttention-2 tiled at the block (${query.kernelOptions!.tileQ}×${query.kernelOptions!.tileK}): ${e.detail}; blocks that are multiples of ${FLEX_BLOCK} run on flex`);
+  }
 }
 
 function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
@@ -80,6 +96,7 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
     pattern = { kind: 'dynamic', method: withBlock, ...(density !== undefined ? { density } : {}) };
   } else throw new InputError('--mask', 'give a static --mask, a --method, or a --density');
   const workload: Workload = { ...workloadFromFlags({ ...flags, mask: undefined }), mask: { kind: baseKind } };
+  if (block !== undefined && block > workload.kvLen) throw new InputError('--block', `${block}-token blocks are longer than the sequence (${workload.kvLen} keys)`);
   const blockSize = pattern.kind === 'dynamic' && pattern.method.attend.gather !== true ? pattern.method.attend.blockSize : FLEX_BLOCK;
   let kernel = flags.kernel ?? (workload.phase === 'decode' ? DEFAULT_DECODE_KERNEL : DEFAULT_KERNEL);
   const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
