@@ -163,7 +163,7 @@ describe('work too large to finish in seconds is refused up front, naming the li
     [['dataflow', 'fifo-sweep', '--depths', '5-1'], /--depths: a range runs from low to high/],
     [['dataflow', 'fifo-sweep', '--block-k', '100000'], /--block-k: a key block of 100000 tokens is longer than the sequence \(N = 64\)/],
     [['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '1', '--q-len', '10M', '--head-dim', '64'], /workload: 10485760 queries in 1-query blocks are 10485760 query blocks per sequence, above the dataflow planner's limit of 1048576/],
-    [['simulate', '--hardware', 'streaming-dataflow-generic', '--context', '1M', '--phase', 'decode', '--batch', '64'], /workload: simulating pipeline .* takes ~1\.5e\+8 events, above the dataflow engine's limit of 4\.0e\+7/],
+    [['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '32', '--kv-heads', '8', '--q-len', '1', '--kv-len', '1M', '--head-dim', '128', '--phase', 'decode', '--batch', '64'], /workload: simulating pipeline .* takes ~1\.5e\+8 events, above the dataflow engine's limit of 4\.0e\+7/],
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '128k', '--batch', '64'], /compare: no workload runs on any of the machines \(llama-3\.1-8b prefill 128k b64 on h100-sxm: workload: does not fit/],
   ])('%j', async (args, pattern) => {
     await expectOneLineError(args, pattern);
