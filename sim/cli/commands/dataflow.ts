@@ -7,7 +7,7 @@ import { describeMask } from '../../../workloads/masks/mask.js';
 import { DATAFLOW_KERNELS, planDataflow, type DataflowKernel } from '../../../workloads/pipelines/tiling.js';
 import { makeWorkload } from '../../../workloads/workload.js';
 import { resourcesOf } from '../../engines/dataflow/resources.js';
-import { dataflowKernelOf, simulateDataflow } from '../../engines/dataflow/simulate.js';
+import { dataflowKernelOf, MAX_QUERY_BLOCKS, simulateDataflow } from '../../engines/dataflow/simulate.js';
 import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../engines/dataflow/sweep.js';
 import { InputError } from '../../errors.js';
 import type { Report } from '../../report.js';
@@ -219,15 +219,25 @@ export function registerDataflow(program: Command, io: CliIo): void {
         if (block !== undefined && block > n) throw new InputError(flag, `a ${what} block of ${block} tokens is longer than the sequence (N = ${n})`);
       }
       const workload = makeWorkload({ heads: 1, qLen: n, headDim });
+      const resources = resourcesOf(spec);
+      // Checked before planning, which already takes seconds at millions of blocks: without a
+      // mask every row visits every key block.
+      const keyBlockTokens = blockK ?? Math.min(resources.block.keys, n);
+      const keyBlocksPerRow = Math.ceil(n / keyBlockTokens);
+      if (keyBlocksPerRow > MAX_SWEEP_KEY_BLOCKS) {
+        throw new InputError(blockK !== undefined ? '--block-k' : '--n', `N = ${n} in ${keyBlockTokens}-key blocks is ${keyBlocksPerRow} key blocks per row, ` +
+          `above the sweep's limit of ${MAX_SWEEP_KEY_BLOCKS} (its time grows with the key blocks of a row: ~2 s at the limit); use a smaller --n or a larger --block-k`);
+      }
+      const queryBlockTokens = blockQ ?? Math.min(resources.block.queries, n);
+      const queryBlocks = Math.ceil(n / queryBlockTokens);
+      if (queryBlocks > MAX_QUERY_BLOCKS) {
+        throw new InputError(blockQ !== undefined ? '--block-q' : '--n', `N = ${n} in ${queryBlockTokens}-query blocks is ${queryBlocks} query blocks, above the planner's limit of ${MAX_QUERY_BLOCKS} (2^20); use a smaller --n or a larger --block-q`);
+      }
       // One pipeline, unbounded FIFO budget: the sweep is about depths, not about what fits.
-      const plan = planDataflow(workload, { ...resourcesOf(spec), fifoBudgetBytes: Number.POSITIVE_INFINITY }, {
+      const plan = planDataflow(workload, { ...resources, fifoBudgetBytes: Number.POSITIVE_INFINITY }, {
         kernel, maxReplicas: 1, strategy: 'streaming',
         ...(blockQ !== undefined ? { blockQ } : {}), ...(blockK !== undefined ? { blockK } : {}),
       });
-      if (plan.shape.keyBlocks > MAX_SWEEP_KEY_BLOCKS) {
-        throw new InputError(blockK !== undefined ? '--block-k' : '--n', `N = ${n} in ${plan.shape.blockK}-key blocks is ${plan.shape.keyBlocks} key blocks per row, ` +
-          `above the sweep's limit of ${MAX_SWEEP_KEY_BLOCKS} (its time grows with the key blocks of a row: ~2 s at the limit); use a smaller --n or a larger --block-k`);
-      }
       const phase = plan.phases[0]!;
       const rows = phase.rowsPerReplica;
       const requirements = fifoRequirements(phase.build, rows, { exactRowLimit: SWEEP_EXACT_ROWS });

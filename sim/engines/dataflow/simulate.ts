@@ -62,7 +62,7 @@ export function dataflowKernelOf(kernel: string, field = 'kernel'): DataflowKern
  * prefill in 7.8 s on a busy 2-core machine), so this many already take seconds before the first
  * event; a longer sequence is planned with larger blocks.
  */
-const MAX_QUERY_BLOCKS = 2 ** 20;
+export const MAX_QUERY_BLOCKS = 2 ** 20;
 
 export function simulateDataflow(request: DataflowRequest): Report {
   const { hardware: spec, workload: w } = request;
