@@ -133,7 +133,7 @@ const dataflow: FuzzEntry[] = [
   ok('simulate --hardware {fx}/toy-dataflow.json --heads 2 --q-len 256 --head-dim 64 --json', 'a dataflow spec file'),
   bad('simulate --hardware streaming-dataflow-generic --heads 1 --q-len 10M --head-dim 64', undefined, '10M tokens through a one-key-per-cycle pipeline: refused up front, not after a minute of simulated events'),
   bad('simulate --hardware sn40l-like --set memory.fifoBudgetBytes=0', '--set', 'no room for any FIFO'),
-  bad('simulate --hardware sn40l-like --kernel fa3', '--kernel', 'dataflow devices run the naive and incremental pipelines, not FA3'),
+  ok('simulate --hardware sn40l-like --kernel fa3', 'fa2 and fa3 name the incremental softmax, the pipeline a dataflow device runs for them (documented aliases)'),
   bad('simulate --hardware sn40l-like --splits 4', '--splits', 'split-KV is a GPU kernel option'),
   bad('simulate --hardware streaming-dataflow-generic --heads 1 --q-len 256 --head-dim 64 --tile-q 0', '--tile-q', 'an empty block'),
   bad('simulate --hardware streaming-dataflow-generic --heads 1 --q-len 256 --head-dim 64 --engine cycle', '--engine', 'the GPU cycle engine does not run dataflow devices (they have their own)'),
