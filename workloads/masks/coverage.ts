@@ -39,6 +39,12 @@ export interface TileCoverage {
   classes: QTileClass[];
 }
 
+/**
+ * Most query tiles a mask is classified over, one by one: 2^18 (32M tokens in 128-row tiles)
+ * takes seconds; the 2M tiles of a 256M-token call took minutes.
+ */
+export const MAX_QUERY_TILES = 2 ** 18;
+
 const cache = new Map<string, TileCoverage>();
 const CACHE_LIMIT = 512;
 
@@ -49,6 +55,10 @@ const CACHE_LIMIT = 512;
 export function tileCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
   for (const [name, v] of [['qLen', qLen], ['kvLen', kvLen], ['tileQ', tileQ], ['tileK', tileK]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new InputError(name, `must be a positive integer, got ${v}`);
+  }
+  const qTiles = Math.ceil(qLen / tileQ);
+  if (qTiles > MAX_QUERY_TILES) {
+    throw new InputError('qLen', `${qLen} queries in ${tileQ}-row tiles are ${qTiles} query tiles, above the limit of ${MAX_QUERY_TILES} (2^18) that the mask is classified over; use a shorter sequence`);
   }
   const key = JSON.stringify([mask, qLen, kvLen, tileQ, tileK]);
   const hit = cache.get(key);
