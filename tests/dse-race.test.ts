@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
+import { mulberry32 } from '../workloads/masks/coverage.js';
 
 const MEDIUM = new URL('./fixtures/dse/medium.yaml', import.meta.url).pathname;
 const SMALL = new URL('./fixtures/dse/small.yaml', import.meta.url).pathname;
@@ -13,17 +14,8 @@ const built = existsSync(new URL('../dist/sim/dse/node/worker.js', import.meta.u
 const dir = mkdtempSync(join(tmpdir(), 'attnsim-dse-race-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so that a failing round can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seeded, so that a failing round can be replayed. */
+const random = mulberry32;
 
 /** Longest a racing run is left alone before it may be killed: about a run of medium.yaml on a busy 2-core machine. */
 const KILL_WINDOW_MS = 1500;

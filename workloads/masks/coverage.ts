@@ -278,7 +278,7 @@ function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, fu
 }
 
 /** A small seeded generator (mulberry32): the same pattern for the same seed, everywhere. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
