@@ -59,13 +59,20 @@ export function fa2MatrixPath(spec: GpuSpec): MatrixPath {
   return spec.compute.matrixFlopsPerSecond.mma_sync ? 'mma_sync' : spec.compute.defaultMatrixPath;
 }
 
+/** The option a tile complaint is about: the one given, or both. */
+export function chosenTileField(options: KernelOptions): string {
+  if (options.tileQ !== undefined && options.tileK === undefined) return 'tileQ';
+  if (options.tileK !== undefined && options.tileQ === undefined) return 'tileK';
+  return 'tile';
+}
+
 function chooseTile(w: Workload, spec: GpuSpec, options: KernelOptions): TileChoice {
   const d = Math.max(w.headDim, w.valueHeadDim);
   const limit = spec.compute.maxSharedMemoryBytesPerCta;
   if (options.tileQ !== undefined || options.tileK !== undefined) {
     const tile = { tileQ: options.tileQ ?? 128, tileK: options.tileK ?? 64, warps: Math.max(1, Math.round((options.tileQ ?? 128) / 32)) };
     const bytes = fusedSharedBytes(w, tile.tileQ, tile.tileK, FA2_KV_STAGES);
-    if (bytes > limit) throw new InputError('tile', `${tile.tileQ}×${tile.tileK} tiles need ${bytes} B of shared memory; ${spec.id} allows ${limit} B per CTA`);
+    if (bytes > limit) throw new InputError(chosenTileField(options), `${tile.tileQ}×${tile.tileK} tiles need ${bytes} B of shared memory; ${spec.id} allows ${limit} B per CTA`);
     return tile;
   }
   const row = FA2_TILES.find((r) => d <= r.maxHeadDim);
