@@ -28,6 +28,8 @@ export interface LaunchReport {
   boundSeconds: { compute: number; hbm: number; l2: number; smem: number; fixed: number };
   matrixSeconds: number;
   softmaxSeconds: number;
+  /** The compute term with the work spread evenly over every SM: no wave tail, no longest CTA. */
+  balancedComputeSeconds: number;
   flops: { matrix: number; vector: number; exp: number };
   bytes: { hbm: ReadWrite; l2: ReadWrite; smem: ReadWrite };
   energyJoules: number;

@@ -90,6 +90,7 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
       boundSeconds: timing.terms,
       matrixSeconds: timing.matrixSeconds,
       softmaxSeconds: timing.softmaxSeconds,
+      balancedComputeSeconds: timing.balancedComputeSeconds,
       flops: { matrix: counts.matrixFlops, vector: counts.vectorFlops, exp: counts.exps },
       bytes: counts.bytes,
       energyJoules: energy.total,

@@ -25,7 +25,8 @@ function keeps(mask: Mask, qLen: number, kvLen: number): (i: number, j: number) 
     case 'block_list': {
       const { kvBlocks, kept } = mask.kind === 'block_sparse' ? blockSparsePattern(mask, qLen, kvLen) : blockListPattern(mask, qLen, kvLen);
       const b = mask.blockSize;
-      return (i, j) => kept[Math.floor(i / b) * kvBlocks + Math.floor(j / b)] === 1;
+      const causal = mask.kind === 'block_sparse' && mask.causal === true;
+      return (i, j) => kept[Math.floor(i / b) * kvBlocks + Math.floor(j / b)] === 1 && (!causal || j <= i + off);
     }
     case 'dilated':
       return (i, j) => {
@@ -90,7 +91,7 @@ const maskArb = (len: number): fc.Arbitrary<Mask> =>
     fc.constant<Mask>({ kind: 'causal' }),
     fc.integer({ min: 1, max: len + 4 }).map((window): Mask => ({ kind: 'sliding_window', window })),
     fc.record({ sinks: fc.integer({ min: 0, max: 8 }), window: fc.integer({ min: 1, max: len }) }).map((r): Mask => ({ kind: 'sink_window', ...r })),
-    fc.record({ blockSize: fc.integer({ min: 1, max: 16 }), blockDensity: fc.double({ min: 0.01, max: 1, noNaN: true }), seed: fc.nat(1000) })
+    fc.record({ blockSize: fc.integer({ min: 1, max: 16 }), blockDensity: fc.double({ min: 0.01, max: 1, noNaN: true }), seed: fc.nat(1000), causal: fc.boolean() })
       .map((r): Mask => ({ kind: 'block_sparse', ...r })),
     fc.record({ window: fc.integer({ min: 1, max: 12 }), dilation: fc.integer({ min: 1, max: 6 }) }).map((r): Mask => ({ kind: 'dilated', ...r })),
     fc.integer({ min: 1, max: 12 }).map((stride): Mask => ({ kind: 'strided', stride })),
@@ -207,6 +208,39 @@ describe('tileCoverage', () => {
     expect(c.computedElements).toBe(48); // three 4×4 tiles
   });
 
+  it('tileCoverage(block_sparse, causal) on whole blocks of whole tiles (the closed form) equals brute force', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 16), fc.constantFrom(1, 2, 4, 8), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 3 }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }), fc.nat(100),
+        (B, tq, tk, qBlocks, extraBlocks, blockDensity, seed) => {
+          const qLen = qBlocks * B;
+          const kvLen = qLen + extraBlocks * B;
+          const mask: Mask = { kind: 'block_sparse', blockSize: B, blockDensity, seed, causal: true };
+          const got = tileCoverage(mask, qLen, kvLen, tq, tk);
+          const want = bruteForce(mask, qLen, kvLen, tq, tk);
+          expect({ full: got.fullTiles, partial: got.partialTiles, skipped: got.skippedTiles, kept: got.keptElements, computed: got.computedElements }).toEqual(want);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('tileCoverage(block_sparse, causal) at density 1 is the causal mask; at any density every row keeps its diagonal block', () => {
+    const all = tileCoverage({ kind: 'block_sparse', blockSize: 128, blockDensity: 1, causal: true }, 4096, 4096, 128, 64);
+    const causal = tileCoverage({ kind: 'causal' }, 4096, 4096, 128, 64);
+    expect([all.fullTiles, all.partialTiles, all.keptElements]).toEqual([causal.fullTiles, causal.partialTiles, causal.keptElements]);
+    // 32 block rows; row r may choose among r + 1 blocks and keeps max(1, round(0.1 (r + 1))),
+    // the diagonal one among them.
+    const { kvBlocks, kept } = blockSparsePattern({ kind: 'block_sparse', blockSize: 128, blockDensity: 0.1, causal: true }, 4096, 4096);
+    for (let r = 0; r < 32; r++) {
+      const row = kept.subarray(r * kvBlocks, (r + 1) * kvBlocks);
+      expect(row[r]).toBe(1);
+      expect(row.slice(r + 1).every((v) => v === 0)).toBe(true);
+      expect(row.reduce((a, v) => a + v, 0)).toBe(Math.max(1, Math.round(0.1 * (r + 1))));
+    }
+  });
+
   it('tileCoverage(block_sparse) keeps exactly round(density × blocks) blocks per row', () => {
     const c = tileCoverage({ kind: 'block_sparse', blockSize: 128, blockDensity: 0.25, seed: 3 }, 4096, 4096, 128, 64);
     expect(c.fullTiles).toBe(32 * 8 * 2); // 32 block rows × 8 kept blocks × two 64-wide tiles
@@ -221,6 +255,7 @@ describe('parseMask', () => {
     expect(parseMask('window:4096')).toEqual({ kind: 'sliding_window', window: 4096 });
     expect(parseMask('sinks:4,window:2048')).toEqual({ kind: 'sink_window', sinks: 4, window: 2048 });
     expect(parseMask('block:128,density:0.1')).toEqual({ kind: 'block_sparse', blockSize: 128, blockDensity: 0.1 });
+    expect(parseMask('block:128,density:0.1,causal')).toEqual({ kind: 'block_sparse', blockSize: 128, blockDensity: 0.1, causal: true });
     expect(parseMask('doc:1024x4,causal')).toEqual({ kind: 'document', lengths: [1024, 1024, 1024, 1024], causal: true });
     expect(parseMask('window:512,dilation:4')).toEqual({ kind: 'dilated', window: 512, dilation: 4 });
     expect(parseMask('strided:128')).toEqual({ kind: 'strided', stride: 128 });

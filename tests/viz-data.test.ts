@@ -8,7 +8,9 @@ import { breakdownItem } from '../visualizer/data/breakdown-data.js';
 import { paretoRows } from '../visualizer/data/pareto.js';
 import { parseResultsJsonl, plottableRows } from '../visualizer/data/results-file.js';
 import { ceilingsOf, rooflineSeries } from '../visualizer/data/roofline-data.js';
+import { sparseBounds } from '../sim/sparse/bounds.js';
 import { sparseSpeedupCurve } from '../visualizer/data/sparse-data.js';
+import { oracleMethod } from '../workloads/sparse/method.js';
 import { expectClose } from './helpers.js';
 
 const h100 = getPreset('h100-sxm');
@@ -57,8 +59,21 @@ describe('sparseSpeedupCurve', () => {
       expect(p.tileBoundSpeedup).toBeLessThanOrEqual(p.idealSpeedup * (1 + 1e-9));
       expect(p.simulatedSpeedup).toBeLessThanOrEqual(p.tileBoundSpeedup * (1 + 1e-9));
     }
-    expectClose(points[2]!.idealSpeedup, 1, 1e-9);
+    // At density 1 every computed pair is kept: (a) = (b), and the sparse run is the dense one.
+    expectClose(points[2]!.idealSpeedup, points[2]!.tileBoundSpeedup, 1e-12);
+    expectClose(points[2]!.simulatedSpeedup, 1, 0.02);
     expect(points[0]!.idealSpeedup).toBeGreaterThan(5);
+  });
+
+  it('sparseSpeedupCurve is the bounds `attnsim sparse --density D --block B` prints, point by point', () => {
+    const points = sparseSpeedupCurve({ hardware: h100, workload: prefill8k, kernel: 'fa2', densities: [0.05, 0.3], blockSizeTokens: 64 });
+    for (const p of points) {
+      const b = sparseBounds({
+        hardware: h100, workload: { ...prefill8k, mask: { kind: 'none' } }, kernel: 'fa2',
+        pattern: { kind: 'dynamic', method: oracleMethod(64, 'none'), density: p.density }, breakEven: false,
+      });
+      expect([p.idealSpeedup, p.tileBoundSpeedup, p.simulatedSpeedup]).toEqual([b.ideal, b.tileLevel, b.predicted]);
+    }
   });
 });
 

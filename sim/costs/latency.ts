@@ -17,6 +17,8 @@ export interface LaunchTiming {
   softmaxSeconds: number;
   /** Work tiles per SM, rounded up: the wave count at SM granularity. */
   waves: number;
+  /** The compute term with the work spread evenly over every SM: no wave tail, no longest CTA. */
+  balancedComputeSeconds: number;
   /** Of `seconds`, the busiest SM's iteration stalls (waiting on loads; see LaunchPlan). Unset: none. */
   stallSeconds?: number;
 }
@@ -101,6 +103,7 @@ export function launchLatency(launch: LaunchPlan, counts: Counts, spec: GpuSpec,
     matrixSeconds: matrixSum * scale,
     softmaxSeconds: softmaxSum * scale,
     waves,
+    balancedComputeSeconds: sum / sms,
     stallSeconds: busiest === compute ? stallSum * scale : 0,
   };
 }

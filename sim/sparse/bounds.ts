@@ -29,9 +29,11 @@ import { operatorTiming, type OperatorTiming } from './operator-cost.js';
  * spends on its tiles: a sparse run computes its tiles at best at the dense run's rate per tile
  * (its tiles are the same size, with block indices and masking on top) and could at best avoid
  * all of the dense run's other time: the power limit's slowdown (latency / latency at full
- * clocks) and its fixed launch costs (the mask-free flex launches two more kernels than a
- * block-sparse one). So (a) and (b) are multiplied by the dense run's latency over the time of
- * its tiles; without that, (c) could exceed them on short or power-limited calls.
+ * clocks), its fixed launch costs (the mask-free flex launches two more kernels than a
+ * block-sparse one) and its idle SMs (a causal launch with fewer CTAs than slots waits for its
+ * longest row of tiles; a sparser mask shortens that row too). So (a) and (b) are multiplied by
+ * the dense run's latency over the time of its tiles spread evenly over every SM; without that,
+ * (c) could exceed them on short, power-limited or under-filled calls.
  */
 export type SparsePattern =
   | { kind: 'static'; mask: Mask }
@@ -142,15 +144,17 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
   }
   const w = q.workload;
   const keptFraction = sparseWork.kept / denseWork.computed;
-  const stretch = powerStretch(dense);
+  const { power: stretch, idle } = stretches(dense);
   const fixed = fixedStretch(dense);
+  const saveable = stretch * fixed * idle;
   // The same expression for both, so that (a) = (b) exactly when every computed pair is kept.
-  const ideal = (stretch * fixed * denseWork.computed) / sparseWork.kept;
-  const tileLevel = (stretch * fixed * denseWork.computed) / sparseWork.computed;
+  const ideal = (saveable * denseWork.computed) / sparseWork.kept;
+  const tileLevel = (saveable * denseWork.computed) / sparseWork.computed;
   const estimator = sparse.operators.reduce((a, o) => a + o.seconds, 0);
   const total = sparse.report.latencySeconds + estimator;
   const predicted = dense.latencySeconds / total;
   if (stretch > 1 + STRETCH_NOTE_THRESHOLD) notes.push(`the dense run is slowed ${stretch.toFixed(3)}× by the power limit; (a) and (b) include that factor`);
+  if (idle > 1 + FIXED_NOTE_THRESHOLD) notes.push(`the dense run's SMs are idle for ${(100 * (1 - 1 / idle)).toFixed(1)}% of its tiles' time (a wave's tail, or its longest CTA); (a) and (b) count that time as saveable (× ${idle.toFixed(3)})`);
   if (fixed > 1 + FIXED_NOTE_THRESHOLD) notes.push(`the dense run spends ${(100 * (1 - 1 / fixed)).toFixed(1)}% of its time at full clocks on fixed launch costs; (a) and (b) count that time as saveable (× ${fixed.toFixed(3)})`);
   if (w.mask.kind === 'per_head' || sparse.attend.mask.kind === 'per_head') {
     const cycle = (sparse.attend.mask.kind === 'per_head' ? sparse.attend.mask.groups : []).reduce((a, g) => a + g.count, 0);
@@ -177,11 +181,23 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
 
 /** The time of a launch's tiles at full clocks: its slowest resource, without its fixed costs. */
 const tileSeconds = (l: Report['breakdown'][number]) => Math.max(l.boundSeconds.compute, l.boundSeconds.hbm, l.boundSeconds.l2, l.boundSeconds.smem);
+/** The same with the compute spread evenly over every SM. */
+const balancedTileSeconds = (l: Report['breakdown'][number]) => Math.max(l.balancedComputeSeconds, l.boundSeconds.hbm, l.boundSeconds.l2, l.boundSeconds.smem);
 
-/** Latency over latency at full clocks: how much the power limit slows a run (1 when it does not). */
-function powerStretch(r: Report): number {
+/**
+ * How much the power limit slows a run (latency over latency at full clocks) and how much idle
+ * SMs do (its tiles' time over the same spread evenly); 1 where they do not. An engine whose
+ * compute term is already balanced (the cycle engine) leaves its idle time in the latency: when
+ * no launch is power-limited, that excess is idle time, not power.
+ */
+function stretches(r: Report): { power: number; idle: number } {
   const unthrottled = r.breakdown.reduce((a, l) => a + l.boundSeconds.fixed + tileSeconds(l), 0);
-  return unthrottled > 0 ? Math.max(1, r.latencySeconds / unthrottled) : 1;
+  const tiles = r.breakdown.reduce((a, l) => a + tileSeconds(l), 0);
+  const balanced = r.breakdown.reduce((a, l) => a + balancedTileSeconds(l), 0);
+  const excess = unthrottled > 0 ? Math.max(1, r.latencySeconds / unthrottled) : 1;
+  const idle = balanced > 0 ? Math.max(1, tiles / balanced) : 1;
+  const powerLimited = r.breakdown.some((l) => l.bound === 'power');
+  return powerLimited ? { power: excess, idle } : { power: 1, idle: idle * excess };
 }
 
 /** Latency at full clocks over the time of the tiles alone: the share of fixed launch costs (1 without any). */

@@ -294,17 +294,36 @@ export function blocksKeptPerRow(blockDensity: number, kvBlocks: number): number
   return Math.min(kvBlocks, Math.max(1, Math.round(blockDensity * kvBlocks)));
 }
 
+/**
+ * Key blocks a query-block row of a causal block mask may choose among: those holding a key at or
+ * before the row's last query (causal keeps key k for query q when k ≤ q + kvLen − qLen).
+ */
+function causalEligibleBlocks(rb: number, B: number, qLen: number, kvLen: number): number {
+  const lastKey = Math.min(qLen, (rb + 1) * B) - 1 + (kvLen - qLen);
+  return lastKey < 0 ? 0 : Math.min(Math.ceil(kvLen / B), Math.floor(lastKey / B) + 1);
+}
+
 /** The kept-block grid (row-major, qBlocks × kvBlocks) of a block-sparse mask. */
 export function blockSparsePattern(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number): { qBlocks: number; kvBlocks: number; kept: Uint8Array } {
   const { qBlocks, kvBlocks } = gridSize(mask.blockSize, qLen, kvLen);
-  const perRow = blocksKeptPerRow(mask.blockDensity, kvBlocks);
   const kept = new Uint8Array(qBlocks * kvBlocks);
   const random = mulberry32(mask.seed ?? 0);
   const columns = Array.from({ length: kvBlocks }, (_, i) => i);
   for (let r = 0; r < qBlocks; r++) {
+    let eligible = kvBlocks;
+    let perRow = blocksKeptPerRow(mask.blockDensity, kvBlocks);
+    if (mask.causal === true) {
+      eligible = causalEligibleBlocks(r, mask.blockSize, qLen, kvLen);
+      if (eligible === 0) continue;
+      // The diagonal block is always kept; the rest are drawn from the blocks before it.
+      kept[r * kvBlocks + eligible - 1] = 1;
+      perRow = blocksKeptPerRow(mask.blockDensity, eligible) - 1;
+      eligible -= 1;
+      for (let i = 0; i < eligible; i++) columns[i] = i;
+    }
     // Partial Fisher–Yates: the first `perRow` entries become a uniform random subset.
     for (let i = 0; i < perRow; i++) {
-      const j = i + Math.floor(random() * (kvBlocks - i));
+      const j = i + Math.floor(random() * (eligible - i));
       [columns[i], columns[j]] = [columns[j]!, columns[i]!];
       kept[r * kvBlocks + columns[i]!] = 1;
     }
@@ -312,11 +331,24 @@ export function blockSparsePattern(mask: Extract<Mask, { kind: 'block_sparse' }>
   return { qBlocks, kvBlocks, kept };
 }
 
+/** (query, key) pairs of the rectangle [q0, q1) × [k0, k1) with k ≤ q + offset: a causal mask's. */
+export function causalPairs(q0: number, q1: number, k0: number, k1: number, offset: number): number {
+  const width = k1 - k0;
+  if (width <= 0 || q1 <= q0) return 0;
+  // Row q keeps clamp(q + offset + 1 − k0, 0, width) keys: none, then a ramp, then all of them.
+  const lo = Math.max(q0, k0 - offset);
+  if (lo >= q1) return 0;
+  const mid = Math.min(q1, Math.max(lo, k1 - offset - 1));
+  const ramp = mid > lo ? ((mid - lo) * (lo + offset + 1 - k0 + (mid - 1 + offset + 1 - k0))) / 2 : 0;
+  return ramp + (q1 - mid) * width;
+}
+
 function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
   const B = mask.blockSize;
+  const aligned = qLen % B === 0 && kvLen % B === 0 && B % tileQ === 0 && B % tileK === 0;
   // Whole blocks made of whole tiles: every query tile visits the same count of full tiles, so
   // the pattern's placement does not matter (closed form; sweeps at 1M tokens need it).
-  if (qLen % B === 0 && kvLen % B === 0 && B % tileQ === 0 && B % tileK === 0) {
+  if (aligned && mask.causal !== true) {
     const kvBlocks = kvLen / B;
     const keys = blocksKeptPerRow(mask.blockDensity, kvBlocks) * B;
     const qTiles = qLen / tileQ;
@@ -325,7 +357,44 @@ function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen
     for (let t = 0; t < qTiles; t++) collector.add(tileQ, visited, 0, keys, tileQ * keys);
     return finish(tileQ, tileK, qTiles, kvLen / tileK, qTiles * visited, 0, qLen * keys, qLen * keys, qLen * kvLen, collector);
   }
-  return blockGridCoverage(() => blockSparsePattern(mask, qLen, kvLen), B, qLen, kvLen, tileQ, tileK);
+  if (aligned && kvLen >= qLen && (kvLen - qLen) % B === 0) return alignedCausalBlockCoverage(mask, qLen, kvLen, tileQ, tileK);
+  return blockGridCoverage(() => blockSparsePattern(mask, qLen, kvLen), B, qLen, kvLen, tileQ, tileK, mask.causal === true ? kvLen - qLen : null);
+}
+
+/**
+ * A causal block mask on whole blocks of whole tiles, in closed form: a tile row visits its row's
+ * off-diagonal blocks in full and, of its diagonal block, the tiles a causal mask of one block
+ * visits. Where the off-diagonal blocks lie does not change the counts.
+ */
+function alignedCausalBlockCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+  const B = mask.blockSize;
+  const qTiles = qLen / tileQ;
+  const tilesPerBlockRow = B / tileQ;
+  const tilesPerBlock = B / tileK;
+  const collector = new ClassCollector();
+  let full = 0;
+  let partial = 0;
+  let kept = 0;
+  let computed = 0;
+  for (let t = 0; t < qTiles; t++) {
+    const rb = Math.floor(t / tilesPerBlockRow);
+    const j = t % tilesPerBlockRow;
+    const offDiagonal = blocksKeptPerRow(mask.blockDensity, causalEligibleBlocks(rb, B, qLen, kvLen)) - 1;
+    // Inside the diagonal block, local key tile i is full when its last key is at or before the
+    // tile row's first query, touched when its first key is at or before the row's last query.
+    const diagonalFull = Math.floor((j * tileQ + 1) / tileK);
+    const diagonalTouched = Math.min(tilesPerBlock, Math.ceil(((j + 1) * tileQ) / tileK));
+    const visitedTiles = offDiagonal * tilesPerBlock + diagonalTouched;
+    const partialTiles = diagonalTouched - diagonalFull;
+    const visitedKeys = visitedTiles * tileK;
+    const tileKept = tileQ * offDiagonal * B + causalPairs(j * tileQ, (j + 1) * tileQ, 0, B, 0);
+    full += visitedTiles - partialTiles;
+    partial += partialTiles;
+    kept += tileKept;
+    computed += tileQ * visitedKeys;
+    collector.add(tileQ, visitedTiles, partialTiles, visitedKeys, tileKept);
+  }
+  return finish(tileQ, tileK, qTiles, kvLen / tileK, full, partial, kept, computed, qLen * kvLen, collector);
 }
 
 /** The kept-block grid of an explicit block list; a block outside the grid is an input error. */
@@ -354,7 +423,8 @@ function gridSize(blockSize: number, qLen: number, kvLen: number): { qBlocks: nu
  * Coverage of any kept-block grid (row-major, kvBlocks wide) of B × B blocks: a tile's kept
  * count is the area of the kept blocks it overlaps, counted block by block.
  */
-function blockGridCoverage(makeGrid: () => { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
+/** `causalOffset`: kept blocks keep only keys k ≤ q + causalOffset; null: kept blocks are kept whole. */
+function blockGridCoverage(makeGrid: () => { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number, causalOffset: number | null = null): TileCoverage {
   const stepsPerCount = (Math.ceil(tileQ / B) + 1) * (Math.ceil(tileK / B) + 1);
   // The work is known before the grid is drawn: refuse a too-large one before paying for it.
   checkCountingWork({ count: () => 0, reach: () => [0, kvLen], stepsPerCount }, qLen, kvLen, tileQ, tileK);
@@ -367,7 +437,11 @@ function blockGridCoverage(makeGrid: () => { kvBlocks: number; kept: Uint8Array 
       for (let rb = Math.floor(q0 / B); rb * B < q1; rb++) {
         for (let cb = Math.floor(k0 / B); cb * B < k1; cb++) {
           if (kept[rb * kvBlocks + cb] !== 1) continue;
-          n += (Math.min(q1, (rb + 1) * B) - Math.max(q0, rb * B)) * (Math.min(k1, (cb + 1) * B) - Math.max(k0, cb * B));
+          const qa = Math.max(q0, rb * B);
+          const qb = Math.min(q1, (rb + 1) * B);
+          const ka = Math.max(k0, cb * B);
+          const kb = Math.min(k1, (cb + 1) * B);
+          n += causalOffset === null ? (qb - qa) * (kb - ka) : causalPairs(qa, qb, ka, kb, causalOffset);
         }
       }
       return n;

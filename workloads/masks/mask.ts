@@ -17,13 +17,17 @@ const baseMaskOptions = [
   /**
    * Block-sparse on a blockSize × blockSize grid: every query-block row keeps exactly
    * max(1, round(blockDensity × kvBlocks)) key blocks, placed by a seeded generator. Kept blocks
-   * are entirely kept. `fullBlocks`/`partialBlocks` are what a measurement recorded (informational).
+   * are entirely kept. `causal`: a row chooses among the blocks at or before its diagonal only
+   * (blockDensity of those), always keeps its diagonal block (every query sees itself) and is
+   * causal inside it: the block mask a dynamic method selects over a causal base.
+   * `fullBlocks`/`partialBlocks` are what a measurement recorded (informational).
    */
   z.strictObject({
     kind: z.literal('block_sparse'),
     blockSize: positiveInt,
     blockDensity: z.number().gt(0, 'density must be in (0, 1]').lte(1, 'density must be in (0, 1]'),
     seed: z.number().int().nonnegative().optional(),
+    causal: z.boolean().optional(),
     fullBlocks: z.number().int().nonnegative().optional(),
     partialBlocks: z.number().int().nonnegative().optional(),
   }),
@@ -98,7 +102,7 @@ export function parseMask(text: string, field = 'mask'): Mask {
   return validateMask(parseBaseMask(spec, field), field);
 }
 
-const MASK_SYNTAX = 'none, causal, window:W, sinks:S,window:W, window:W,dilation:D, strided:S, block:B,density:D, blocks:B,list:Q-K/Q-K, doc:LxN[,causal], nbhd:HxW,window:AxB[,tile:AxB] or perhead:MASK*N|MASK*N';
+const MASK_SYNTAX = 'none, causal, window:W, sinks:S,window:W, window:W,dilation:D, strided:S, block:B,density:D[,causal], blocks:B,list:Q-K/Q-K, doc:LxN[,causal], nbhd:HxW,window:AxB[,tile:AxB] or perhead:MASK*N|MASK*N';
 
 function parseBaseMask(spec: string, field: string): unknown {
   const parts = Object.fromEntries(
@@ -132,7 +136,10 @@ function parseBaseMask(spec: string, field: string): unknown {
   if ('window' in parts) return { kind: 'sliding_window', window: num('window') };
   if ('strided' in parts) return { kind: 'strided', stride: num('strided') };
   if ('block' in parts) {
-    return { kind: 'block_sparse', blockSize: num('block'), blockDensity: num('density'), ...('seed' in parts ? { seed: num('seed') } : {}) };
+    return {
+      kind: 'block_sparse', blockSize: num('block'), blockDensity: num('density'),
+      ...('seed' in parts ? { seed: num('seed') } : {}), ...('causal' in parts ? { causal: true } : {}),
+    };
   }
   if ('blocks' in parts) return { kind: 'block_list', blockSize: num('blocks'), blocks: parseBlockList(parts.list ?? '', field, spec) };
   if ('doc' in parts) return { kind: 'document', lengths: parseLengths(parts.doc ?? '', field, spec), causal: 'causal' in parts };
@@ -210,7 +217,7 @@ export function describeMask(mask: Mask): string {
     case 'sink_window':
       return `sinks:${mask.sinks},window:${mask.window}`;
     case 'block_sparse':
-      return `block:${mask.blockSize},density:${mask.blockDensity}`;
+      return `block:${mask.blockSize},density:${mask.blockDensity}${mask.causal === true ? ',causal' : ''}`;
     case 'document':
       return `doc:${mask.lengths.length}docs${mask.causal ? ',causal' : ''}`;
     case 'dilated':

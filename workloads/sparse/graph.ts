@@ -43,10 +43,13 @@ export function buildSparseGraph(method: SparseMethod, base: Workload, density: 
   let attend: Workload;
   if (method.attend.gather === true) {
     const keys = Math.max(1, Math.round(density * (cov.keptElements / base.qLen)));
-    attend = { ...base, kvLen: keys, qLen: Math.min(base.qLen, keys), mask: { kind: 'none' } };
+    // Every query attends its own `keys` gathered keys: qLen × keys pairs, attended densely.
+    attend = { ...base, kvLen: keys, mask: { kind: 'none' } };
   } else {
-    const blockDensity = Math.min(1, density * baseBlockFraction);
-    attend = { ...base, mask: { kind: 'block_sparse', blockSize: B, blockDensity, seed: SELECTION_SEED } };
+    // Over a causal base, blocks are selected among those the base visits (at or before the
+    // diagonal), as the methods select them; `density` is the kept fraction of those.
+    const causal = base.mask.kind === 'causal';
+    attend = { ...base, mask: { kind: 'block_sparse', blockSize: B, blockDensity: density, seed: SELECTION_SEED, ...(causal ? { causal } : {}) } };
   }
   return { operators, attend, density, baseBlockFraction };
 }

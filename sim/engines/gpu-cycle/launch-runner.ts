@@ -181,6 +181,7 @@ export class CycleLaunchRunner {
       matrixSeconds: matrix / sms,
       softmaxSeconds: softmax / sms,
       stallSeconds: stall / sms,
+      balancedComputeSeconds: workSeconds / sms,
       waves: Math.ceil(tiles / Math.max(1, Math.min(slots, sms * launch.ctasPerSm))),
     };
   }

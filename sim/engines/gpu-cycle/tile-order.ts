@@ -79,12 +79,13 @@ function instanceMapper(op: SharedOperand, perUnit: number): (tile: number) => n
 
 /**
  * Masks whose kept key tiles are scattered rather than contiguous: random or listed blocks over
- * the whole row, strided keys over everything up to the diagonal. Null: contiguous (causal,
- * windows, documents; sinks add one hot tile that every reader shares).
+ * the whole row, strided keys and causal random blocks over everything up to the diagonal.
+ * Null: contiguous (causal, windows, documents; sinks add one hot tile that every reader shares).
  */
 function scatteredSpan(w: Workload): 'row' | 'prefix' | null {
   switch (w.mask.kind) {
     case 'block_sparse':
+      return w.mask.causal === true ? 'prefix' : 'row';
     case 'block_list':
       return 'row';
     case 'strided':
