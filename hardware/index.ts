@@ -1,4 +1,4 @@
-import { InputError } from '../sim/errors.js';
+import { InputError } from './errors.js';
 import { getCalibration, withEnergyScales, withRetainedDirtyBytes } from './calibration.js';
 import { loadSpec } from './load.js';
 import type { GpuSpec } from './schema.js';

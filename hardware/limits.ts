@@ -1,4 +1,4 @@
-import { InputError } from '../sim/errors.js';
+import { InputError } from './errors.js';
 import type { GpuSpec } from './schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { InputError } from '../sim/errors.js';
+import { InputError } from './errors.js';
 import { checkPhysicalLimits } from './limits.js';
 import { SCALED_FIELDS } from './scaled.js';
 import { gpuSpecSchema, type GpuSpec, type Provenance } from './schema.js';

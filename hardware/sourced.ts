@@ -1,4 +1,4 @@
-import { InputError } from '../sim/errors.js';
+import { InputError } from './errors.js';
 import type { Provenance } from './schema.js';
 import { parseQuantity, unitForFieldName, type BaseUnit } from './units.js';
 

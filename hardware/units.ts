@@ -1,5 +1,5 @@
 import { all, create, type Unit } from 'mathjs';
-import { InputError } from '../sim/errors.js';
+import { InputError } from './errors.js';
 
 /**
  * Unit strings ("4.8 TB/s", "228 KiB", "15 pJ/B") are parsed here, once, when a spec is loaded.

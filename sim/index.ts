@@ -1,4 +1,4 @@
-export * from './errors.js';
+export * from '../hardware/errors.js';
 export * from './report.js';
 export * from './simulate.js';
 export * from './kernels/index.js';

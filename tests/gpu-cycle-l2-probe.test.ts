@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
 import { shippedL2Probe } from '../sim/cli/commands/validate.js';
-import { InputError } from '../sim/errors.js';
+import { InputError } from '../hardware/errors.js';
 import { cycleCalibrationFor, fitL2FromProbe, modelLostFraction, parseL2Probe, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
 
 /**

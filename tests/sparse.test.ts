@@ -5,7 +5,7 @@ import { sparseBounds, predictedAt, type SparseQuery } from '../sim/sparse/bound
 import { blockSparseKernel } from '../sim/sparse/kernel.js';
 import { operatorTiming } from '../sim/sparse/operator-cost.js';
 import { sweepDensity } from '../sim/sparse/sweep.js';
-import { InputError } from '../sim/errors.js';
+import { InputError } from '../hardware/errors.js';
 import { tileCoverage } from '../workloads/masks/coverage.js';
 import { parseMask, type Mask } from '../workloads/masks/mask.js';
 import { buildSparseGraph } from '../workloads/sparse/graph.js';

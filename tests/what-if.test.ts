@@ -3,7 +3,7 @@ import { deriveSpec, getPreset, type GpuSpec } from '../hardware/index.js';
 import { PointEvaluator } from '../sim/dse/evaluate.js';
 import { PARAMETER_SHORTCUTS } from '../sim/dse/parameters.js';
 import { planSweep } from '../sim/dse/plan.js';
-import { isInputError } from '../sim/errors.js';
+import { isInputError } from '../hardware/errors.js';
 import { simulate } from '../sim/simulate.js';
 import { makeWorkload } from '../workloads/workload.js';
 import { expectClose, runCli } from './helpers.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DTYPES, type Dtype } from '../hardware/schema.js';
-import { InputError } from '../sim/errors.js';
+import { InputError } from '../hardware/errors.js';
 import { bytesPerElement } from './dtype.js';
 import { maskSchema, type Mask } from './masks/mask.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../errors.js';
 import generic from '../presets/dataflow/streaming-dataflow-generic.json' with { type: 'json' };
 import sn40l from '../presets/dataflow/sn40l-like.json' with { type: 'json' };
 import wafer from '../presets/dataflow/wafer-mesh-like.json' with { type: 'json' };

@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../errors.js';
 import type { Provenance } from '../schema.js';
 import { applyOverrides, unwrapSourcedTree, type LoadOptions } from '../sourced.js';
 import { dataflowSpecSchema, ON_CHIP, type DataflowSpec } from './schema.js';

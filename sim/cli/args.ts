@@ -1,5 +1,5 @@
 import { DTYPES, type Dtype } from '../../hardware/schema.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * A positive whole number from the command line. Token counts may use k and M suffixes in the

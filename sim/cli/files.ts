@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * Reading and writing the files a user names. A path that cannot be used (no such directory, a

@@ -3,7 +3,7 @@ import { deriveSpec, getPreset, listPresets, loadSpec, type GpuSpec } from '../.
 import { parseMask } from '../../workloads/masks/mask.js';
 import { listModels, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { parseCount, parseDtype, parseIndex, parseOverrides, parsePhase } from './args.js';
 import { fsErrorCode, fsReason } from './files.js';
 import type { CliIo } from './io.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../hardware/errors.js';
 import { fsErrorCode, fsReason } from './files.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerDataflow } from './commands/dataflow.js';

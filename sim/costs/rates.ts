@@ -1,5 +1,5 @@
 import type { Dtype, GpuSpec, MatrixPath } from '../../hardware/schema.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /** Types whose tensor-core rate stands in for a missing one (fp16 and bf16 run at one rate). */
 const SAME_RATE: Partial<Record<Dtype, Dtype>> = { bf16: 'fp16', fp16: 'bf16' };

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { OBJECTIVES, objectiveOfColumn, type ObjectiveId } from './objectives.js';
 import { DESCRIPTION_COLUMNS, ID_COLUMNS, REASON_COLUMN, RECORD_PREFIX } from './numbering.js';
 import type { Cell, ResultRow } from './rows.js';

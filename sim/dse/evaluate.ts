@@ -1,6 +1,6 @@
 import { checkPhysicalLimits } from '../../hardware/limits.js';
 import type { GpuSpec } from '../../hardware/schema.js';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../hardware/errors.js';
 import type { KernelOptions } from '../kernels/options.js';
 import type { Report } from '../report.js';
 import { simulate } from '../simulate.js';

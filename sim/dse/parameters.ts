@@ -1,7 +1,7 @@
 import { deriveSpec } from '../../hardware/load.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import { parseQuantity } from '../../hardware/units.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { listKernels } from '../kernels/index.js';
 import type { KernelOptions } from '../kernels/options.js';
 import { expandValues, type RawValue } from './values.js';

@@ -2,7 +2,7 @@ import { getPreset } from '../../hardware/index.js';
 import { deriveSpec, loadSpec } from '../../hardware/load.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import { makeWorkload } from '../../workloads/workload.js';
-import { InputError, isInputError } from '../errors.js';
+import { InputError, isInputError } from '../../hardware/errors.js';
 import { listKernels } from '../kernels/index.js';
 import type { Report } from '../report.js';
 import { ENGINES, simulate, type EngineId } from '../simulate.js';

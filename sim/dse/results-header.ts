@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import type { ResultsFormat } from './rows.js';
 
 /**

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { headerLine, isHeaderLine, isHeaderObject, parseHeaderLine, type ResultsHeader } from './results-header.js';
 
 /**

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { availableObjectives, designObjective, type Candidate } from './candidates.js';
 import { PointEvaluator } from './evaluate.js';
 import { OBJECTIVES, type ObjectiveId } from './objectives.js';

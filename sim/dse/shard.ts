@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * `--shard i/n`: this run computes the i-th of n contiguous blocks of point indices (i counts

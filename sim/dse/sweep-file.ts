@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { placeOf } from './place.js';
 
 /**

@@ -2,7 +2,7 @@ import {
   ArrayNode, FunctionNode, isArrayNode, isConstantNode, isFunctionNode, isMatrix, isOperatorNode, isParenthesisNode, isRangeNode, isSymbolNode, isUnit,
   OperatorNode, ParenthesisNode, parse, range, type MathNode, type Unit,
 } from 'mathjs';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * The values one sweep parameter takes, from the three ways a sweep file may write them:

@@ -2,7 +2,7 @@ import { DTYPES } from '../../hardware/schema.js';
 import { parseMask, validateMask, describeMask, type Mask } from '../../workloads/masks/mask.js';
 import { getModel, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload, type WorkloadInput } from '../../workloads/workload.js';
-import { InputError, isInputError } from '../errors.js';
+import { InputError, isInputError } from '../../hardware/errors.js';
 import { expandValues, MAX_PARAMETER_VALUES } from './values.js';
 
 /**

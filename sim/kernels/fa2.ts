@@ -1,6 +1,6 @@
 import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
 import type { Workload } from '../../workloads/workload.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { fusedSharedBytes, lowerFused } from './fused.js';
 import type { KernelPlan } from './plan.js';
 import { lowerSplitKv, packsGqaGroup, splitHeuristic } from './split-kv.js';

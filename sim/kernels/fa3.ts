@@ -1,7 +1,7 @@
 import { chosenTileField } from './fa2.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import type { Workload } from '../../workloads/workload.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { fusedSharedBytes, lowerFused } from './fused.js';
 import type { KernelOptions } from './options.js';
 import type { KernelPlan } from './plan.js';

@@ -2,7 +2,7 @@ import type { GpuSpec } from '../../hardware/schema.js';
 import { ACCUMULATOR_BYTES, bytesPerElement } from '../../workloads/dtype.js';
 import { tileCoverage } from '../../workloads/masks/coverage.js';
 import { groupSize, type Workload } from '../../workloads/workload.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { tiledCtaWork } from './attention-work.js';
 import { occupancy } from './occupancy.js';
 import type { KernelPlan, LaunchPlan, MainLoopConfig } from './plan.js';

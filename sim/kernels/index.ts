@@ -1,7 +1,7 @@
 import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
 import { bytesPerElement } from '../../workloads/dtype.js';
 import type { Workload } from '../../workloads/workload.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { lowerFa2 } from './fa2.js';
 import { lowerFa3 } from './fa3.js';
 import { lowerNaive } from './naive.js';

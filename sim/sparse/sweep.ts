@@ -1,5 +1,5 @@
 import { methodDensity } from '../../workloads/sparse/graph.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { sparseBounds, type SparseQuery } from './bounds.js';
 
 /** One point of a sparse-speedup curve. */

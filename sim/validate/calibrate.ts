@@ -1,5 +1,5 @@
 import { getPreset, withEnergyScales, withRetainedDirtyBytes, type GpuSpec, type HardwareCalibration, type KernelCalibration } from '../../hardware/index.js';
-import { InputError, isInputError } from '../errors.js';
+import { InputError, isInputError } from '../../hardware/errors.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { calibrationFamilyOf, calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';

@@ -1,6 +1,6 @@
 import { getPreset } from '../../hardware/index.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../hardware/errors.js';
 import { checkFitsInMemory, simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';

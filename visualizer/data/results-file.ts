@@ -1,5 +1,5 @@
 import { isHeaderObject } from '../../sim/dse/results-header.js';
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /** One row of a sweep's results: parameters (numbers or text) and objectives (numbers). */
 export type ResultCell = number | string | boolean | null;

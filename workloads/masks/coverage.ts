@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 import type { Mask } from './mask.js';
 import { intersectRanges, rangesLength, unionRanges, type Ranges } from './ranges.js';
 import { neighborhoodKeptCounter } from './neighborhood.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * Masks as data. Query row i of a (qLen × kvLen) problem sits at absolute position

@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 import type { KeptCounter } from './coverage.js';
 import type { Mask } from './mask.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DTYPES } from '../../hardware/schema.js';
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { maskSchema, type Mask } from '../masks/mask.js';
 import { validateWorkload, type Workload } from '../workload.js';
 import llama8b from './llama-3.1-8b.json' with { type: 'json' };

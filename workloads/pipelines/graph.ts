@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * A streaming dataflow pipeline as the engine runs it: units joined by bounded FIFOs. Each

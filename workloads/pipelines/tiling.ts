@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { ACCUMULATOR_BYTES, bytesPerElement } from '../dtype.js';
 import { tileCoverage } from '../masks/coverage.js';
 import { groupSize, type Workload } from '../workload.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 
 /**
  * A dynamic-sparsity method as data: how it estimates which blocks matter (its own operator,

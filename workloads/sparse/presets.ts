@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.js';
+import { InputError } from '../../hardware/errors.js';
 import { validateMethod, type SparseMethod } from './method.js';
 import fsa from './presets/fsa.json' with { type: 'json' };
 import loki from './presets/loki.json' with { type: 'json' };

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { calibrationSource } from '../../../hardware/calibration.js';
 import { listPresets } from '../../../hardware/index.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { calibrate, prepareCases } from '../../validate/calibrate.js';
 import { isCalibrationCase } from '../../validate/stats.js';
 import { readTextFile, writeTextFile } from '../files.js';

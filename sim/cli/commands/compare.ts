@@ -6,7 +6,7 @@ import { readStructured } from '../../dse/node/read-sweep.js';
 import { OBJECTIVES, type ObjectiveId } from '../../dse/objectives.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { expandWorkloads, type LabeledWorkload } from '../../dse/workloads.js';
-import { InputError, isInputError } from '../../errors.js';
+import { InputError, isInputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
 import { simulate } from '../../simulate.js';

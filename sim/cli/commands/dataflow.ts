@@ -9,7 +9,7 @@ import { makeWorkload } from '../../../workloads/workload.js';
 import { resourcesOf } from '../../engines/dataflow/resources.js';
 import { dataflowKernelOf, MAX_QUERY_BLOCKS, simulateDataflow } from '../../engines/dataflow/simulate.js';
 import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../engines/dataflow/sweep.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
 import { parseCount, parseOverrides } from '../args.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';

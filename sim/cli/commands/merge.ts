@@ -7,7 +7,7 @@ import { specHash } from '../../dse/node/spec-hash.js';
 import { planSweep } from '../../dse/plan.js';
 import { encodeRow, formatResults, outputFormatOf, type ResultRow } from '../../dse/rows.js';
 import type { ResultsHeader } from '../../dse/results-header.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { writeTextFile } from '../files.js';
 import type { CliIo } from '../io.js';
 

@@ -6,7 +6,7 @@ import { MAX_PARETO_OBJECTIVES, MIN_PARETO_OBJECTIVES, parseObjectives } from '.
 import { OBJECTIVES, objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { paretoFront } from '../../dse/pareto.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';

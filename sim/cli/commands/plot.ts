@@ -3,7 +3,7 @@ import { breakdownItem } from '../../../visualizer/data/breakdown-data.js';
 import { rooflineSeries } from '../../../visualizer/data/roofline-data.js';
 import { defaultSparseDensities, DEFAULT_BLOCK_SIZE_TOKENS, sparseSpeedupCurve } from '../../../visualizer/data/sparse-data.js';
 import { breakdownView, rooflineView, sparseView, timelineView } from '../../../visualizer/views/index.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';

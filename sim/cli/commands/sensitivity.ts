@@ -8,7 +8,7 @@ import { objectiveOfColumn, type ObjectiveId } from '../../dse/objectives.js';
 import { planSweep } from '../../dse/plan.js';
 import { csvHeader, encodeRow } from '../../dse/rows.js';
 import { oneAtATime, sweepSensitivity } from '../../dse/sensitivity.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { writeTextFile } from '../files.js';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { chromeTrace } from '../../engines/gpu-cycle/index.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { ENGINES, simulate, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';

@@ -3,7 +3,7 @@ import { describeMask, parseMask } from '../../../workloads/masks/mask.js';
 import { checkDensity, oracleMethod, type SparseMethod } from '../../../workloads/sparse/method.js';
 import { getMethod, listMethods } from '../../../workloads/sparse/presets.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import type { KernelOptions } from '../../kernels/options.js';
 import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
 import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';

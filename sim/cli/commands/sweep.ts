@@ -9,7 +9,7 @@ import { runSweep, type SweepRunSummary } from '../../dse/node/run-sweep.js';
 import { planSweep, type SweepPlan } from '../../dse/plan.js';
 import { outputFormatOf } from '../../dse/rows.js';
 import { parseShard, shardRange, type Shard } from '../../dse/shard.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { parseCount } from '../args.js';
 import { table } from '../format.js';
 import { processIo, type CliIo } from '../io.js';

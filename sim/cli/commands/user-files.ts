@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { guardedFs, MAX_TEXT_FILE_BYTES } from '../files.js';
 import type { CliIo } from '../io.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { chromeTrace, parseL2Probe, type L2ProbePoint } from '../../engines/gpu-cycle/index.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
 import { METRICS, validateCases, type CaseResult, type MetricSummary, type OrderingSummary, type ValidationResult } from '../../validate/run.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startVizServer } from '../../../visualizer/server.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import type { CliIo } from '../io.js';
 import { readTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { objectiveOfColumn } from '../objectives.js';
 import { MAX_POINTS } from '../plan.js';
 import { encodeRow, formatOfPath, parseResults, type ParsedResults, type ResultRow } from '../rows.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { isObjectiveId, OBJECTIVE_IDS, type ObjectiveId } from '../objectives.js';
 
 /** Pareto fronts are drawn over 2 or 3 objectives; more make almost every design optimal. */

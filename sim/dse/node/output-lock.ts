@@ -2,7 +2,7 @@ import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, re
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { guardedFs } from '../../cli/files.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 
 /**
  * One writer per results file. A run that writes `out.jsonl` first creates `out.jsonl.lock`

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { hardwareFileNames, type SweepInput } from '../plan.js';
 import { readBoundedText } from './read-text.js';
 

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { guardedFs } from '../../cli/files.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 
 /** Bytes read per call. */
 const READ_CHUNK_BYTES = 1024 * 1024;

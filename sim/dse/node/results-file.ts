@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { guardedFs, MAX_TEXT_FILE_BYTES, writeTextFile } from '../../cli/files.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { pointIdentity } from '../evaluate.js';
 import type { SweepPlan } from '../plan.js';
 import { isHeaderLine, parseHeaderLine, type ResultsHeader } from '../results-header.js';

@@ -1,5 +1,5 @@
 import { EventQueue } from '../events.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { firingsOf, validateGraph, type PipelineGraph, type PortRate, type UnitKind } from '../../../workloads/pipelines/graph.js';
 
 /**

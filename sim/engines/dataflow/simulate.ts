@@ -3,7 +3,7 @@ import { withFifoDepths, type PipelineGraph } from '../../../workloads/pipelines
 import { planDataflow, type DataflowKernel, type DataflowPlan, type PlanOptions, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
 import type { Workload } from '../../../workloads/workload.js';
 import { powerLimitedSeconds, type Bound } from '../../costs/latency.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
 import { totalBytes, type ReadWrite } from '../counts.js';
 import { runCompressed, type CompressOptions } from './compress.js';

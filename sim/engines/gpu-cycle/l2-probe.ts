@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { parseJsonLines } from '../../validate/format.js';
 import { MAX_CHUNKS_PER_OPERAND } from './constants.js';
 import { L2Cache, roomPerByte } from './l2-cache.js';

@@ -2,7 +2,7 @@ import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
 import type { KernelPlan } from '../../kernels/plan.js';
 import { cycleCalibrationFor, cycleKernelConstants, withCycleConstants } from './calibration.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { DEFAULT_L2_EFFECTIVE_FRACTION, MAX_CHUNKS_PER_OPERAND, MAX_CYCLE_EVENTS, MAX_CYCLE_TILES, REPLAY_CACHE_ENTRIES, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
 import { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './launch-runner.js';
 import type { Timeline } from './timeline.js';

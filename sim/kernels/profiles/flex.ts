@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../../../hardware/schema.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../hardware/errors.js';
 import { lowerFused } from '../fused.js';
 import type { KernelPlan, LaunchPlan } from '../plan.js';
 
