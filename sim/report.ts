@@ -1,7 +1,7 @@
 import type { Workload } from '../workloads/workload.js';
 import type { EnergyBreakdown } from './costs/energy.js';
 import type { Bound } from './costs/latency.js';
-import type { ReadWrite } from './engines/counts.js';
+import type { ReadWrite } from './counts.js';
 import type { DataflowDetails } from './engines/dataflow/details.js';
 import type { Timeline } from './engines/gpu-cycle/timeline.js';
 

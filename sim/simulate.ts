@@ -5,7 +5,7 @@ import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
 import { runCyclePlan, type CyclePlanOptions } from './engines/gpu-cycle/index.js';
-import { addCounts, totalBytes, zeroCounts } from './engines/counts.js';
+import { addCounts, totalBytes, zeroCounts } from './counts.js';
 import { InputError } from '../hardware/errors.js';
 import { lowerKernel, type KernelOptions, type KernelPlan } from './kernels/index.js';
 import type { LaunchReport, Report } from './report.js';

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../hardware/schema.js';
-import type { Counts } from '../engines/counts.js';
+import type { Counts } from '../counts.js';
 import type { Dtype, MatrixPath } from '../../hardware/schema.js';
 import { matrixEnergyPerFlop } from './rates.js';
 

@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../../hardware/schema.js';
-import type { Counts } from '../engines/counts.js';
-import { totalBytes } from '../engines/counts.js';
+import type { Counts } from '../counts.js';
+import { totalBytes } from '../counts.js';
 import type { CtaWork, LaunchPlan } from '../kernels/plan.js';
 import { matrixRate } from './rates.js';
 

@@ -1,7 +1,7 @@
 import type { GpuSpec } from '../../hardware/schema.js';
 import type { KernelPlan, LaunchPlan } from '../kernels/plan.js';
 import { activeMatrixFlopsOf, totalOf } from '../kernels/plan.js';
-import type { Counts } from './counts.js';
+import type { Counts } from '../counts.js';
 import { hbmReadBytes } from './l2-reuse.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { EnergyBreakdown } from '../../sim/costs/energy.js';
-import type { ReadWrite } from '../../sim/engines/counts.js';
+import type { ReadWrite } from '../../sim/counts.js';
 import type { Report } from '../../sim/report.js';
 import type { MemoryLevel } from './roofline-data.js';
 

@@ -1,6 +1,6 @@
 import { ON_CHIP } from '../../../hardware/dataflow/schema.js';
 import { firingsOf, tokensThrough, type PipelineGraph } from '../../../workloads/pipelines/graph.js';
-import type { ReadWrite } from '../counts.js';
+import type { ReadWrite } from '../../counts.js';
 
 /** What a dataflow run does, before any cost is attached: operations and bytes per memory level. */
 export interface DataflowCounts {

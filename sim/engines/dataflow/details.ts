@@ -1,4 +1,4 @@
-import type { ReadWrite } from '../counts.js';
+import type { ReadWrite } from '../../counts.js';
 import type { FifoStats, UnitStats } from './engine.js';
 
 /** What the dataflow engine adds to a report: the plan it simulated and what each phase did. */

@@ -5,7 +5,7 @@ import type { Workload } from '../../../workloads/workload.js';
 import { powerLimitedSeconds, type Bound } from '../../costs/latency.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
-import { totalBytes, type ReadWrite } from '../counts.js';
+import { totalBytes, type ReadWrite } from '../../counts.js';
 import { runCompressed, type CompressOptions } from './compress.js';
 import { countPipeline, zeroDataflowCounts } from './counts.js';
 import type { DataflowPhaseDetails } from './details.js';

@@ -3,7 +3,7 @@ import type { Workload } from '../../../workloads/workload.js';
 import { ctaDispatchInterval, dependentRoundTrips, launchOverheadSeconds, type Bound, type LaunchTiming } from '../../costs/latency.js';
 import type { KernelPlan, LaunchPlan } from '../../kernels/plan.js';
 import { countLaunch } from '../analytical.js';
-import { totalBytes, type Counts } from '../counts.js';
+import { totalBytes, type Counts } from '../../counts.js';
 import { DEFAULT_L2_EFFECTIVE_FRACTION, FAR_PARTITION_FILL_FRACTION, SHARED_L2_ROOM, SURVIVAL_SPREAD } from './constants.js';
 import { runFluid, type PhaseCost } from './fluid-sms.js';
 import { L2Cache } from './l2-cache.js';
