@@ -6,7 +6,7 @@ import { shippedL2Probe } from '../sim/cli/commands/validate.js';
 import { runCyclePlan, tileOrder, type CtaSpan, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
 import { chunkOfPhase } from '../sim/engines/gpu-cycle/tile-order.js';
 import { getProfile } from '../sim/kernels/profiles/index.js';
-import { table } from '../sim/cli/format.js';
+import { table } from '../sim/render/format.js';
 import { makeWorkload, type Workload } from '../workloads/workload.js';
 import { PartitionedL2 } from './partitioned-l2.js';
 

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { getPreset, listPresets } from '../../hardware/index.js';
-import { renderReport } from '../../sim/cli/render.js';
+import { renderReport } from '../../sim/render/render.js';
 import { listKernels } from '../../sim/kernels/index.js';
 import { listModels } from '../../workloads/models/index.js';
 import { LEVEL_NAMES } from '../data/roofline-data.js';

@@ -7,7 +7,7 @@ import { InputError } from '../../../hardware/errors.js';
 import { calibrate, prepareCases } from '../../validate/calibrate.js';
 import { isCalibrationCase } from '../../validate/stats.js';
 import { readTextFile, writeTextFile } from '../files.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 import { packageRoot } from '../paths.js';
 import { loadCaseFiles, shippedDataFiles } from './validate.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describeMask } from '../../../workloads/masks/mask.js';
 import { listModels } from '../../../workloads/models/index.js';
 import { KERNELS, listKernels } from '../../kernels/index.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 
 /** `attnsim models` and `attnsim kernels`: what --model and --kernel accept. */

@@ -11,7 +11,7 @@ import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
 import { simulate } from '../../simulate.js';
 import { writeTextFile } from '../files.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { checkInputFile } from './user-files.js';

@@ -12,7 +12,7 @@ import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../eng
 import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
 import { parseCount, parseOverrides } from '../args.js';
-import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../format.js';
+import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../../render/format.js';
 import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { showSpec } from './hardware.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getPreset, listPresets, type Provenance } from '../../../hardware/index.js';
-import { formatBytes, table, withPrefix } from '../format.js';
+import { formatBytes, table, withPrefix } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { isDataflowHardware, resolveDataflowHardware } from './dataflow.js';

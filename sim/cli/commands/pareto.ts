@@ -8,7 +8,7 @@ import { paretoFront } from '../../dse/pareto.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { InputError } from '../../../hardware/errors.js';
 import { writeTextFile } from '../files.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 
 interface ParetoFlags {

@@ -10,7 +10,7 @@ import { parseCount } from '../args.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { writeTextFile } from '../files.js';
-import { formatSeconds } from '../format.js';
+import { formatSeconds } from '../../render/format.js';
 import { isDataflowHardware } from './dataflow.js';
 
 export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse', 'timeline'] as const;

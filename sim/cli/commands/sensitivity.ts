@@ -10,7 +10,7 @@ import { csvHeader, encodeRow } from '../../dse/rows.js';
 import { oneAtATime, sweepSensitivity } from '../../dse/sensitivity.js';
 import { InputError } from '../../../hardware/errors.js';
 import { writeTextFile } from '../files.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 
 interface SensitivityFlags {

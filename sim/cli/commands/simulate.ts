@@ -7,7 +7,7 @@ import { parseCount } from '../args.js';
 import { writeTextFile } from '../files.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { renderReport } from '../render.js';
+import { renderReport } from '../../render/render.js';
 import { isDataflowHardware, simulateOnDataflow } from './dataflow.js';
 
 /** `attnsim simulate`: one attention call on one machine. */

@@ -10,7 +10,7 @@ import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';
 import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
-import { formatBytes, formatSeconds, percent, table } from '../format.js';
+import { formatBytes, formatSeconds, percent, table } from '../../render/format.js';
 import { addHardwareOptions, addWorkloadOptions, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 

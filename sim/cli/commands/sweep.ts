@@ -11,7 +11,7 @@ import { outputFormatOf } from '../../dse/rows.js';
 import { parseShard, shardRange, type Shard } from '../../dse/shard.js';
 import { InputError } from '../../../hardware/errors.js';
 import { parseCount } from '../args.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
 import { processIo, type CliIo } from '../io.js';
 
 interface SweepFlags {

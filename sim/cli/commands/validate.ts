@@ -6,7 +6,7 @@ import { InputError } from '../../../hardware/errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
 import { METRICS, validateCases, type CaseResult, type MetricSummary, type OrderingSummary, type ValidationResult } from '../../validate/run.js';
-import { formatBytes, formatJoules, formatSeconds, table } from '../format.js';
+import { formatBytes, formatJoules, formatSeconds, table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 import { writeTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';

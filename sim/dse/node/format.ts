@@ -1,5 +1,5 @@
 import { unitForFieldName, type BaseUnit } from '../../../hardware/units.js';
-import { formatJoules, formatSeconds, withPrefix } from '../../cli/format.js';
+import { formatJoules, formatSeconds, withPrefix } from '../../render/format.js';
 import type { ObjectiveId } from '../objectives.js';
 import type { Cell } from '../rows.js';
 
