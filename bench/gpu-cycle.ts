@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
-import { shippedL2Probe } from '../sim/cli/commands/validate.js';
+import { shippedL2Probe } from '../sim/validate/node/data-files.js';
 import { fitCycleCalibration, runCyclePlan, type FitCase } from '../sim/engines/gpu-cycle/index.js';
 import { lowerKernel } from '../sim/kernels/index.js';
 import { calibrationFamilyOf, calibrationFor, getProfile } from '../sim/kernels/profiles/index.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset } from '../hardware/index.js';
-import { shippedL2Probe } from '../sim/cli/commands/validate.js';
+import { shippedL2Probe } from '../sim/validate/node/data-files.js';
 import { runCyclePlan, tileOrder, type CtaSpan, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
 import { chunkOfPhase } from '../sim/engines/gpu-cycle/tile-order.js';
 import { getProfile } from '../sim/kernels/profiles/index.js';

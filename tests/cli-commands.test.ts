@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shippedDataFiles } from '../sim/cli/commands/validate.js';
+import { shippedDataFiles } from '../sim/validate/node/data-files.js';
 import { isCalibrationCase } from '../sim/validate/stats.js';
 import { runCli } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
-import { shippedL2Probe } from '../sim/cli/commands/validate.js';
+import { shippedL2Probe } from '../sim/validate/node/data-files.js';
 import { InputError } from '../hardware/errors.js';
 import { cycleCalibrationFor, fitL2FromProbe, modelLostFraction, parseL2Probe, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadCaseFiles, shippedDataFiles, shippedRepeatFiles } from '../sim/cli/commands/validate.js';
+import { loadCaseFiles } from '../sim/cli/commands/validate.js';
+import { shippedDataFiles, shippedRepeatFiles } from '../sim/validate/node/data-files.js';
 import { processIo } from '../sim/cli/io.js';
 import { validateCases } from '../sim/validate/run.js';
 

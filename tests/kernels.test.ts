@@ -110,7 +110,8 @@ describe('lowerKernel(fa3)', () => {
 
 describe('kernel profiles against the shipped launch records', () => {
   it('sdpa-cudnn decode: the grid and the number of launches of every shipped case (no split below 1024 keys, one split per key tile at most)', async () => {
-    const { loadCaseFiles, shippedDataFiles } = await import('../sim/cli/commands/validate.js');
+    const { loadCaseFiles } = await import('../sim/cli/commands/validate.js');
+    const { shippedDataFiles } = await import('../sim/validate/node/data-files.js');
     const { processIo } = await import('../sim/cli/io.js');
     const { getProfile } = await import('../sim/kernels/profiles/index.js');
     const { validateWorkload } = await import('../workloads/workload.js');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shippedDataFiles, shippedRepeatFiles } from '../sim/cli/commands/validate.js';
+import { shippedDataFiles, shippedRepeatFiles } from '../sim/validate/node/data-files.js';
 import { parseCases } from '../sim/validate/format.js';
 import { DRAM_TIE_FRACTION, dramOrdering } from '../sim/validate/pairs.js';
 import type { CaseResult } from '../sim/validate/run.js';

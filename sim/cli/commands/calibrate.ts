@@ -9,8 +9,9 @@ import { isCalibrationCase } from '../../validate/stats.js';
 import { readTextFile, writeTextFile } from '../files.js';
 import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
-import { packageRoot } from '../paths.js';
-import { loadCaseFiles, shippedDataFiles } from './validate.js';
+import { packageRoot } from '../../node/paths.js';
+import { shippedDataFiles } from '../../validate/node/data-files.js';
+import { loadCaseFiles } from './validate.js';
 
 /** Where measured cases of a hardware go, and where their format is described. */
 const HOW_TO_ADD = (hardware: string) => `add measured cases in validation/data/${hardware}/*.jsonl (format: validation/FORMAT.md)`;

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { chromeTrace, parseL2Probe, type L2ProbePoint } from '../../engines/gpu-cycle/index.js';
+import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../../hardware/errors.js';
 import { ENGINES, type EngineId } from '../../simulate.js';
 import { parseCases, type FormatError, type MeasuredCase } from '../../validate/format.js';
@@ -9,52 +8,13 @@ import { METRICS, validateCases, type CaseResult, type MetricSummary, type Order
 import { formatBytes, formatJoules, formatSeconds, table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 import { writeTextFile } from '../files.js';
-import { packageRoot } from '../paths.js';
+import { shippedDataFiles, shippedRepeatFiles } from '../../validate/node/data-files.js';
 import { readInputFile } from './user-files.js';
 import { getPreset } from '../../../hardware/index.js';
 import { validateWorkload } from '../../../workloads/workload.js';
 import { getProfile } from '../../kernels/profiles/index.js';
 import { simulatePlan } from '../../simulate.js';
 import { caseMask } from '../../validate/format.js';
-
-/** The JSON-lines files of a directory whose names pass `keep`, sorted; none if it does not exist. */
-function jsonlFilesIn(dir: string, keep: (name: string) => boolean = () => true): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl') && keep(f)).sort() : [];
-}
-
-/** validation/data/<hardware> for every hardware preset with shipped data. */
-function shippedHardwareDirs(): string[] {
-  const root = join(packageRoot(), 'validation', 'data');
-  if (!existsSync(root)) return [];
-  return readdirSync(root).sort().map((hw) => join(root, hw)).filter((dir) => statSync(dir).isDirectory());
-}
-
-/** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */
-export function shippedDataFiles(): string[] {
-  return shippedHardwareDirs().flatMap((dir) => jsonlFilesIn(dir, (f) => !f.startsWith('ceilings')).map((f) => join(dir, f)));
-}
-
-/**
- * Every shipped repeat pass: validation/data/<hardware>/repeat/*.jsonl, each file the same cases
- * measured again by one pass (the run-to-run spread that decides which kernel pairs are orderings).
- */
-export function shippedRepeatFiles(): string[] {
-  return shippedHardwareDirs().flatMap((dir) => jsonlFilesIn(join(dir, 'repeat')).map((f) => join(dir, 'repeat', f)));
-}
-
-/**
- * Every shipped L2 probe table of a hardware preset (validation/data/<hardware>/probes/
- * l2-replacement*.jsonl), the points the cycle engine's L2 constants are taken from; `table`
- * names the files, relative to the package root.
- */
-export function shippedL2Probe(hardware: string): { table: string; points: L2ProbePoint[] } {
-  const dir = join('validation', 'data', hardware, 'probes');
-  const files = jsonlFilesIn(join(packageRoot(), dir), (f) => f.startsWith('l2-replacement'));
-  return {
-    table: `${dir}/${files.join(', ')}`,
-    points: files.flatMap((f) => parseL2Probe(readFileSync(join(packageRoot(), dir, f), 'utf8'), join(dir, f))),
-  };
-}
 
 export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--data'): { cases: MeasuredCase[]; errors: FormatError[] } {
   const cases: MeasuredCase[] = [];

@@ -5,7 +5,7 @@ import { startVizServer } from '../../../visualizer/server.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { CliIo } from '../io.js';
 import { readTextFile } from '../files.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../node/paths.js';
 import { checkInputFile } from './user-files.js';
 
 /** Where `npm run build` puts the page (vite, visualizer/vite.config.ts). */
