@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listPresets } from '../../hardware/index.js';
 import { maskSchema } from '../../workloads/masks/mask.js';
 import { workloadSchema } from '../../workloads/workload.js';
+import { parseJsonLines, type FormatError } from '../jsonl.js';
 
 /**
  * The measured-case format (shared/validation-format.md): one JSON object per line. The reader
@@ -41,45 +42,6 @@ export const measuredCaseSchema = z.looseObject({
 });
 
 export type MeasuredCase = z.infer<typeof measuredCaseSchema>;
-
-export interface FormatError {
-  file: string;
-  line: number;
-  message: string;
-}
-
-/**
- * Parse a JSONL file against `schema`: good lines become items, bad lines errors with their line
- * number. `check` rejects a line the schema cannot judge alone (a message, or undefined if fine).
- */
-export function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>, check: (item: T) => string | undefined = () => undefined): { items: T[]; errors: FormatError[] } {
-  const items: T[] = [];
-  const errors: FormatError[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (e) {
-      errors.push({ file, line: index + 1, message: `not valid JSON (${(e as Error).message})` });
-      return;
-    }
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      errors.push({ file, line: index + 1, message: `${issue.path.join('.') || '(line)'}: ${issue.message}` });
-      return;
-    }
-    const problem = check(result.data);
-    if (problem !== undefined) {
-      errors.push({ file, line: index + 1, message: problem });
-      return;
-    }
-    items.push(result.data);
-  });
-  return { items, errors };
-}
 
 /** Parse a measured-case JSONL file: good lines become cases, bad lines errors with their line number. */
 export function parseCases(text: string, file: string): { cases: MeasuredCase[]; errors: FormatError[] } {

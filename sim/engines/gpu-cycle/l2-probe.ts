@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../../hardware/errors.js';
-import { parseJsonLines } from '../../validate/format.js';
+import { parseJsonLines } from '../../jsonl.js';
 import { MAX_CHUNKS_PER_OPERAND } from './constants.js';
 import { L2Cache, roomPerByte } from './l2-cache.js';
 
