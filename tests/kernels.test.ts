@@ -127,10 +127,10 @@ describe('kernel profiles against the shipped launch records', () => {
 });
 
 describe('sdpa-flash: FlashAttention-2 spills', () => {
-  it('the spill stores per iteration are what the probe measured: SM-to-L2 writes beyond the output, over the main-loop iterations (raw/session2-probe)', async () => {
+  it('the spill stores per iteration are what the probe measured: SM-to-L2 writes beyond the output, over the main-loop iterations (raw/spill-writes-probe)', async () => {
     const { readFileSync } = await import('node:fs');
     const { FA2_SPILL_STORE_BYTES_PER_ITERATION } = await import('../sim/kernels/profiles/flash.js');
-    const rows = readFileSync(new URL('../validation/data/h200-sxm/raw/session2-probe/p/probe.csv', import.meta.url), 'utf8')
+    const rows = readFileSync(new URL('../validation/data/h200-sxm/raw/spill-writes-probe/p/probe.csv', import.meta.url), 'utf8')
       .trim().split('\n').map((line) => line.split('","').map((cell) => cell.replace(/^"|"$/g, '')));
     const [header] = rows;
     const col = (name: string) => header!.indexOf(name);

@@ -112,7 +112,7 @@ export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}
       // The combine reads one split's partial output at a time, each load waiting on the one
       // before. On the H200 it grows by 0.42 µs per split with the L2 flushed (4.7–5.5 µs at
       // 2–4 splits, 17.6–17.7 µs at 32; raw/ncu-kernels.jsonl) and by 0.2 µs warm
-      // (raw/session3-probe): one round trip to wherever the partial is.
+      // (raw/combine-probe): one round trip to wherever the partial is.
       combineLoadsSplitsSerially: true,
     });
   }

@@ -13,11 +13,11 @@ import type { CaseResult } from './run.js';
 
 /**
  * Relative difference of measured DRAM bytes below which a pair is a tie. In 36 prefill cases
- * measured twice with Nsight Compute (validation/data/h200-sxm/raw/session2/repeat, against the
+ * measured twice with Nsight Compute (validation/data/h200-sxm/raw/repeat-prefill, against the
  * shipped figures) DRAM bytes moved by a median 0.4%, by up to 3.5% in 34 of them and by 6.1%
  * and 9.6% in the two whose reuse depends most on timing (FlashAttention-2 at 32K, the
  * memory-efficient kernel's global-memory accumulator at d = 256). Over the 260 cases with a
- * pair, measured twice more in session 6 (raw/session6-repeat), a case's spread over its passes
+ * pair, each measured three times (the shipped pass and raw/repeat-pairs), a case's spread over its passes
  * is 0.15% median and 4.2% at the 90th percentile. 5% keeps the 90th percentile of that spread
  * out of the score. tests/pairs.test.ts recomputes it from the data.
  */

@@ -128,10 +128,11 @@ def _mk(kernel, phase, wl, ncu=False):
 CAUSAL = {"kind": "causal"}
 NONE = {"kind": "none"}
 
-# Backends that refused enable_gqa=True in the smoke run (2026-11-28). For those, the
-# GQA workloads are measured as MHA (kvHeads = heads) instead; see NOTES.md.
+# Backends that refuse enable_gqa=True (torch 2.11's memory-efficient backend: "both fused
+# kernels require query, key and value to have the same num_heads"). For those, the GQA
+# workloads are measured as MHA (kvHeads = heads) instead.
 NO_GQA: set = {"sdpa-efficient"}
-# Backends that refused head dim 256 (recorded as errors if left in; listed here after the smoke run).
+# Backends that refuse head dim 256 (recorded as errors if left in; none does in torch 2.11).
 NO_D256: set = set()
 
 
@@ -239,7 +240,7 @@ def flex_workloads():
     return out
 
 
-# Second SDPA series (session 2): MHA causal prefills at several head counts and lengths (the
+# SDPA head-count and decode-unit series: MHA causal prefills at several head counts and lengths (the
 # sizes where FlashAttention-2 reads more DRAM than the other kernels), small launch-bound
 # prefills, and decodes with few (batch x heads) units, where a kernel without split-KV streams
 # a whole cache per CTA.
@@ -280,7 +281,7 @@ def sdpa_more_decode():
                             (1, 8, 64 * K), (1, 32, 2 * K), (2, 32, 32 * K))]
 
 
-# Second flex series (session 2): dense runs next to sparse ones at more shapes, so that the
+# Flex dense-beside-sparse series: dense runs next to sparse ones at more shapes, so that the
 # sparse/dense speedup is measured at several sizes and dense flex runs fall in both splits.
 FLEX_MORE = (  # (batch, heads, kvHeads, n)
     (1, 32, 8, 8 * K),
@@ -307,7 +308,7 @@ def flex_more_workloads():
     return out
 
 
-# Session-4 series: which query heads a kernel runs together. The same causal attention with
+# GQA head-order series: which query heads a kernel runs together. The same causal attention with
 # the GQA group of one kv head (4 query heads on 1 kv head) against the same heads as MHA and
 # against one head alone, at 32K and 64K (one kv head's K/V: 16 and 32 MB), so that the DRAM
 # bytes show whether the heads reading one K/V copy run one after another (each re-reads what

@@ -1,4 +1,4 @@
-"""Probe (session 3): how long FlashAttention-2's split-KV combine kernel takes per split when
+"""Probe: how long FlashAttention-2's split-KV combine kernel takes per split when
 its partials are still in L2, as they are in an unprofiled call (Nsight Compute flushes the L2
 before every kernel, so the ncu records only show the cold case).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Which L2 eviction hints each attention kernel's loads carry (session 5).
+"""Which L2 eviction hints each attention kernel's loads carry.
 
 FlashAttention-3 loads K and V with TMA's evict-last hint and Q with evict-first
 (hopper/mainloop_fwd_sm90_tma_gmma_ws.hpp); whether cuDNN's FA3-style prefill kernel does too
@@ -27,7 +27,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--cases", default="",
-                    help="kernel:batch:heads:kvHeads:n:mask;... (session 6's L2-source probe); default: session 5's set")
+                    help="kernel:batch:heads:kvHeads:n:mask;... (run_probe_sources.sh's L2-source probe); default: 8K causal, 8 heads on 8 and on 2 kv heads")
     args = ap.parse_args()
     flex = torch.compile(flex_attention, dynamic=False)
     cases = []

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""L2 replacement probe (session 4): does a hot set stay in the L2 while other data streams past?
+"""L2 replacement probe: does a hot set stay in the L2 while other data streams past?
 
 Per case: fill the L2 with clean junk (read 256 MB), read a hot buffer of H MB, stream S MB of
 other data (read once, or written), then read the hot buffer again. Nsight Compute profiles
@@ -72,7 +72,7 @@ def main():
     ap.add_argument("--stream-mb", default="0,8,16,24,32,48")
     ap.add_argument("--streams", default="read,write", help="stream kinds: read, write")
     ap.add_argument("--hot-reads", default="1",
-                    help="times the hot buffer is read before the stream (session 5: does reuse protect a line?)")
+                    help="times the hot buffer is read before the stream (does reuse protect a line?)")
     args = ap.parse_args()
     sms = torch.cuda.get_device_properties(0).multi_processor_count
     grid = (sms,)

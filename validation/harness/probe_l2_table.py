@@ -2,7 +2,7 @@
 """Turn the L2 probe's raw output (run_probe_l2.sh) into the table the cycle engine's L2 is
 fitted on: one JSON line per case with the fraction of the hot buffer re-read from DRAM.
 
-  python3 probe_l2_table.py --raw ../data/h200-sxm/raw/session4-probe \
+  python3 probe_l2_table.py --raw ../data/h200-sxm/raw/l2-probe \
       --out ../data/h200-sxm/probes/l2-replacement.jsonl
 
 The ncu csv has one row per profiled probe_hot_reread, in case order (probe_l2_cases.jsonl).

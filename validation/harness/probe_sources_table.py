@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The session-6 L2 source probe (run_probe_sources.sh) as a table the L2 experiments read.
+"""The L2 source probe (run_probe_sources.sh) as a table the L2 experiments read.
 
-  python3 probe_sources_table.py ../data/h200-sxm/raw/session6-probe-sources ../data/h200-sxm/probes/l2-sources.jsonl
+  python3 probe_sources_table.py ../data/h200-sxm/raw/l2-sources-probe ../data/h200-sxm/probes/l2-sources.jsonl
 
 One line per profiled kernel (one per case, in case order), in bytes: DRAM read and write; L2
 read requests from the SMs (tex) and of them the misses at the first L2 slice they reach;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Probe (session 2): where FlashAttention-2's DRAM writes beyond its compulsory bytes come from.
+# Probe: where FlashAttention-2's DRAM writes beyond its compulsory bytes come from.
 # One ncu pass over a few prefill cases with write-side metrics added: the sectors SMs write to
 # L2, L2 write misses, and DRAM write sectors. Output packed into $OUT/probe.tgz.
 # Usage: OUT=dir bash probe_writes.sh

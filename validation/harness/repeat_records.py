@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Repeated Nsight Compute passes as case records beside the shipped ones (session 6).
+"""Repeated Nsight Compute passes as case records beside the shipped ones (run_repeat_pairs.sh).
 
-  python3 repeat_records.py --raw-dir ../data/h200-sxm/raw/session6-repeat --tag S \
-      --shipped-dir ../data/h200-sxm --out ../data/h200-sxm/repeat/bytes-repeat-s6-S.jsonl
+  python3 repeat_records.py --raw-dir ../data/h200-sxm/raw/repeat-pairs --tag S \
+      --shipped-dir ../data/h200-sxm --out ../data/h200-sxm/repeat/bytes-repeat-pairs-S.jsonl
 
 Each record is the shipped case with its DRAM and L2 bytes replaced by the pass's (latency and
 energy are the shipped ones: the pass measured bytes only), so `validate --data` reads it and
@@ -43,7 +43,7 @@ def main():
             rec = copy.deepcopy(shipped[case["id"]])
             rec["measured"].update(sums)
             rec["source"]["date"] = args.date
-            rec["source"]["method"] = (f"repeat pass {args.tag} (run_session6_repeat.sh): DRAM and L2 bytes from Nsight "
+            rec["source"]["method"] = (f"repeat pass {args.tag} (run_repeat_pairs.sh): DRAM and L2 bytes from Nsight "
                                        "Compute as in ncu_chunk.sh; latency and energy copied from the shipped record")
             f.write(json.dumps(rec) + "\n")
             written += 1

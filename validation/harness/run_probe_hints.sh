@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session-5 device call: L2 sectors by eviction hint per attention kernel (probe_evict_hints.py).
+# L2 sectors by eviction hint per attention kernel (probe_evict_hints.py).
 # Writes $OUT/hints-metrics.txt (the eviction metrics this ncu knows), $OUT/probe_hints.csv and
 # $OUT/probe_hints_cases.jsonl. Usage: OUT=dir bash run_probe_hints.sh
 set -u

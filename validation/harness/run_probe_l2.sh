@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session-4 L2 replacement probe (probe_l2.py) under Nsight Compute; writes $OUT/probe_l2.csv
+# The L2 replacement probe (probe_l2.py) under Nsight Compute; writes $OUT/probe_l2.csv
 # (one row per profiled probe_hot_reread, in case order) and $OUT/probe_l2_cases.jsonl.
 # Usage: OUT=dir bash run_probe_l2.sh
 set -u

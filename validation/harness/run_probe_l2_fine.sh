@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session-5 device call: the L2 probe (probe_l2.py) again, on a finer grid around the L2's edge
+# The L2 probe (probe_l2.py) on a finer grid around the L2's edge
 # (hot 8-44 MB, streams 0-32 MB in 4 MB steps), twice, to pin the capacity and see how much it
 # moves from one pass to the next. Writes $OUT/pass1 and $OUT/pass2 as run_probe_l2.sh does.
 # Usage: OUT=dir bash run_probe_l2_fine.sh

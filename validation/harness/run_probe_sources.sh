@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session-6 device call: where each attention kernel's DRAM reads come from. L2 sectors by the
+# Where each attention kernel's DRAM reads come from. L2 sectors by the
 # unit that sent them (SMs through tex, the other L2 partition through ltcfabric) and whether they
 # hit, L2 fills from DRAM, and local-memory (spill) traffic, on the causal prefills where
 # FlashAttention-2 reads more than cuDNN (probe_evict_hints.py --cases). Writes

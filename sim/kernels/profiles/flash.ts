@@ -7,7 +7,7 @@ import type { KernelPlan, LaunchPlan } from '../plan.js';
  * PyTorch's flash backend on the H200: FlashAttention-2 as `lowerFa2` plans it, plus what the
  * profiler shows that the algorithm does not: `flash_fwd_kernel` runs at 255 registers per
  * thread and spills. Its SMs write 1039.1 MB to L2 for a 68.2 MB output (O and its log-sum-exp)
- * at 8K causal, 32 heads over 8 kv heads, d = 128 (raw/session2-probe, a case of the calibration
+ * at 8K causal, 32 heads over 8 kv heads, d = 128 (raw/spill-writes-probe, a case of the calibration
  * split); cuDNN on the same call writes exactly its output. Spread over the call's 133 120
  * main-loop iterations, that is 7294 B per iteration per CTA (≈ 57 B per thread): local-memory
  * stores that go through to L2 every iteration while the reloads hit L1 (its L2 reads are within

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Session-2 device call: latency + energy and ncu bytes for the second flex series
+# Latency + energy and ncu bytes for the flex dense-beside-sparse series
 # (cases.py, flex_more_workloads), then a repeat ncu pass over prefill cases measured before,
-# for the run-to-run spread of DRAM and L2 bytes (run_repeat.sh). Usage: OUT=dir bash run_session2.sh
+# for the run-to-run spread of DRAM and L2 bytes (run_repeat.sh). Usage: OUT=dir bash run_flex_dense_sparse.sh
 # (The device tool returns at most 8 files per call: the repeat pass packs its own into one.)
 set -u
 export PYTHONUNBUFFERED=1

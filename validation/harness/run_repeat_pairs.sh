@@ -1,8 +1,8 @@
 #!/bin/bash
-# Session-6 device call: every case that has a pair (the same workload measured with another
+# Every case that has a pair (the same workload measured with another
 # kernel; pair-cases.txt, 260 ids) measured again with Nsight Compute, twice (tags S and T, the
 # method of ncu_chunk.sh), for the run-to-run spread of DRAM bytes behind the pair ordering.
-# Usage: OUT=dir bash run_session6_repeat.sh
+# Usage: OUT=dir bash run_repeat_pairs.sh
 set -u
 H=$(cd "$(dirname "$0")" && pwd)
 O=${OUT:?}
