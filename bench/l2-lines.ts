@@ -11,7 +11,7 @@ import { makeWorkload, type Workload } from '../workloads/workload.js';
 import { PartitionedL2 } from './partitioned-l2.js';
 
 /**
- * An experiment on the L2 (validation/harness/NOTES.md, session 6): does a line-level model of
+ * An experiment on the L2 (results: docs/gpu-cycle.md, "The L2 as two partitions"): does a line-level model of
  * Hopper's two-partition L2 (partitioned-l2.ts), fed the cycle engine's own schedule, reproduce
  * Nsight Compute's L2 source counters of 16 attention kernels (probes/l2-sources.jsonl) better
  * than the engine's chunk-level LRU? Each CTA span the engine simulates is replayed key tile by

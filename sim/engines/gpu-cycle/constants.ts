@@ -57,11 +57,11 @@ export const SURVIVAL_SPREAD = 0.5;
 /**
  * L2 room taken per byte by data that SMs on both sides of the chip read (every CTA of a head
  * reads its K/V), against data one SM reads: both L2 partitions keep a copy. Measured by the L2
- * probe on the H200 (validation/harness/probe_l2.py, NOTES.md "Session 4" and "Session 5"): a
+ * probe on the H200 (validation/harness/probe_l2.py, validation/data/h200-sxm/probes/): a
  * hot buffer read by every CTA loses as much to a stream as a private one ~1.4 times its size
  * (16 MB shared + 16 MB streamed loses 34–41%, as ~40 MB private does; 32 MB shared alone 68%).
  * That measurement (1.44, l2-probe.ts on 648 points) is the H200 calibration's `l2SharedRoom`.
- * Without a probe of the GPU at hand the engine assumes no duplication (1), as it did before the
- * probe, with the half-capacity default of DEFAULT_L2_EFFECTIVE_FRACTION standing for the split.
+ * Without a probe of the GPU at hand the engine assumes no duplication (1), with the
+ * half-capacity default of DEFAULT_L2_EFFECTIVE_FRACTION standing for the split.
  */
 export const SHARED_L2_ROOM = 1;

@@ -28,8 +28,9 @@ const probePointSchema = z.object({
   streamBytes: z.number().nonnegative(),
   stream: z.enum(['read', 'write']),
   hotReadBy: z.enum(['split', 'every CTA']),
-  // The engine's L2 has no protection of reused lines (NOTES.md, session 5): only cases whose hot
-  // buffer was read once before the stream say what it models.
+  // The engine's L2 has no protection of reused lines (the H200's has: a hot buffer read twice
+  // before the stream loses less, raw/l2-probe-reuse): only cases whose hot buffer was read once
+  // before the stream say what it models.
   hotReads: z.literal(1, { message: 'only cases with the hot buffer read once (hotReads 1) fit this L2; the reuse probe stays in raw/' }).optional(),
   ctas: z.number().int().positive(),
   lostFraction: z.number().min(0).max(1),
