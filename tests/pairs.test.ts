@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedDataFiles, shippedRepeatFiles } from '../sim/validate/node/data-files.js';
 import { parseCases } from '../sim/validate/format.js';
 import { DRAM_TIE_FRACTION, dramOrdering } from '../sim/validate/pairs.js';
-import type { CaseResult } from '../sim/validate/run.js';
+import type { CaseResult } from '../sim/validate/case-result.js';
 
 const result = (id: string, measured: number, predicted: number): CaseResult => ({
   id, kernel: id.split('/')[0]!, split: 'held-out',

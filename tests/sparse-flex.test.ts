@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCases, type MeasuredCase } from '../sim/validate/format.js';
-import { predictCase, type CaseResult } from '../sim/validate/run.js';
+import type { CaseResult } from '../sim/validate/case-result.js';
+import { predictCase } from '../sim/validate/run.js';
 import { mape, relativeError } from '../sim/validate/stats.js';
 
 /**

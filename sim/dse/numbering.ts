@@ -1,5 +1,3 @@
-import type { SweepPlan } from './plan.js';
-
 /**
  * The numbering of a sweep's points and the fixed results columns, apart from the planner so
  * that worker threads, which get a finished plan, load neither the planner nor the unit parser.
@@ -12,8 +10,13 @@ export const REASON_COLUMN = 'reason';
 /** Recorded report fields are columns `report.<path>`. */
 export const RECORD_PREFIX = 'report.';
 
+/** What numbers a sweep's designs: its parameters, each with its list of values (a SweepPlan is one). */
+export interface Designs {
+  parameters: readonly { values: readonly unknown[] }[];
+}
+
 /** Each parameter's value index for design `design` (mixed radix, last parameter fastest). */
-export function designValueIndices(plan: Pick<SweepPlan, 'parameters'>, design: number): number[] {
+export function designValueIndices(plan: Designs, design: number): number[] {
   const indices = new Array<number>(plan.parameters.length);
   let rest = design;
   for (let i = plan.parameters.length - 1; i >= 0; i--) {
@@ -25,6 +28,6 @@ export function designValueIndices(plan: Pick<SweepPlan, 'parameters'>, design: 
 }
 
 /** The inverse of `designValueIndices`. */
-export function designIndexOf(plan: Pick<SweepPlan, 'parameters'>, valueIndices: readonly number[]): number {
+export function designIndexOf(plan: Designs, valueIndices: readonly number[]): number {
   return plan.parameters.reduce((d, p, i) => d * p.values.length + valueIndices[i]!, 0);
 }

@@ -1,5 +1,4 @@
 import { InputError } from '../../hardware/errors.js';
-import type { ResultsFormat } from './rows.js';
 
 /**
  * The first line of a results file: which sweep wrote it, and a hash of everything that decides
@@ -15,6 +14,9 @@ export interface ResultsHeader {
   /** `sha256:` and 64 hex digits. */
   specHash: string;
 }
+
+/** The two results file formats: JSON lines, or CSV (rows.ts). */
+export type ResultsFormat = 'jsonl' | 'csv';
 
 export const CSV_COMMENT = '#';
 const HASH_TEXT = /^sha256:[0-9a-f]{64}$/;

@@ -1,5 +1,5 @@
 import { InputError } from '../../hardware/errors.js';
-import { headerLine, isHeaderLine, isHeaderObject, parseHeaderLine, type ResultsHeader } from './results-header.js';
+import { headerLine, isHeaderLine, isHeaderObject, parseHeaderLine, type ResultsFormat, type ResultsHeader } from './results-header.js';
 
 /**
  * Result rows and their two file formats. JSONL: one JSON object per line, keys in column
@@ -9,7 +9,6 @@ import { headerLine, isHeaderLine, isHeaderObject, parseHeaderLine, type Results
  */
 export type Cell = number | string | null;
 export type ResultRow = Record<string, Cell>;
-export type ResultsFormat = 'jsonl' | 'csv';
 
 export function formatOfPath(path: string): ResultsFormat {
   return path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';

@@ -1,4 +1,4 @@
-import type { CaseResult } from './run.js';
+import type { CaseResult } from './case-result.js';
 
 /**
  * Which of two kernels on the same workload reads more DRAM: the question a roofline cannot

@@ -4,25 +4,10 @@ import { isInputError } from '../../hardware/errors.js';
 import { checkFitsInMemory, simulatePlan, type EngineId } from '../simulate.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
+import { METRICS, type CaseResult, type Metric, type MetricValues } from './case-result.js';
 import { dramOrdering, type PairOrdering, type RepeatPass } from './pairs.js';
 import { getProfile } from '../kernels/profiles/index.js';
 import { isCalibrationCase, mape, maxAbsPctError, relativeError, spearman } from './stats.js';
-
-/** The four compared metrics; each case carries the ones it measured. */
-export const METRICS = ['latency', 'dramBytes', 'l2Bytes', 'energy'] as const;
-export type Metric = (typeof METRICS)[number];
-type Values = Partial<Record<Metric, number>>;
-
-export interface CaseResult {
-  id: string;
-  kernel: string;
-  split: 'calibration' | 'held-out';
-  predicted: Values;
-  measured: Values;
-  error: Values;
-  /** The plain roofline's latency, for the baseline column. */
-  baseline: { latency: number; error: number };
-}
 
 export interface MetricSummary {
   count: number;
@@ -47,9 +32,9 @@ export interface ValidationResult {
   };
 }
 
-function measuredValues(c: MeasuredCase): Values {
+function measuredValues(c: MeasuredCase): MetricValues {
   const m = c.measured;
-  const out: Values = { latency: m.latencyMs / 1e3 };
+  const out: MetricValues = { latency: m.latencyMs / 1e3 };
   if (m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined) out.dramBytes = m.dramReadBytes + m.dramWriteBytes;
   if (m.l2Bytes !== undefined) out.l2Bytes = m.l2Bytes;
   if (m.energyMilliJoules !== undefined) out.energy = m.energyMilliJoules / 1e3;
@@ -87,14 +72,14 @@ export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { i
     if (isInputError(e)) return { id: c.id, reason: e.message };
     throw e;
   }
-  const predicted: Values = {
+  const predicted: MetricValues = {
     latency: report.latencySeconds,
     dramBytes: bytes.hbm.read + bytes.hbm.write,
     l2Bytes: bytes.l2.read + bytes.l2.write,
     energy: report.energyJoules,
   };
   const measured = measuredValues(c);
-  const error: Values = {};
+  const error: MetricValues = {};
   for (const k of METRICS) {
     const m = measured[k];
     if (m !== undefined && m > 0) error[k] = relativeError(predicted[k]!, m);

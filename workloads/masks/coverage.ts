@@ -1,5 +1,6 @@
 import { InputError } from '../../hardware/errors.js';
 import type { Mask } from './mask.js';
+import type { KeptCounter } from './kept-counter.js';
 import { intersectRanges, rangesLength, unionRanges, type Ranges } from './ranges.js';
 import { neighborhoodKeptCounter } from './neighborhood.js';
 import { relativeKeptCounter } from './relative.js';
@@ -107,18 +108,6 @@ function perHeadCoverage(mask: Extract<Mask, { kind: 'per_head' }>, qLen: number
     totalElements: qLen * kvLen,
     classes: parts.flatMap((p) => p.c.classes.map((cls) => ({ ...cls, count: cls.count * p.share, keptElements: cls.keptElements * p.share }))),
   };
-}
-
-/**
- * Kept (query, key) pairs of the tile whose first query row is `q0` (rows long) and first key
- * `k0` (cols wide): masks that are not unions of intervals per row count tiles this way.
- * `reach` gives, for a query tile, the key range [lo, hi) outside which it keeps nothing.
- */
-export interface KeptCounter {
-  count: (q0: number, rows: number, k0: number, cols: number) => number;
-  reach: (q0: number, rows: number) => [number, number];
-  /** Inner steps one `count` call takes (blocks of a grid it overlaps); unset: 1. */
-  stepsPerCount?: number;
 }
 
 /**

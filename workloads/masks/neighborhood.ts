@@ -1,5 +1,5 @@
 import { InputError } from '../../hardware/errors.js';
-import type { KeptCounter } from './coverage.js';
+import type { KeptCounter } from './kept-counter.js';
 import type { Mask } from './mask.js';
 
 /**

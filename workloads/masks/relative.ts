@@ -1,5 +1,5 @@
 import type { Mask } from './mask.js';
-import type { KeptCounter } from './coverage.js';
+import type { KeptCounter } from './kept-counter.js';
 
 /**
  * Masks that keep key j for the query at position p by the distance δ = p − j alone (dilated

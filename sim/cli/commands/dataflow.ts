@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec,
-} from '../../../hardware/dataflow/index.js';
+import { getDataflowPreset, listDataflowPresets } from '../../../hardware/dataflow/index.js';
 import { describeMask } from '../../../workloads/masks/mask.js';
 import { DATAFLOW_KERNELS, planDataflow, type DataflowKernel } from '../../../workloads/pipelines/tiling.js';
 import { makeWorkload } from '../../../workloads/workload.js';
@@ -11,12 +8,12 @@ import { dataflowKernelOf, MAX_QUERY_BLOCKS, simulateDataflow } from '../../engi
 import { cyclesVsDepth, fifoRequirements, type FifoRequirement } from '../../engines/dataflow/sweep.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
-import { parseCount, parseOverrides } from '../args.js';
+import { parseCount } from '../args.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from '../../render/format.js';
 import { workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { resolveDataflowHardware } from './dataflow-hardware.js';
 import { showSpec } from './hardware.js';
-import { checkInputFile, readInputFile } from './user-files.js';
 
 /**
  * `attnsim dataflow list|show|fifo-sweep`, and the dataflow branch of `attnsim simulate`
@@ -38,42 +35,6 @@ const MAX_SWEEP_KEY_BLOCKS = 4096;
 const MAX_SWEEP_DEPTHS = 64;
 /** What `simulate --engine` defaults to: the only value that does not ask for a GPU engine. */
 const DEFAULT_ENGINE = 'analytical';
-
-/** True when `name` is a dataflow preset, or a JSON spec file whose kind is "dataflow". */
-export function isDataflowHardware(name: string, io: CliIo): boolean {
-  if (isDataflowPreset(name)) return true;
-  if (!(name.endsWith('.json') || name.includes('/'))) return false;
-  if (!existsSync(name)) return false; // the GPU path says why it cannot be read
-  // A device or an oversized file is refused here, before anything reads it whole.
-  checkInputFile(name, '--hardware');
-  try {
-    const raw: unknown = JSON.parse(io.readFile(name));
-    return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'dataflow';
-  } catch {
-    return false; // unreadable or not JSON: the GPU path reports it
-  }
-}
-
-/** A dataflow preset id or spec file; `field` names the flag or argument it came from. */
-export function resolveDataflowHardware(name: string, overrides: readonly string[], io: CliIo, field = '--hardware'): DataflowSpec {
-  let spec: DataflowSpec;
-  if (isDataflowPreset(name)) {
-    spec = getDataflowPreset(name);
-  } else {
-    if (!(name.endsWith('.json') || name.includes('/'))) {
-      throw new InputError(field, `unknown dataflow preset "${name}"; dataflow presets: ${listDataflowPresets().join(', ')} (or a spec file path)`);
-    }
-    const text = readInputFile(name, field, io);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(field, `"${name}" is not a dataflow spec: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-    }
-    spec = loadDataflowSpec(raw, { requireProvenance: false, origin: name });
-  }
-  return overrides.length > 0 ? deriveDataflowSpec(spec, parseOverrides(overrides), '--set') : spec;
-}
 
 /** `attnsim simulate --hardware <dataflow preset>`: the same flags, the dataflow engine. */
 export function simulateOnDataflow(flags: SimulateFlags, io: CliIo): void {

@@ -3,7 +3,7 @@ import { getPreset, listPresets, type Provenance } from '../../../hardware/index
 import { formatBytes, table, withPrefix } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { isDataflowHardware, resolveDataflowHardware } from './dataflow.js';
+import { isDataflowHardware, resolveDataflowHardware } from './dataflow-hardware.js';
 import { checkInputFile } from './user-files.js';
 
 /** `attnsim hardware list|show`. */

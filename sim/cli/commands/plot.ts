@@ -11,7 +11,7 @@ import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, 
 import type { CliIo } from '../io.js';
 import { writeTextFile } from '../files.js';
 import { formatSeconds } from '../../render/format.js';
-import { isDataflowHardware } from './dataflow.js';
+import { isDataflowHardware } from './dataflow-hardware.js';
 
 export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse', 'timeline'] as const;
 type PlotView = (typeof PLOT_VIEWS)[number];

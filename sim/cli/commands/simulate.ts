@@ -8,7 +8,8 @@ import { writeTextFile } from '../files.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../../render/render.js';
-import { isDataflowHardware, simulateOnDataflow } from './dataflow.js';
+import { isDataflowHardware } from './dataflow-hardware.js';
+import { simulateOnDataflow } from './dataflow.js';
 
 /** `attnsim simulate`: one attention call on one machine. */
 export function registerSimulate(program: Command, io: CliIo): void {

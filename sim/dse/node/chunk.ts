@@ -1,6 +1,7 @@
 import { PointEvaluator } from '../evaluate.js';
 import type { SweepPlan } from '../plan.js';
-import { encodeRow, type ResultsFormat } from '../rows.js';
+import type { ResultsFormat } from '../results-header.js';
+import { encodeRow } from '../rows.js';
 
 /** A batch of points sent to a worker (or evaluated in-process), and what comes back. */
 export interface ChunkRequest {

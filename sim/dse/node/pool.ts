@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SweepPlan } from '../plan.js';
-import type { ResultsFormat } from '../rows.js';
+import type { ResultsFormat } from '../results-header.js';
 import { evaluateChunk, type ChunkRequest, type ChunkResult } from './chunk.js';
 import { ChunkCutter } from './chunk-cutter.js';
 

@@ -4,8 +4,8 @@ import { guardedFs, MAX_TEXT_FILE_BYTES, writeTextFile } from '../../cli/files.j
 import { InputError } from '../../../hardware/errors.js';
 import { pointIdentity } from '../evaluate.js';
 import type { SweepPlan } from '../plan.js';
-import { isHeaderLine, parseHeaderLine, type ResultsHeader } from '../results-header.js';
-import { resultsPreamble, scanResults, type ResultRow, type ResultsFormat } from '../rows.js';
+import { isHeaderLine, parseHeaderLine, type ResultsFormat, type ResultsHeader } from '../results-header.js';
+import { resultsPreamble, scanResults, type ResultRow } from '../rows.js';
 import { readBoundedText } from './read-text.js';
 
 /**

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SweepPlan } from '../plan.js';
-import type { ResultsFormat } from '../rows.js';
+import type { ResultsFormat } from '../results-header.js';
 import { evaluateChunk, type ChunkRequest, type ChunkResult } from './chunk.js';
 
 /**
