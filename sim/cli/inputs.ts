@@ -5,7 +5,7 @@ import { listModels, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
 import { InputError } from '../../hardware/errors.js';
 import { parseCount, parseDtype, parseIndex, parseOverrides, parsePhase } from './args.js';
-import { fsErrorCode, fsReason } from './files.js';
+import { fsErrorCode, fsReason } from '../node/files.js';
 import type { CliIo } from './io.js';
 
 /** Hardware and workload from command-line flags: shared by every command that simulates. */

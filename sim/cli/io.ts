@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { MAX_TEXT_FILE_BYTES } from './files.js';
+import { MAX_TEXT_FILE_BYTES } from '../node/files.js';
 
 /** Where the CLI reads and writes: the process in real use, buffers in tests. */
 export interface CliIo {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../../hardware/errors.js';
-import { fsErrorCode, fsReason } from './files.js';
+import { fsErrorCode, fsReason } from '../node/files.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerDataflow } from './commands/dataflow.js';
 import { registerHardware } from './commands/hardware.js';

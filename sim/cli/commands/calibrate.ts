@@ -6,7 +6,7 @@ import { listPresets } from '../../../hardware/index.js';
 import { InputError } from '../../../hardware/errors.js';
 import { calibrate, prepareCases } from '../../validate/calibrate.js';
 import { isCalibrationCase } from '../../validate/stats.js';
-import { readTextFile, writeTextFile } from '../files.js';
+import { readTextFile, writeTextFile } from '../../node/files.js';
 import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 import { packageRoot } from '../../node/paths.js';

@@ -10,7 +10,7 @@ import { InputError, isInputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
 import { simulate } from '../../simulate.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { table } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';

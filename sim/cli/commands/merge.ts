@@ -8,7 +8,7 @@ import { planSweep } from '../../dse/plan.js';
 import { encodeRow, formatResults, outputFormatOf, type ResultRow } from '../../dse/rows.js';
 import type { ResultsHeader } from '../../dse/results-header.js';
 import { InputError } from '../../../hardware/errors.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import type { CliIo } from '../io.js';
 
 interface MergeFlags {

@@ -7,7 +7,7 @@ import { OBJECTIVES, objectiveOfColumn, type ObjectiveId } from '../../dse/objec
 import { paretoFront } from '../../dse/pareto.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { InputError } from '../../../hardware/errors.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 

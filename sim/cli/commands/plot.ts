@@ -9,7 +9,7 @@ import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { formatSeconds } from '../../render/format.js';
 import { isDataflowHardware } from './dataflow-hardware.js';
 

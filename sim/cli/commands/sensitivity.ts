@@ -9,7 +9,7 @@ import { planSweep } from '../../dse/plan.js';
 import { csvHeader, encodeRow } from '../../dse/rows.js';
 import { oneAtATime, sweepSensitivity } from '../../dse/sensitivity.js';
 import { InputError } from '../../../hardware/errors.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
 

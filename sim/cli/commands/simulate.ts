@@ -4,7 +4,7 @@ import { InputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { ENGINES, simulate, type EngineId } from '../../simulate.js';
 import { parseCount } from '../args.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../../render/render.js';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { InputError } from '../../../hardware/errors.js';
-import { guardedFs, MAX_TEXT_FILE_BYTES } from '../files.js';
+import { guardedFs, MAX_TEXT_FILE_BYTES } from '../../node/files.js';
 import type { CliIo } from '../io.js';
 
 /**

@@ -9,7 +9,7 @@ import { METRICS, type CaseResult } from '../../validate/case-result.js';
 import { validateCases, type MetricSummary, type OrderingSummary, type ValidationResult } from '../../validate/run.js';
 import { formatBytes, formatJoules, formatSeconds, table } from '../../render/format.js';
 import type { CliIo } from '../io.js';
-import { writeTextFile } from '../files.js';
+import { writeTextFile } from '../../node/files.js';
 import { shippedDataFiles, shippedRepeatFiles } from '../../validate/node/data-files.js';
 import { readInputFile } from './user-files.js';
 import { getPreset } from '../../../hardware/index.js';

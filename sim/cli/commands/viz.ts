@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { startVizServer } from '../../../visualizer/server.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { CliIo } from '../io.js';
-import { readTextFile } from '../files.js';
+import { readTextFile } from '../../node/files.js';
 import { packageRoot } from '../../node/paths.js';
 import { checkInputFile } from './user-files.js';
 

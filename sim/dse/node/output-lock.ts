@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { guardedFs } from '../../cli/files.js';
+import { guardedFs } from '../../node/files.js';
 import { InputError } from '../../../hardware/errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { guardedFs } from '../../cli/files.js';
+import { guardedFs } from '../../node/files.js';
 import { InputError } from '../../../hardware/errors.js';
 
 /** Bytes read per call. */

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { guardedFs, MAX_TEXT_FILE_BYTES, writeTextFile } from '../../cli/files.js';
+import { guardedFs, MAX_TEXT_FILE_BYTES, writeTextFile } from '../../node/files.js';
 import { InputError } from '../../../hardware/errors.js';
 import { pointIdentity } from '../evaluate.js';
 import type { SweepPlan } from '../plan.js';
