@@ -1,25 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getPreset } from '../hardware/index.js';
-import { simulate } from '../sim/simulate.js';
-import { modelWorkload } from '../workloads/models/index.js';
-import { makeWorkload, type Workload } from '../workloads/workload.js';
+import { GOLDEN_CASES, goldenFile, goldenText } from './golden-cases.js';
 
 /**
  * Golden reports: the whole JSON report of a few preset × workload pairs, compared key by key
  * with a relative tolerance. A model change that moves a number fails here until the goldens
- * are regenerated on purpose (`npm run golden:update`) and the diff is read in review.
+ * are regenerated on purpose (`npm run golden:update`) and the diff is read in review. The test
+ * only reads them: a test run never rewrites a golden file.
  */
 const REL_TOL = 1e-6;
-
-const CASES: Array<{ name: string; hardware: string; kernel: string; workload: Workload }> = [
-  { name: 'h200-fa2-llama8b-prefill32k', hardware: 'h200-sxm', kernel: 'fa2', workload: modelWorkload({ model: 'llama-3.1-8b', context: 32768 }) },
-  { name: 'h100-fa3-causal16k-d128', hardware: 'h100-sxm', kernel: 'fa3', workload: makeWorkload({ batch: 2, heads: 32, qLen: 16384, headDim: 128, mask: { kind: 'causal' } }) },
-  { name: 'a100-fa2-llama70b-decode32k-b8', hardware: 'a100-sxm-80gb', kernel: 'fa2', workload: modelWorkload({ model: 'llama-3.1-70b', context: 32768, phase: 'decode', batch: 8 }) },
-  { name: 'mi300x-naive-4k', hardware: 'mi300x', kernel: 'naive', workload: makeWorkload({ heads: 16, qLen: 4096, headDim: 128 }) },
-  { name: 'b200-splitkv-qwen-decode128k', hardware: 'b200', kernel: 'split-kv', workload: modelWorkload({ model: 'qwen2.5-7b', context: 131072, phase: 'decode' }) },
-  { name: 'l40s-fa2-mistral-prefill8k', hardware: 'l40s', kernel: 'fa2', workload: modelWorkload({ model: 'mistral-7b', context: 8192 }) },
-];
+const REPO_ROOT = join(import.meta.dirname, '..');
 
 function compare(actual: unknown, expected: unknown, path: string): void {
   if (typeof expected === 'number') {
@@ -36,15 +27,11 @@ function compare(actual: unknown, expected: unknown, path: string): void {
 }
 
 describe('golden reports', () => {
-  for (const c of CASES) {
+  for (const c of GOLDEN_CASES) {
     it(`simulate(${c.kernel}) on ${c.hardware}: ${c.name} matches its golden report`, () => {
-      const report = simulate({ hardware: getPreset(c.hardware), workload: c.workload, kernel: c.kernel });
-      const file = new URL(`./golden/${c.name}.json`, import.meta.url);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-        if (process.env.CI) expect.fail(`golden file ${c.name}.json is missing`);
-        writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-      }
-      compare(JSON.parse(JSON.stringify(report)), JSON.parse(readFileSync(file, 'utf8')), c.name);
+      const file = join(REPO_ROOT, goldenFile(c));
+      if (!existsSync(file)) expect.fail(`golden file ${goldenFile(c)} is missing; run npm run golden:update and review it`);
+      compare(JSON.parse(goldenText(c)), JSON.parse(readFileSync(file, 'utf8')), c.name);
     });
   }
 });
