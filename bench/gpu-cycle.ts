@@ -79,7 +79,7 @@ function fit(): void {
       });
     }
   }
-  // Every L2 probe table (the session-4 grid and the finer session-5 passes around the edge).
+  // Every L2 probe table (the coarse grid and the two finer passes around the edge).
   const calibration = fitCycleCalibration(cases, spec, shippedL2Probe(HARDWARE), (kernel) => {
     const k = calibrationFor(HARDWARE, kernel);
     return {

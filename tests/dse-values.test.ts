@@ -17,7 +17,7 @@ describe('expandValues', () => {
     expect(log[2]! / log[1]!).toBeCloseTo(2, 12);
   });
 
-  it('expandValues("2^(10:17)"): ^ is element-wise over a range, as the issue writes it', () => {
+  it('expandValues("2^(10:17)"): ^ is element-wise over a range', () => {
     expect(expandValues('2^(10:17)', 'p')).toEqual([1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072]);
     expect(expandValues('(64:64:256)', 'p')).toEqual([64, 128, 192, 256]);
   });

@@ -5,12 +5,11 @@ import { processIo } from '../sim/cli/io.js';
 import { validateCases } from '../sim/validate/run.js';
 
 /**
- * Issue 4's acceptance on the shipped H200 data, held-out split: the cycle engine beats the
+ * The cycle engine's targets on the shipped H200 data, held-out split: it beats the
  * analytical engine on latency, DRAM and L2 bytes and reaches latency ≤ 7%, DRAM ≤ 10%,
  * L2 ≤ 15%; and it names the kernel that reads more DRAM in every pair of kernels measured on
  * one workload (pairs.ts: pairs closer than the measurement's run-to-run spread are ties; with
  * the shipped repeat passes, a pair must be more than the tie fraction apart in every pass).
- * What is met is asserted; what is not yet met is an `it.fails` that flips when it is.
  */
 const { cases } = loadCaseFiles(shippedDataFiles(), processIo);
 const repeats = shippedRepeatFiles().map((f) => loadCaseFiles([f], processIo).cases);
@@ -19,7 +18,7 @@ const analytical = validateCases(cases, 'analytical', repeats);
 const held = cycle.summary.heldOut;
 const heldAnalytical = analytical.summary.heldOut;
 
-describe('cycle engine on the shipped H200 data (issue 4 acceptance)', () => {
+describe('cycle engine on the shipped H200 data: held-out targets', () => {
   it('models every case', () => {
     expect(cycle.unsupported).toEqual([]);
   });
@@ -52,7 +51,7 @@ describe('cycle engine on the shipped H200 data (issue 4 acceptance)', () => {
     expect(held.latency!.mape).toBeLessThan(heldAnalytical.latency!.mape);
   });
 
-  it('every distinguishable kernel pair ordered right (acceptance)', () => {
+  it('every distinguishable kernel pair ordered right', () => {
     expect(cycle.summary.dramOrdering.wrong).toEqual([]);
   });
 });

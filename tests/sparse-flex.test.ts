@@ -6,7 +6,7 @@ import { predictCase } from '../sim/validate/run.js';
 import { mape, relativeError } from '../sim/validate/stats.js';
 
 /**
- * Issue 5's acceptance on the shipped FlexAttention measurements (H200): latency MAPE ≤ 10%,
+ * The flex targets on the shipped FlexAttention measurements (H200): latency MAPE ≤ 10%,
  * and the predicted speedup over the same kernel's dense run (same shape, mask none) within
  * 10% of the measured one. Errors are relative: predicted / measured − 1.
  */
@@ -19,8 +19,8 @@ const { cases } = parseCases(readFileSync(FILE, 'utf8'), 'flex.jsonl');
 const results = cases.map((c) => ({ c, r: predictCase(c, 'analytical') as CaseResult }));
 const shape = (c: MeasuredCase) => c.id.split('/')[1]!;
 const dense = new Map(results.filter(({ c }) => c.workload.mask.kind === 'none').map(({ c, r }) => [shape(c), r]));
-// A speedup needs the dense run of the same shape (the session-4 head-order series has masked
-// runs without one).
+// A speedup needs the dense run of the same shape (the GQA head-order series has masked runs
+// without one).
 const speedups = results.filter(({ c }) => c.workload.mask.kind !== 'none' && dense.has(shape(c))).map(({ c, r }) => {
   const d = dense.get(shape(c))!;
   const measured = d.measured.latency! / r.measured.latency!;
@@ -28,7 +28,7 @@ const speedups = results.filter(({ c }) => c.workload.mask.kind !== 'none' && de
   return { id: c.id, qLen: c.workload.qLen, measured, predicted, error: relativeError(predicted, measured) };
 });
 
-describe('flex validation (issue 5 acceptance)', () => {
+describe('flex validation: latency and sparse/dense speedup targets', () => {
   it('predictCase(flex.jsonl): every case is modeled, latency MAPE ≤ 10%', () => {
     expect(results.every(({ r }) => 'predicted' in r)).toBe(true);
     expect(results.length).toBeGreaterThanOrEqual(70);
