@@ -7,7 +7,7 @@ import { runSweep } from '../sim/dse/node/run-sweep.js';
 import { workerAvailable } from '../sim/dse/node/pool.js';
 import { PointEvaluator } from '../sim/dse/evaluate.js';
 import { planSweep, type SweepInput } from '../sim/dse/plan.js';
-import { ENGINES } from '../sim/simulate.js';
+import { engineIds } from '../sim/simulate.js';
 
 /**
  * Design-space exploration speed: `node dist/bench/dse.js` (after `npm run build`; worker
@@ -89,7 +89,8 @@ const dir = mkdtempSync(join(tmpdir(), 'attnsim-bench-'));
 try {
   const grid = readSweepInput(GRID_FILE);
   console.log(`attnsim DSE bench, node ${process.version}, ${new Date().toISOString()}; worker threads ${workerAvailable() ? 'available' : 'MISSING (run from dist/)'}`);
-  // Each engine of the simulator is measured; a new engine shows up here once it is an ENGINES entry.
+  // Each GPU engine of the simulator is measured; a new one shows up here once it is registered.
+  const ENGINES = engineIds('gpu');
   console.log(`engines in this tree: ${ENGINES.join(', ')}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
   printRow(['engine', 'what', 'points', 'threads', 'seconds', 'CPU s', 'points/s']);
   for (const engine of ENGINES) {

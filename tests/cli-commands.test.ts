@@ -135,7 +135,7 @@ describe('flags and arguments are named as the user typed them', () => {
 
 describe('conflicting flags are refused, not silently dropped', () => {
   it.each([
-    [['simulate', '--hardware', 'streaming-dataflow-generic', '--engine', 'cycle'], /--engine: a dataflow device always runs the dataflow engine .*drop "--engine cycle"/],
+    [['simulate', '--hardware', 'streaming-dataflow-generic', '--engine', 'cycle'], /^attnsim: error: --engine: the cycle engine runs gpu devices; streaming-dataflow-generic is a dataflow device \(its engines: dataflow-cycle\)/],
     [['compare', 'h100-sxm', 'h200-sxm', '--model', 'X', '--workloads', workloads], /--model: describes the workload list, which --workloads already gives/],
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '64k', '--workloads', workloads], /--contexts: describes the workload list, which --workloads already gives/],
     [['plot', 'roofline', '--out', join(dir, 'r.svg'), '--hardware', 'sn40l-like'], /--hardware: "sn40l-like" is a dataflow device; plot draws GPU presets/],

@@ -17,7 +17,7 @@ export interface SimulateFlags {
   hardware: string;
   set: string[];
   kernel: string;
-  engine: string;
+  engine?: string;
   model?: string;
   layer?: string;
   context?: string;

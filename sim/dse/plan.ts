@@ -5,7 +5,7 @@ import { makeWorkload } from '../../workloads/workload.js';
 import { InputError, isInputError } from '../../hardware/errors.js';
 import { listKernels } from '../kernels/index.js';
 import type { Report } from '../report.js';
-import { ENGINES, simulate, type EngineId } from '../simulate.js';
+import { engineIds, simulate, type EngineId } from '../simulate.js';
 import { isObjectiveId, OBJECTIVE_IDS, OBJECTIVES, type ObjectiveId } from './objectives.js';
 import { parameterValues, resolveTarget, type Parameter, type ParameterTarget } from './parameters.js';
 import { validateSweepFile } from './sweep-file.js';
@@ -60,7 +60,7 @@ const DEFAULT_OBJECTIVES: readonly ObjectiveId[] = ['latency', 'energy'];
 export function planSweep(input: SweepInput): SweepPlan {
   const file = validateSweepFile(input.sweep);
   const engine = (file.engine ?? 'analytical') as EngineId;
-  if (!ENGINES.includes(engine)) throw new InputError('sweep.engine', `unknown engine "${engine}"; valid engines: ${ENGINES.join(', ')}`);
+  if (!engineIds().includes(engine)) throw new InputError('sweep.engine', `unknown engine "${engine}"; valid engines: ${engineIds().join(', ')}`);
   const kernel = file.kernel ?? DEFAULT_KERNEL;
   if (!listKernels().includes(kernel)) throw new InputError('sweep.kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);
 

@@ -1,9 +1,12 @@
 import { describeMask } from '../../workloads/masks/mask.js';
 import type { Report } from '../report.js';
+import { renderDataflowReport } from './dataflow.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from './format.js';
 
 /** The short human report of `attnsim simulate`. */
 export function renderReport(r: Report): string {
+  // A dataflow run reports its pipeline: phases, units and FIFOs instead of launches.
+  if (r.dataflow) return renderDataflowReport(r);
   const w = r.workload;
   const lines: string[] = [];
   lines.push(`${r.kernel.id} on ${r.hardware.name} (${r.hardware.id}), ${r.engine} engine`);

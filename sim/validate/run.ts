@@ -1,7 +1,7 @@
 import { getPreset } from '../../hardware/index.js';
 import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { isInputError } from '../../hardware/errors.js';
-import { checkFitsInMemory, simulatePlan, type EngineId } from '../simulate.js';
+import { checkFitsInMemory, simulatePlan, type GpuEngineId } from '../simulate-gpu.js';
 import { rooflineSeconds } from './baseline.js';
 import { caseMask, type MeasuredCase } from './format.js';
 import { METRICS, type CaseResult, type Metric, type MetricValues } from './case-result.js';
@@ -42,7 +42,7 @@ function measuredValues(c: MeasuredCase): MetricValues {
 }
 
 /** Predict one case with the kernel profile it names, or say why it cannot be modeled. */
-export function predictCase(c: MeasuredCase, engine: EngineId): CaseResult | { id: string; reason: string } {
+export function predictCase(c: MeasuredCase, engine: GpuEngineId): CaseResult | { id: string; reason: string } {
   const profile = getProfile(c.kernel);
   if (!profile) return { id: c.id, reason: `no kernel profile for "${c.kernel}"` };
   const mask = caseMask(c);
@@ -152,7 +152,7 @@ export function repeatPass(cases: readonly MeasuredCase[]): RepeatPass {
  * Predict every case and summarize. `repeats`: the same cases measured again, one list per pass;
  * they only decide which kernel pairs are orderings (pairs.ts), the errors are against `cases`.
  */
-export function validateCases(cases: readonly MeasuredCase[], engine: EngineId = 'analytical', repeats: readonly (readonly MeasuredCase[])[] = []): ValidationResult {
+export function validateCases(cases: readonly MeasuredCase[], engine: GpuEngineId = 'analytical', repeats: readonly (readonly MeasuredCase[])[] = []): ValidationResult {
   const results: CaseResult[] = [];
   const unsupported: Array<{ id: string; reason: string }> = [];
   for (const c of cases) {

@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
-import { ENGINES, simulate, type EngineId } from '../../simulate.js';
+import { engineFor, engineIds, listEngines, simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { writeTextFile } from '../../node/files.js';
-import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderReport } from '../../render/render.js';
-import { isDataflowHardware } from './dataflow-hardware.js';
-import { simulateOnDataflow } from './dataflow.js';
+import { dataflowKernelOf } from '../../engines/dataflow/simulate.js';
+import { resolveDevice } from '../device.js';
 
 /** `attnsim simulate`: one attention call on one machine. */
 export function registerSimulate(program: Command, io: CliIo): void {
@@ -17,7 +17,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .command('simulate')
     .description('predict latency, bytes per memory level and energy of one attention call (default: Llama-3.1-8B, 32K prefill, h200-sxm)')))
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
-    .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
+    .option('--engine <id>', `engine (${engineIds().join(', ')}; default: the device kind's first)`)
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal]')
     .option('--tile-q <n>', 'query rows per tile (default: as the kernel chooses)')
     .option('--tile-k <n>', 'keys per tile (default: as the kernel chooses)')
@@ -25,16 +25,23 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--json', 'print the full report as JSON')
     .option('--trace <file>', 'with --engine cycle: write the timeline as Chrome trace JSON (open in Perfetto): a track per SM, HBM and L2 counters')
     .action((flags: SimulateFlags & { trace?: string }) => {
-      if (flags.trace !== undefined && flags.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
-      if (isDataflowHardware(flags.hardware, io)) return simulateOnDataflow(flags, io);
-      const spec = resolveHardware(flags.hardware, flags.set, io);
+      const spec = resolveDevice(flags.hardware, flags.set, io);
+      const engine = engineFor(spec, flags.engine, '--engine');
+      if (flags.trace !== undefined && !engine.timeline) {
+        const keepers = listEngines(spec.kind).filter((e) => e.timeline).map((e) => e.id);
+        throw new InputError('--trace', keepers.length > 0 ? `a timeline comes from the ${keepers.join(' or ')} engine: add --engine ${keepers[0]}` : `no engine of a ${spec.kind} device keeps a timeline`);
+      }
+      if (spec.kind === 'dataflow') {
+        if (flags.splits !== undefined) throw new InputError('--splits', 'split-KV is a GPU kernel option; dataflow pipelines stream the whole key range');
+        dataflowKernelOf(flags.kernel, '--kernel');
+      }
       const workload = workloadFromFlags(flags);
       const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
       const report = simulate({
         hardware: spec,
         workload,
         kernel: flags.kernel,
-        engine: flags.engine as EngineId,
+        engine: engine.id,
         kernelOptions: { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k'), splits: count(flags.splits, '--splits') },
         timeline: flags.trace !== undefined,
       });

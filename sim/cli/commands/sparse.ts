@@ -8,7 +8,7 @@ import type { KernelOptions } from '../../kernels/options.js';
 import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
 import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';
 import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
-import { ENGINES, type EngineId } from '../../simulate.js';
+import { engineIds } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { formatBytes, formatSeconds, percent, table } from '../../render/format.js';
 import { addHardwareOptions, addWorkloadOptions, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
@@ -34,7 +34,7 @@ export function registerSparse(program: Command, io: CliIo): void {
     .command('sparse')
     .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')))
     .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, fa2 tiled at the block (rounded up to whole tensor-core instructions) when it is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
-    .option('--engine <id>', `engine of both runs (${ENGINES.join(', ')})`, 'analytical')
+    .option('--engine <id>', `engine of both runs (${engineIds('gpu').join(', ')})`, 'analytical')
     .option('--tile-q <n>', 'query rows per tile')
     .option('--tile-k <n>', 'keys per tile')
     .option('--mask <spec>', 'static sparse pattern (e.g. window:4096, strided:128, nbhd:64x64,window:7x7, perhead:causal*8|window:1024*24)')
@@ -107,8 +107,9 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
     kernelOptions.tileQ ??= chosen.kernelOptions.tileQ;
     kernelOptions.tileK ??= chosen.kernelOptions.tileK;
   }
-  if (!(ENGINES as readonly string[]).includes(flags.engine)) throw new InputError('--engine', `unknown engine "${flags.engine}"; valid engines: ${ENGINES.join(', ')}`);
-  return { hardware: resolveHardware(flags.hardware, flags.set, io), workload, kernel, kernelOptions, engine: flags.engine as EngineId, pattern };
+  const engine = flags.engine ?? 'analytical';
+  if (!engineIds('gpu').includes(engine)) throw new InputError('--engine', `unknown engine "${engine}"; valid engines: ${engineIds('gpu').join(', ')}`);
+  return { hardware: resolveHardware(flags.hardware, flags.set, io), workload, kernel, kernelOptions, engine, pattern };
 }
 
 function runSweep(q: SparseQuery, flags: SparseFlags): SparseSweepRow[] {

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { chromeTrace } from '../../engines/gpu-cycle/index.js';
 import { InputError } from '../../../hardware/errors.js';
-import { ENGINES, type EngineId } from '../../simulate.js';
+import { listEngines, type GpuEngineId } from '../../simulate.js';
 import type { FormatError } from '../../jsonl.js';
 import { parseCases, type MeasuredCase } from '../../validate/format.js';
 import { METRICS, type CaseResult } from '../../validate/case-result.js';
@@ -16,6 +16,9 @@ import { getPreset } from '../../../hardware/index.js';
 import { validateWorkload } from '../../../workloads/workload.js';
 import { getProfile } from '../../kernels/profiles/index.js';
 import { simulatePlan } from '../../simulate.js';
+
+/** Engines whose predictions the shipped measurements score. */
+const VALIDATED_ENGINES = (): string[] => listEngines().filter((e) => e.validates).map((e) => e.id);
 import { caseMask } from '../../validate/format.js';
 
 export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--data'): { cases: MeasuredCase[]; errors: FormatError[] } {
@@ -111,14 +114,14 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description('predict measured kernels (default: all shipped H200 data) and report the error per case and in summary')
     .option('--data <file...>', 'measured-case JSONL files (validation-format.md); default: validation/data/*/*.jsonl')
     .option('--repeat <file...>', 'the same cases measured again, one file per pass: a kernel pair is an ordering only if every pass agrees; default with the shipped data: validation/data/*/repeat/*.jsonl')
-    .option('--engine <id>', `engine (${ENGINES.join(', ')})`, 'analytical')
+    .option('--engine <id>', `engine (${VALIDATED_ENGINES().join(', ')})`, 'analytical')
     .option('--cases', 'print every case, not only the summary')
     .option('--json', 'print the result as JSON')
     .option('--trace <file>', 'with --engine cycle: write the timeline of one case (--trace-case, default the first) as Chrome trace JSON')
     .option('--trace-case <id>', 'the case whose timeline --trace writes')
     .addHelpText('after', EXIT_STATUS_HELP)
     .action((opts: { data?: string[]; repeat?: string[]; engine: string; cases?: boolean; json?: boolean; trace?: string; traceCase?: string }) => {
-      if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; valid engines: ${ENGINES.join(', ')}`);
+      if (!VALIDATED_ENGINES().includes(opts.engine)) throw new InputError('--engine', `unknown engine "${opts.engine}"; engines scored against measurements: ${VALIDATED_ENGINES().join(', ')}`);
       if (opts.trace !== undefined && opts.engine !== 'cycle') throw new InputError('--trace', 'a timeline comes from the cycle engine: add --engine cycle');
       if (opts.traceCase !== undefined && opts.trace === undefined) throw new InputError('--trace-case', 'names the case whose timeline --trace writes: add --trace FILE');
       const files = opts.data ?? shippedDataFiles();
@@ -131,7 +134,7 @@ export function registerValidate(program: Command, io: CliIo): void {
         const count = `${bad.length} line${bad.length === 1 ? ' is' : 's are'} not a measured case`;
         throw new InputError(field, `${count} (first: ${lineText(bad[0]!)}); fix or remove ${bad.length === 1 ? 'it' : 'them'} (format: validation/FORMAT.md)`);
       }
-      const result = validateCases(cases, opts.engine as EngineId, repeats.map((r) => r.cases));
+      const result = validateCases(cases, opts.engine as GpuEngineId, repeats.map((r) => r.cases));
       if (result.cases.length === 0) {
         const why = cases.length === 0 ? 'the files hold no case'
           : `the simulator cannot model any of the ${cases.length} case${cases.length === 1 ? '' : 's'} (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})`;

@@ -1,0 +1,75 @@
+import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec } from './dataflow/index.js';
+import { InputError } from './errors.js';
+import { getCalibration } from './calibration.js';
+import { getPreset, listPresets } from './index.js';
+import { loadSpec } from './load.js';
+import type { GpuSpec } from './schema.js';
+
+/**
+ * Every kind of device attnsim models, told apart by `kind`. A new kind is a folder under
+ * hardware/ (its schema, loader and presets) plus one entry in DEVICE_KINDS.
+ */
+export type DeviceSpec = GpuSpec | DataflowSpec;
+export type DeviceKind = DeviceSpec['kind'];
+
+/** What the front ends need of a device kind: its presets and its spec-file loader. */
+export interface DeviceKindEntry<S extends DeviceSpec = DeviceSpec> {
+  kind: S['kind'];
+  /** What the kind is, in a few words (for listings). */
+  description: string;
+  listPresets(): string[];
+  getPreset(id: string): S;
+  /** Parse and validate a spec file's contents (the unit-wrapped, sourced form). */
+  load(raw: unknown, origin: string): S;
+}
+
+const GPU: DeviceKindEntry<GpuSpec> = {
+  kind: 'gpu',
+  description: 'GPU: SMs with tensor cores, shared memory, L2, HBM',
+  listPresets,
+  getPreset: (id) => getPreset(id),
+  load: (raw, origin) => loadSpec(raw, { requireProvenance: false, origin }),
+};
+
+const DATAFLOW: DeviceKindEntry<DataflowSpec> = {
+  kind: 'dataflow',
+  description: 'streaming dataflow accelerator: compute and memory units joined by FIFOs',
+  listPresets: listDataflowPresets,
+  getPreset: getDataflowPreset,
+  load: (raw, origin) => loadDataflowSpec(raw, { requireProvenance: false, origin }),
+};
+
+export const DEVICE_KINDS: readonly DeviceKindEntry[] = [GPU, DATAFLOW] as readonly DeviceKindEntry[];
+
+/** Every preset of every kind, by id (ids are unique across kinds). */
+export function listDevicePresets(): Array<{ id: string; kind: DeviceKind }> {
+  return DEVICE_KINDS.flatMap((k) => k.listPresets().map((id) => ({ id, kind: k.kind }))).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The kind a preset id belongs to, or undefined when no kind has it. */
+export function presetKind(id: string): DeviceKind | undefined {
+  return DEVICE_KINDS.find((k) => k.listPresets().includes(id))?.kind;
+}
+
+/** A preset of any kind by id. */
+export function getDevicePreset(id: string, field = 'hardware'): DeviceSpec {
+  const entry = DEVICE_KINDS.find((k) => k.listPresets().includes(id));
+  if (!entry) throw new InputError(field, `unknown preset "${id}"; valid presets: ${listDevicePresets().map((p) => p.id).join(', ')}`);
+  return entry.getPreset(id);
+}
+
+/** A spec file's contents of any kind: its `kind` field picks the loader (absent: gpu). */
+export function loadDeviceSpec(raw: unknown, origin: string): DeviceSpec {
+  const kind = typeof raw === 'object' && raw !== null && 'kind' in raw ? (raw as { kind: unknown }).kind : 'gpu';
+  const entry = DEVICE_KINDS.find((k) => k.kind === kind);
+  if (!entry) throw new InputError(`${origin}: kind`, `unknown device kind ${JSON.stringify(kind)}; valid kinds: ${DEVICE_KINDS.map((k) => k.kind).join(', ')}`);
+  return entry.load(raw, origin);
+}
+
+/**
+ * Whether a device's numbers have measurements behind them (a fitted calibration from cases we
+ * measured on it) or are estimated from datasheets and papers alone.
+ */
+export function evidenceOf(spec: DeviceSpec): 'measured' | 'estimated' {
+  return getCalibration(spec.id) !== undefined ? 'measured' : 'estimated';
+}

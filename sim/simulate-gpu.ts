@@ -1,0 +1,191 @@
+import type { GpuSpec } from '../hardware/schema.js';
+import { tensorBytes, type Workload } from '../workloads/workload.js';
+import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
+import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
+import { matrixRate } from './costs/rates.js';
+import { countLaunch } from './engines/analytical.js';
+import { runCyclePlan, type CyclePlanOptions } from './engines/gpu-cycle/index.js';
+import { addCounts, totalBytes, zeroCounts } from './counts.js';
+import { InputError } from '../hardware/errors.js';
+import { lowerKernel, type KernelOptions, type KernelPlan } from './kernels/index.js';
+import type { LaunchReport, Report } from './report.js';
+
+/** The GPU engines: closed-form counts per launch, or the event-driven cycle engine. */
+export const GPU_ENGINES = ['analytical', 'cycle'] as const;
+export type GpuEngineId = (typeof GPU_ENGINES)[number];
+
+export interface GpuRequest {
+  hardware: GpuSpec;
+  workload: Workload;
+  kernel: string;
+  kernelOptions?: KernelOptions;
+  /** Cycle engine only: keep a timeline in the report (for --trace). */
+  timeline?: boolean;
+}
+
+/** A GPU call: spec + workload → kernel lowering → engine counts → costs → report. */
+export function simulateGpu(request: GpuRequest, engine: GpuEngineId): Report {
+  checkFitsInMemory(request.workload, request.hardware);
+  const plan = lowerKernel(request.kernel, request.workload, request.hardware, request.kernelOptions);
+  return simulatePlan(plan, request.hardware, request.workload, request.kernel, engine, request.timeline ? { timeline: true } : {});
+}
+
+/** Run an already-lowered plan through a GPU engine and the cost tables. */
+export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kernelId: string, engine: GpuEngineId = 'analytical', cycleOptions: CyclePlanOptions = {}): Report {
+  if (!GPU_ENGINES.includes(engine)) throw new InputError('engine', `unknown GPU engine "${engine}"; valid: ${GPU_ENGINES.join(', ')}`);
+  // The cycle engine runs the whole plan at once (its L2 carries from launch to launch).
+  const cycle = engine === 'cycle' ? runCyclePlan(plan, spec, w, { kernelId, ...cycleOptions }) : null;
+
+  let total = zeroCounts();
+  let totalEnergy = zeroEnergy();
+  let latency = 0;
+  let useful = 0;
+  let compulsoryRead = 0;
+  let compulsoryWrite = 0;
+  let matrixCapacity = 0; // FLOPs the launches' tensor-core paths could have done in their time
+  const breakdown: LaunchReport[] = [];
+  const warnings: string[] = [];
+  // Costs use the plan as the engine ran it (the cycle engine's constants, energy scale included).
+  for (const [index, launch] of (cycle?.plan ?? plan).launches.entries()) {
+    const simulated = cycle?.launches[index];
+    const counts = simulated ? simulated.counts : countLaunch(launch, spec);
+    // A copy: the power limit below rewrites it, and a replayed launch is shared.
+    const timing = simulated ? { ...simulated.timing } : launchLatency(launch, counts, spec, index > 0);
+    const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
+    const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
+    const rooflineBound = timing.bound;
+    const powerLimited = capped > timing.seconds;
+    if (powerLimited) {
+      warnings.push(`${launch.name}: the work needs ${(roofline.total / timing.seconds).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / timing.seconds).toFixed(2)}× longer`);
+      timing.seconds = capped;
+      timing.bound = 'power';
+    }
+    // Only the static part depends on time: recount just when the power limit stretched it.
+    const energy = powerLimited ? energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale) : roofline;
+    totalEnergy = addEnergy(totalEnergy, energy);
+    total = addCounts(total, counts);
+    latency += timing.seconds;
+    useful += launch.usefulFlops;
+    // What must cross HBM at least once: each input read once, unless nothing reads it at all.
+    compulsoryRead += Math.min(launch.compulsoryReadBytes, counts.bytes.l2.read);
+    compulsoryWrite += launch.compulsoryWriteBytes;
+    if (launch.matrixPath) matrixCapacity += matrixRate(spec, launch.matrixPath, w.dtype) * timing.seconds;
+    breakdown.push({
+      name: launch.name,
+      role: launch.role,
+      matrixPath: launch.matrixPath,
+      tileQ: launch.tileQ,
+      tileK: launch.tileK,
+      ctaCount: launch.ctaCount,
+      persistent: launch.persistent,
+      threadsPerCta: launch.threadsPerCta,
+      sharedBytesPerCta: launch.sharedBytesPerCta,
+      registersPerThread: launch.registersPerThread,
+      ctasPerSm: launch.ctasPerSm,
+      occupancyLimiter: launch.occupancyLimiter,
+      waves: timing.waves,
+      latencySeconds: timing.seconds,
+      bound: timing.bound,
+      rooflineBound,
+      boundSeconds: timing.terms,
+      matrixSeconds: timing.matrixSeconds,
+      softmaxSeconds: timing.softmaxSeconds,
+      balancedComputeSeconds: timing.balancedComputeSeconds,
+      flops: { matrix: counts.matrixFlops, vector: counts.vectorFlops, exp: counts.exps },
+      bytes: counts.bytes,
+      energyJoules: energy.total,
+    });
+  }
+  const energy = totalEnergy;
+  const longest = breakdown.reduce((a, b) => (b.latencySeconds > a.latencySeconds ? b : a));
+  const hbmBytes = totalBytes(total.bytes.hbm);
+  const l2Bytes = totalBytes(total.bytes.l2);
+  const smemBytes = totalBytes(total.bytes.smem);
+  const power = energy.total / latency;
+  const cov = plan.coverage;
+  return checkFinite({
+    engine,
+    hardware: { id: spec.id, name: spec.name },
+    kernel: { id: kernelId, description: plan.description },
+    workload: w,
+    latencySeconds: latency,
+    energyJoules: energy.total,
+    averagePowerWatts: power,
+    bound: longest.bound,
+    rooflineBound: longest.rooflineBound,
+    flops: { matrix: total.matrixFlops, vector: total.vectorFlops, exp: total.exps, useful },
+    bytes: total.bytes,
+    compulsoryBytes: { read: compulsoryRead, write: compulsoryWrite },
+    achievedFlopsPerSecond: useful / latency,
+    arithmeticIntensity: { hbm: safeRatio(useful, hbmBytes), l2: safeRatio(useful, l2Bytes), smem: safeRatio(useful, smemBytes) },
+    utilization: {
+      matrix: safeRatio(total.matrixFlops, matrixCapacity),
+      hbm: hbmBytes / (spec.memory.hbm.bandwidthBytesPerSecond * latency),
+      l2: l2Bytes / (spec.memory.l2.bandwidthBytesPerSecond * latency),
+      smem: smemBytes / (spec.memory.smem.bandwidthBytesPerSecond * latency),
+    },
+    energy,
+    tiles: cov
+      ? {
+          tileQ: cov.tileQ, tileK: cov.tileK, full: cov.fullTiles, partial: cov.partialTiles, skipped: cov.skippedTiles,
+          keptFraction: cov.keptElements / cov.totalElements, computedFraction: cov.computedElements / cov.totalElements,
+        }
+      : null,
+    breakdown,
+    warnings,
+    ...(cycle?.timeline ? { timeline: cycle.timeline } : {}),
+  });
+}
+
+/** The spec number behind each resource's time, named when that time overflows. */
+const RESOURCE_FIELDS: Readonly<Record<keyof LaunchReport['boundSeconds'], string>> = {
+  compute: 'compute.matrixFlopsPerSecond',
+  hbm: 'memory.hbm.bandwidthBytesPerSecond',
+  l2: 'memory.l2.bandwidthBytesPerSecond',
+  smem: 'memory.smem.bandwidthBytesPerSecond',
+  fixed: 'launch.overheadSeconds',
+};
+
+/**
+ * Every number of a report is finite: a rate so small (or a size or energy so large) that a
+ * time or an energy overflows is refused, naming the spec number behind it where one term
+ * shows it, rather than printing Infinity or NaN as if it were a prediction.
+ */
+function checkFinite(report: Report): Report {
+  for (const launch of report.breakdown) {
+    for (const [resource, seconds] of Object.entries(launch.boundSeconds) as Array<[keyof LaunchReport['boundSeconds'], number]>) {
+      if (!Number.isFinite(seconds)) {
+        throw new InputError(RESOURCE_FIELDS[resource], `the ${resource} time of ${launch.name} overflows (${seconds} s): a rate this small or a size this large gives no finite prediction`);
+      }
+    }
+  }
+  const bad = firstNonFinite(report, '');
+  if (bad !== null) throw new InputError('hardware', `the prediction is not a finite number (${bad.path} = ${bad.value}): a spec number is too small or too large to give one`);
+  return report;
+}
+
+function firstNonFinite(node: unknown, path: string): { path: string; value: number } | null {
+  if (typeof node === 'number') return Number.isFinite(node) ? null : { path, value: node };
+  if (node === null || typeof node !== 'object' || path === 'timeline') return null;
+  for (const [key, child] of Object.entries(node)) {
+    const found = firstNonFinite(child, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** A call whose tensors do not fit in device memory cannot run there: no prediction is made. */
+export function checkFitsInMemory(w: Workload, spec: GpuSpec): void {
+  const bytes = tensorBytes(w);
+  if (bytes > spec.memory.hbm.bytes) {
+    throw new InputError('workload', `does not fit: its Q, K, V and O take ${formatGB(bytes)} GB, above ${spec.id}'s ${formatGB(spec.memory.hbm.bytes)} GB of device memory (memory.hbm.bytes)`);
+  }
+}
+
+function formatGB(bytes: number): string {
+  return (bytes / 1e9).toPrecision(3);
+}
+
+function safeRatio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
