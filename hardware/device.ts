@@ -1,6 +1,6 @@
 import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec } from './dataflow/index.js';
 import { InputError } from './errors.js';
-import { getCalibration } from './calibration.js';
+import { calibrationSource } from './calibration.js';
 import { getPreset, listPresets } from './index.js';
 import { loadSpec } from './load.js';
 import type { GpuSpec } from './schema.js';
@@ -67,9 +67,52 @@ export function loadDeviceSpec(raw: unknown, origin: string): DeviceSpec {
 }
 
 /**
- * Whether a device's numbers have measurements behind them (a fitted calibration from cases we
- * measured on it) or are estimated from datasheets and papers alone.
+ * Whether a device's numbers have measurements behind them (a calibration fitted on cases we
+ * measured on that device) or are estimated: datasheets and papers, or constants fitted on
+ * another device and transferred.
  */
-export function evidenceOf(spec: DeviceSpec): 'measured' | 'estimated' {
-  return getCalibration(spec.id) !== undefined ? 'measured' : 'estimated';
+export function evidenceOf(spec: { id: string }): 'measured' | 'estimated' {
+  return calibrationSource(spec.id) === spec.id ? 'measured' : 'estimated';
+}
+
+/** What an estimated device's numbers rest on, in one line; null for a measured one. */
+export function estimateNote(id: string): string | null {
+  const source = calibrationSource(id);
+  if (source === id) return null;
+  return source !== undefined
+    ? `estimated: no measurements of ${id} ship; its kernel constants are fitted on ${source} and transferred`
+    : `estimated: no measurements of ${id} ship; datasheet and paper numbers with the model's defaults`;
+}
+
+/** The few headline numbers of a device of any kind, for listings and comparisons. */
+export interface DeviceSummary {
+  kind: DeviceKind;
+  /** Compute units and what they are ("132 SMs", "1040 units"). */
+  computeUnits: number;
+  computeUnitName: string;
+  /** The memory Q, K, V and O live in, and its capacity and bandwidth. */
+  mainMemory: { name: string; bytes: number; bandwidthBytesPerSecond: number };
+  /** Peak bf16 matrix rate (GPUs: on the default instruction path). */
+  peakBf16MatrixFlopsPerSecond: number | undefined;
+  clockHz: number;
+}
+
+export function summarizeDevice(spec: DeviceSpec): DeviceSummary {
+  if (spec.kind === 'gpu') {
+    return {
+      kind: 'gpu', computeUnits: spec.compute.sms, computeUnitName: 'SMs', clockHz: spec.compute.clockHz,
+      mainMemory: { name: spec.memory.hbm.technology, bytes: spec.memory.hbm.bytes, bandwidthBytesPerSecond: spec.memory.hbm.bandwidthBytesPerSecond },
+      peakBf16MatrixFlopsPerSecond: spec.compute.matrixFlopsPerSecond[spec.compute.defaultMatrixPath]?.bf16,
+    };
+  }
+  const tier = spec.memory.dram[spec.memory.inputTier];
+  const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
+  return {
+    kind: 'dataflow', computeUnits: spec.units.compute.count, computeUnitName: 'units', clockHz: spec.clockHz,
+    mainMemory: tier
+      ? { name: tier.technology, bytes: tier.bytes, bandwidthBytesPerSecond: tier.bandwidthBytesPerSecond }
+      : { name: 'on-chip SRAM', bytes: spec.memory.onChip.bytes, bandwidthBytesPerSecond: onChipBandwidth },
+    // A unit's MACs take bf16 operands: two FLOPs per MAC per cycle.
+    peakBf16MatrixFlopsPerSecond: 2 * spec.units.compute.count * spec.units.compute.macsPerCycle * spec.clockHz,
+  };
 }

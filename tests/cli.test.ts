@@ -62,10 +62,15 @@ describe('attnsim simulate', () => {
 });
 
 describe('attnsim hardware, models, kernels', () => {
-  it('hardware list shows every preset', async () => {
+  it('hardware list shows every preset of every kind, with its kind and evidence (measured only where our measurements calibrate it)', async () => {
     const { code, stdout } = await runCli(['hardware', 'list']);
     expect(code).toBe(0);
-    for (const id of ['h100-sxm', 'h200-sxm', 'a100-sxm-80gb', 'b200', 'mi300x', 'l40s']) expect(stdout).toContain(id);
+    const row = (id: string) => stdout.split('\n').find((line) => line.startsWith(`${id} `)) ?? '';
+    for (const id of ['h100-sxm', 'a100-sxm-80gb', 'b200', 'mi300x', 'l40s']) expect(row(id)).toMatch(/ gpu .* estimated$/);
+    expect(row('h200-sxm')).toMatch(/ gpu .* measured$/);
+    for (const id of ['sn40l-like', 'streaming-dataflow-generic', 'wafer-mesh-like']) expect(row(id)).toMatch(/ dataflow .* estimated$/);
+    // The dataflow peak is 2 FLOPs per MAC: 1040 units × 192 MAC/cycle × 1.6 GHz × 2 = 639 TFLOP/s.
+    expect(row('sn40l-like')).toMatch(/1040 units .* 639 TFLOP\/s/);
   });
 
   it('hardware show prints each number with its basis and source', async () => {

@@ -1,3 +1,5 @@
+import type { DeviceSpec } from '../../hardware/device.js';
+import { InputError } from '../../hardware/errors.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import type { Report } from '../report.js';
 import { areaProxyMm2, costProxyDollars } from './proxies.js';
@@ -12,16 +14,22 @@ export interface Objective {
   column: string;
   description: string;
   combine: 'sum' | 'product-of-sums' | 'same';
-  of: (report: Report, spec: GpuSpec) => number;
+  of: (report: Report, spec: DeviceSpec) => number;
 }
 
 export const OBJECTIVES = {
   latency: { column: 'latencySeconds', description: 'time of the attention call', combine: 'sum', of: (r) => r.latencySeconds },
   energy: { column: 'energyJoules', description: 'energy of the attention call', combine: 'sum', of: (r) => r.energyJoules },
   edp: { column: 'edpJouleSeconds', description: 'energy × latency', combine: 'product-of-sums', of: (r) => r.energyJoules * r.latencySeconds },
-  area: { column: 'areaMm2', description: 'die-area proxy: SMs with their SRAM, plus L2 (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => areaProxyMm2(s) },
-  cost: { column: 'costDollars', description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => costProxyDollars(s) },
+  area: { column: 'areaMm2', description: 'die-area proxy: SMs with their SRAM, plus L2 (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => areaProxyMm2(gpuOnly(s, 'area')) },
+  cost: { column: 'costDollars', description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => costProxyDollars(gpuOnly(s, 'cost')) },
 } as const satisfies Record<string, Objective>;
+
+/** The area and cost proxies count SMs, their SRAM, L2 and HBM: GPU parts only. */
+function gpuOnly(spec: DeviceSpec, objective: string): GpuSpec {
+  if (spec.kind !== 'gpu') throw new InputError('objectives', `the ${objective} proxy counts SMs, L2 and HBM (GPU parts); ${spec.id} is a ${spec.kind} device`);
+  return spec;
+}
 
 export type ObjectiveId = keyof typeof OBJECTIVES;
 export const OBJECTIVE_IDS = Object.keys(OBJECTIVES) as ObjectiveId[];

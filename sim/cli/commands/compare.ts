@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { GpuSpec } from '../../../hardware/schema.js';
+import type { DeviceSpec } from '../../../hardware/device.js';
 import { formatObjective } from '../../dse/node/format.js';
 import { parseObjectives } from '../../dse/node/objective-flags.js';
 import { readStructured } from '../../dse/node/read-sweep.js';
@@ -7,12 +7,13 @@ import { OBJECTIVES, type ObjectiveId } from '../../dse/objectives.js';
 import { csvHeader, encodeRow, type ResultRow } from '../../dse/rows.js';
 import { expandWorkloads, type LabeledWorkload } from '../../dse/workloads.js';
 import { InputError, isInputError } from '../../../hardware/errors.js';
+import { dataflowKernelAliases, isDataflowKernel } from '../../engines/dataflow/simulate.js';
 import { listKernels } from '../../kernels/index.js';
 import type { Report } from '../../report.js';
 import { simulate } from '../../simulate.js';
 import { writeTextFile } from '../../node/files.js';
 import { table } from '../../render/format.js';
-import { resolveHardware } from '../inputs.js';
+import { resolveDevice } from '../device.js';
 import type { CliIo } from '../io.js';
 import { checkInputFile } from './user-files.js';
 
@@ -44,7 +45,7 @@ interface Cell {
 export function registerCompare(program: Command, io: CliIo): void {
   program
     .command('compare <hardware...>')
-    .description('two or more hardware presets (or spec files) side by side on a workload list')
+    .description('two or more hardware presets of any kind (or spec files) side by side on a workload list')
     .option('--workloads <file>', 'YAML/JSON workload list, or a sweep file (its workloads); instead of the flags below')
     .option('--model <id>', 'model of the workload list', 'llama-3.1-8b')
     .option('--phase <list>', 'prefill, decode, or both: prefill,decode', 'prefill')
@@ -66,10 +67,10 @@ export function registerCompare(program: Command, io: CliIo): void {
       // Paths are checked before anything reads them whole (a device never ends).
       for (const n of names) if (n.endsWith('.json') || n.includes('/')) checkInputFile(n, 'compare <hardware...>');
       if (flags.workloads !== undefined) checkInputFile(flags.workloads, '--workloads');
-      const machines = names.map((n) => resolveHardware(n, flags.set, io, 'compare <hardware...>'));
+      const machines = names.map((n) => resolveDevice(n, flags.set, io, 'compare <hardware...>'));
       const workloads = workloadList(flags);
       const kernels = flags.kernel.split(',').map((k) => k.trim());
-      for (const k of kernels) if (!listKernels().includes(k)) throw new InputError('--kernel', `unknown kernel "${k}"; valid kernels: ${listKernels().join(', ')}`);
+      for (const k of kernels) if (!listKernels().includes(k) && !isDataflowKernel(k)) throw new InputError('--kernel', `unknown kernel "${k}"; valid kernels: ${listKernels().join(', ')} (dataflow devices: ${Object.keys(dataflowKernelAliases()).join(', ')})`);
       const objectives = parseObjectives(flags.objectives);
       const grid = workloads.map((w) => machines.map((spec) => run(spec, w, kernels)));
       // A table of nothing but n/a answers no question: the first reason says what to change.
@@ -113,7 +114,7 @@ function workloadList(flags: CompareFlags): LabeledWorkload[] {
 /** The field name under which the one-entry list built from the flags is expanded. */
 const FLAGS_ENTRY = 'workloads';
 
-function run(spec: GpuSpec, w: LabeledWorkload, kernels: readonly string[]): Cell {
+function run(spec: DeviceSpec, w: LabeledWorkload, kernels: readonly string[]): Cell {
   let reason: string | null = null;
   for (const kernel of kernels) {
     try {
@@ -126,11 +127,11 @@ function run(spec: GpuSpec, w: LabeledWorkload, kernels: readonly string[]): Cel
   return { report: null, kernel: null, reason };
 }
 
-function objectiveOf(cell: Cell, spec: GpuSpec, id: ObjectiveId): number | undefined {
+function objectiveOf(cell: Cell, spec: DeviceSpec, id: ObjectiveId): number | undefined {
   return cell.report ? OBJECTIVES[id].of(cell.report, spec) : undefined;
 }
 
-function render(names: readonly string[], machines: readonly GpuSpec[], workloads: readonly LabeledWorkload[], grid: Cell[][], objectives: readonly ObjectiveId[]): string {
+function render(names: readonly string[], machines: readonly DeviceSpec[], workloads: readonly LabeledWorkload[], grid: Cell[][], objectives: readonly ObjectiveId[]): string {
   const lines: string[] = [];
   for (const id of objectives) {
     // What bounds a call is told once, beside its time.
@@ -156,7 +157,7 @@ function cellText(id: ObjectiveId, value: number | undefined, reference: number 
   return `${formatObjective(id, value)}${ratio} ${bound ?? ''}`.trimEnd();
 }
 
-function csvRowOf(w: LabeledWorkload, name: string, cell: Cell, spec: GpuSpec, objectives: readonly ObjectiveId[]): ResultRow {
+function csvRowOf(w: LabeledWorkload, name: string, cell: Cell, spec: DeviceSpec, objectives: readonly ObjectiveId[]): ResultRow {
   const row: ResultRow = { workloadLabel: w.label, hardware: name, kernel: cell.kernel, status: cell.report ? 'ok' : 'infeasible', bound: cell.report?.bound ?? null };
   for (const id of objectives) row[OBJECTIVES[id].column] = objectiveOf(cell, spec, id) ?? null;
   row.reason = cell.reason;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { getPreset, listPresets, type Provenance } from '../../../hardware/index.js';
+import { evidenceOf, getDevicePreset, listDevicePresets, summarizeDevice } from '../../../hardware/device.js';
+import type { Provenance } from '../../../hardware/index.js';
 import { formatBytes, table, withPrefix } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -9,15 +10,15 @@ import { checkInputFile } from './user-files.js';
 /** `attnsim hardware list|show`. */
 export function registerHardware(program: Command, io: CliIo): void {
   const hardware = program.command('hardware').description('list or show hardware presets');
-  hardware.command('list').description('the presets, one line each').action(() => {
-    const rows = [['id', 'name', 'SMs', 'HBM', 'HBM bandwidth', 'bf16 tensor (default path)']];
-    for (const id of listPresets()) {
-      const s = getPreset(id);
-      const rate = s.compute.matrixFlopsPerSecond[s.compute.defaultMatrixPath]?.bf16;
-      rows.push([id, s.name, String(s.compute.sms), formatBytes(s.memory.hbm.bytes), withPrefix(s.memory.hbm.bandwidthBytesPerSecond, 'B/s'),
-        rate ? `${withPrefix(rate, 'FLOP/s')} (${s.compute.defaultMatrixPath})` : '-']);
+  hardware.command('list').description('the presets of every device kind, one line each').action(() => {
+    const rows = [['id', 'kind', 'name', 'compute', 'memory', 'bandwidth', 'bf16 matrix', 'evidence']];
+    for (const { id } of listDevicePresets()) {
+      const spec = getDevicePreset(id);
+      const s = summarizeDevice(spec);
+      rows.push([id, s.kind, spec.name, `${s.computeUnits} ${s.computeUnitName}`, `${formatBytes(s.mainMemory.bytes)} ${s.mainMemory.name}`,
+        withPrefix(s.mainMemory.bandwidthBytesPerSecond, 'B/s'), s.peakBf16MatrixFlopsPerSecond ? withPrefix(s.peakBf16MatrixFlopsPerSecond, 'FLOP/s') : '-', evidenceOf(spec)]);
     }
-    io.stdout(`${table(rows)}\n`);
+    io.stdout(`${table(rows)}\nevidence: measured = calibrated and scored on our measurements (attnsim validate); estimated = datasheet and paper numbers only\n`);
   });
   hardware.command('show <id>').description('every number of a preset with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
     const field = 'hardware show <id>';

@@ -49,6 +49,15 @@ const DESCRIPTIONS: Readonly<Record<DataflowKernel, string>> = {
   naive: 'streaming SDPA, QKᵀ → row max → subtract/exp → row sum → divide → ·V, with N+1-deep bypass FIFOs around the row reductions',
 };
 
+/** Kernel ids a dataflow device accepts, with the pipeline each means. */
+export function dataflowKernelAliases(): Readonly<Record<string, DataflowKernel>> {
+  return KERNEL_ALIASES;
+}
+
+export function isDataflowKernel(id: string): boolean {
+  return Object.hasOwn(KERNEL_ALIASES, id);
+}
+
 /** The pipeline a kernel id means; `field` names where the id came from (a request field or a flag). */
 export function dataflowKernelOf(kernel: string, field = 'kernel'): DataflowKernel {
   const k = Object.hasOwn(KERNEL_ALIASES, kernel) ? KERNEL_ALIASES[kernel] : undefined;
