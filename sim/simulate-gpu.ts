@@ -5,9 +5,10 @@ import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
 import { runCyclePlan, type CyclePlanOptions } from './engines/gpu-cycle/index.js';
-import { addCounts, totalBytes, zeroCounts } from './counts.js';
+import { addCounts, zeroCounts } from './counts.js';
 import { InputError } from '../hardware/errors.js';
 import { lowerKernel, type KernelOptions, type KernelPlan } from './kernels/index.js';
+import { buildReport } from './report-builder.js';
 import type { LaunchReport, Report } from './report.js';
 
 /** The GPU engines: closed-form counts per launch, or the event-driven cycle engine. */
@@ -98,33 +99,22 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
   }
   const energy = totalEnergy;
   const longest = breakdown.reduce((a, b) => (b.latencySeconds > a.latencySeconds ? b : a));
-  const hbmBytes = totalBytes(total.bytes.hbm);
-  const l2Bytes = totalBytes(total.bytes.l2);
-  const smemBytes = totalBytes(total.bytes.smem);
-  const power = energy.total / latency;
   const cov = plan.coverage;
-  return checkFinite({
+  checkLaunchTerms(breakdown);
+  return buildReport({
     engine,
     hardware: { id: spec.id, name: spec.name },
     kernel: { id: kernelId, description: plan.description },
     workload: w,
     latencySeconds: latency,
-    energyJoules: energy.total,
-    averagePowerWatts: power,
+    energy,
     bound: longest.bound,
     rooflineBound: longest.rooflineBound,
     flops: { matrix: total.matrixFlops, vector: total.vectorFlops, exp: total.exps, useful },
     bytes: total.bytes,
     compulsoryBytes: { read: compulsoryRead, write: compulsoryWrite },
-    achievedFlopsPerSecond: useful / latency,
-    arithmeticIntensity: { hbm: safeRatio(useful, hbmBytes), l2: safeRatio(useful, l2Bytes), smem: safeRatio(useful, smemBytes) },
-    utilization: {
-      matrix: safeRatio(total.matrixFlops, matrixCapacity),
-      hbm: hbmBytes / (spec.memory.hbm.bandwidthBytesPerSecond * latency),
-      l2: l2Bytes / (spec.memory.l2.bandwidthBytesPerSecond * latency),
-      smem: smemBytes / (spec.memory.smem.bandwidthBytesPerSecond * latency),
-    },
-    energy,
+    matrixCapacityFlops: matrixCapacity,
+    bandwidth: { hbm: spec.memory.hbm.bandwidthBytesPerSecond, l2: spec.memory.l2.bandwidthBytesPerSecond, smem: spec.memory.smem.bandwidthBytesPerSecond },
     tiles: cov
       ? {
           tileQ: cov.tileQ, tileK: cov.tileK, full: cov.fullTiles, partial: cov.partialTiles, skipped: cov.skippedTiles,
@@ -147,31 +137,17 @@ const RESOURCE_FIELDS: Readonly<Record<keyof LaunchReport['boundSeconds'], strin
 };
 
 /**
- * Every number of a report is finite: a rate so small (or a size or energy so large) that a
- * time or an energy overflows is refused, naming the spec number behind it where one term
- * shows it, rather than printing Infinity or NaN as if it were a prediction.
+ * A resource time that overflows is refused naming the spec number behind it (a rate this small
+ * gives no finite prediction); any other non-finite number is caught by the report builder.
  */
-function checkFinite(report: Report): Report {
-  for (const launch of report.breakdown) {
+function checkLaunchTerms(breakdown: readonly LaunchReport[]): void {
+  for (const launch of breakdown) {
     for (const [resource, seconds] of Object.entries(launch.boundSeconds) as Array<[keyof LaunchReport['boundSeconds'], number]>) {
       if (!Number.isFinite(seconds)) {
         throw new InputError(RESOURCE_FIELDS[resource], `the ${resource} time of ${launch.name} overflows (${seconds} s): a rate this small or a size this large gives no finite prediction`);
       }
     }
   }
-  const bad = firstNonFinite(report, '');
-  if (bad !== null) throw new InputError('hardware', `the prediction is not a finite number (${bad.path} = ${bad.value}): a spec number is too small or too large to give one`);
-  return report;
-}
-
-function firstNonFinite(node: unknown, path: string): { path: string; value: number } | null {
-  if (typeof node === 'number') return Number.isFinite(node) ? null : { path, value: node };
-  if (node === null || typeof node !== 'object' || path === 'timeline') return null;
-  for (const [key, child] of Object.entries(node)) {
-    const found = firstNonFinite(child, path ? `${path}.${key}` : key);
-    if (found) return found;
-  }
-  return null;
 }
 
 /** A call whose tensors do not fit in device memory cannot run there: no prediction is made. */
@@ -186,6 +162,3 @@ function formatGB(bytes: number): string {
   return (bytes / 1e9).toPrecision(3);
 }
 
-function safeRatio(a: number, b: number): number {
-  return b > 0 ? a / b : 0;
-}

@@ -5,7 +5,8 @@ import type { Workload } from '../../../workloads/workload.js';
 import { powerLimitedSeconds, type Bound } from '../../costs/latency.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
-import { totalBytes, type ReadWrite } from '../../counts.js';
+import type { ReadWrite } from '../../counts.js';
+import { buildReport } from '../../report-builder.js';
 import { runCompressed, type CompressOptions } from './compress.js';
 import { countPipeline, zeroDataflowCounts } from './counts.js';
 import type { DataflowPhaseDetails } from './details.js';
@@ -123,30 +124,20 @@ export function simulateDataflow(request: DataflowRequest): Report {
     write: w.batch * w.heads * w.qLen * w.valueHeadDim * elementBytes,
   };
   if (phases.some((p) => p.method === 'slope')) warnings.push('a phase showed no exact steady-state period; its cycles are extrapolated from the average slope');
-  const power = energy.total / latency;
-
-  return {
+  return buildReport({
     engine: 'dataflow-cycle',
     hardware: { id: spec.id, name: spec.name },
     kernel: { id: `dataflow-${kernel}`, description: DESCRIPTIONS[kernel] + (plan.strategy === 'time-multiplexed' ? ', time-multiplexed into 3 configurations' : '') },
     workload: w,
     latencySeconds: latency,
-    energyJoules: energy.total,
-    averagePowerWatts: power,
+    energy,
     bound,
     rooflineBound,
     flops: { matrix: matrixFlops, vector: counts.vectorOps, exp: counts.exps, useful },
     bytes: { hbm: dram, l2: { read: 0, write: 0 }, smem: onChip },
     compulsoryBytes: compulsory,
-    achievedFlopsPerSecond: useful / latency,
-    arithmeticIntensity: { hbm: safeRatio(useful, totalBytes(dram)), l2: 0, smem: safeRatio(useful, totalBytes(onChip)) },
-    utilization: {
-      matrix: matrixFlops / (peakMatrixFlopsPerSecond * latency),
-      hbm: dramBandwidth > 0 ? totalBytes(dram) / (dramBandwidth * latency) : 0,
-      l2: 0,
-      smem: totalBytes(onChip) / (onChipBandwidth * latency),
-    },
-    energy,
+    matrixCapacityFlops: peakMatrixFlopsPerSecond * latency,
+    bandwidth: { hbm: dramBandwidth, l2: 0, smem: onChipBandwidth },
     tiles: tilesOf(plan),
     breakdown: [],
     warnings,
@@ -159,7 +150,7 @@ export function simulateDataflow(request: DataflowRequest): Report {
       bytesByLevel: counts.bytes,
       phases,
     },
-  };
+  });
 }
 
 /** Simulate one phase: its bounded run and, to see what the FIFOs cost, the same with unbounded FIFOs. */
@@ -233,6 +224,3 @@ function tilesOf(plan: DataflowPlan): Report['tiles'] {
   };
 }
 
-function safeRatio(a: number, b: number): number {
-  return b > 0 ? a / b : 0;
-}
