@@ -3,67 +3,76 @@ import { InputError } from './errors.js';
 import { calibrationSource } from './calibration.js';
 import { getPreset, listPresets } from './index.js';
 import { loadSpec } from './load.js';
-import type { GpuSpec } from './schema.js';
+import type { GpuSpec, Provenance } from './schema.js';
 
 /**
  * Every kind of device attnsim models, told apart by `kind`. A new kind is a folder under
- * hardware/ (its schema, loader and presets) plus one entry in DEVICE_KINDS.
+ * hardware/ (its schema, loader and presets) plus one `registerDeviceKind` line.
  */
 export type DeviceSpec = GpuSpec | DataflowSpec;
+/** The built-in kinds; a registered kind's id is any other string. */
 export type DeviceKind = DeviceSpec['kind'];
 
-/** What the front ends need of a device kind: its presets and its spec-file loader. */
-export interface DeviceKindEntry<S extends DeviceSpec = DeviceSpec> {
-  kind: S['kind'];
+/** What every device spec has, whatever its kind. */
+export interface DeviceCommon {
+  id: string;
+  kind: string;
+  name: string;
+  architecture: string;
+  provenance: Readonly<Record<string, Provenance>>;
+}
+
+/** What the front ends need of a device kind: its presets, its spec-file loader, its headline numbers. */
+export interface DeviceKindEntry<S extends DeviceCommon = DeviceCommon> {
+  kind: string;
   /** What the kind is, in a few words (for listings). */
   description: string;
   listPresets(): string[];
   getPreset(id: string): S;
   /** Parse and validate a spec file's contents (the unit-wrapped, sourced form). */
   load(raw: unknown, origin: string): S;
+  summarize(spec: S): DeviceSummary;
 }
 
-const GPU: DeviceKindEntry<GpuSpec> = {
-  kind: 'gpu',
-  description: 'GPU: SMs with tensor cores, shared memory, L2, HBM',
-  listPresets,
-  getPreset: (id) => getPreset(id),
-  load: (raw, origin) => loadSpec(raw, { requireProvenance: false, origin }),
-};
+const KINDS: DeviceKindEntry[] = [];
 
-const DATAFLOW: DeviceKindEntry<DataflowSpec> = {
-  kind: 'dataflow',
-  description: 'streaming dataflow accelerator: compute and memory units joined by FIFOs',
-  listPresets: listDataflowPresets,
-  getPreset: getDataflowPreset,
-  load: (raw, origin) => loadDataflowSpec(raw, { requireProvenance: false, origin }),
-};
+export function registerDeviceKind<S extends DeviceCommon>(entry: DeviceKindEntry<S>): void {
+  if (KINDS.some((k) => k.kind === entry.kind)) throw new Error(`device kind "${entry.kind}" is registered twice`);
+  const clash = entry.listPresets().find((id) => KINDS.some((k) => k.listPresets().includes(id)));
+  if (clash !== undefined) throw new Error(`preset id "${clash}" of kind ${entry.kind} is already a preset of another kind`);
+  KINDS.push(entry as unknown as DeviceKindEntry);
+}
 
-export const DEVICE_KINDS: readonly DeviceKindEntry[] = [GPU, DATAFLOW] as readonly DeviceKindEntry[];
+export function deviceKinds(): readonly DeviceKindEntry[] {
+  return [...KINDS];
+}
 
 /** Every preset of every kind, by id (ids are unique across kinds). */
-export function listDevicePresets(): Array<{ id: string; kind: DeviceKind }> {
-  return DEVICE_KINDS.flatMap((k) => k.listPresets().map((id) => ({ id, kind: k.kind }))).sort((a, b) => a.id.localeCompare(b.id));
+export function listDevicePresets(): Array<{ id: string; kind: string }> {
+  return KINDS.flatMap((k) => k.listPresets().map((id) => ({ id, kind: k.kind }))).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** The kind a preset id belongs to, or undefined when no kind has it. */
-export function presetKind(id: string): DeviceKind | undefined {
-  return DEVICE_KINDS.find((k) => k.listPresets().includes(id))?.kind;
+export function presetKind(id: string): string | undefined {
+  return KINDS.find((k) => k.listPresets().includes(id))?.kind;
 }
 
-/** A preset of any kind by id. */
+/**
+ * A preset of any kind by id. Typed as the built-in kinds' union: code that narrows on `kind`
+ * handles the kinds it knows, and a registered kind's spec is a DeviceCommon.
+ */
 export function getDevicePreset(id: string, field = 'hardware'): DeviceSpec {
-  const entry = DEVICE_KINDS.find((k) => k.listPresets().includes(id));
+  const entry = KINDS.find((k) => k.listPresets().includes(id));
   if (!entry) throw new InputError(field, `unknown preset "${id}"; valid presets: ${listDevicePresets().map((p) => p.id).join(', ')}`);
-  return entry.getPreset(id);
+  return entry.getPreset(id) as DeviceSpec;
 }
 
 /** A spec file's contents of any kind: its `kind` field picks the loader (absent: gpu). */
 export function loadDeviceSpec(raw: unknown, origin: string): DeviceSpec {
   const kind = typeof raw === 'object' && raw !== null && 'kind' in raw ? (raw as { kind: unknown }).kind : 'gpu';
-  const entry = DEVICE_KINDS.find((k) => k.kind === kind);
-  if (!entry) throw new InputError(`${origin}: kind`, `unknown device kind ${JSON.stringify(kind)}; valid kinds: ${DEVICE_KINDS.map((k) => k.kind).join(', ')}`);
-  return entry.load(raw, origin);
+  const entry = KINDS.find((k) => k.kind === kind);
+  if (!entry) throw new InputError(`${origin}: kind`, `unknown device kind ${JSON.stringify(kind)}; valid kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
+  return entry.load(raw, origin) as DeviceSpec;
 }
 
 /**
@@ -86,7 +95,7 @@ export function estimateNote(id: string): string | null {
 
 /** The few headline numbers of a device of any kind, for listings and comparisons. */
 export interface DeviceSummary {
-  kind: DeviceKind;
+  kind: string;
   /** Compute units and what they are ("132 SMs", "1040 units"). */
   computeUnits: number;
   computeUnitName: string;
@@ -97,14 +106,22 @@ export interface DeviceSummary {
   clockHz: number;
 }
 
-export function summarizeDevice(spec: DeviceSpec): DeviceSummary {
-  if (spec.kind === 'gpu') {
-    return {
-      kind: 'gpu', computeUnits: spec.compute.sms, computeUnitName: 'SMs', clockHz: spec.compute.clockHz,
-      mainMemory: { name: spec.memory.hbm.technology, bytes: spec.memory.hbm.bytes, bandwidthBytesPerSecond: spec.memory.hbm.bandwidthBytesPerSecond },
-      peakBf16MatrixFlopsPerSecond: spec.compute.matrixFlopsPerSecond[spec.compute.defaultMatrixPath]?.bf16,
-    };
-  }
+/** The headline numbers of a device of any registered kind. */
+export function summarizeDevice(spec: DeviceCommon): DeviceSummary {
+  const entry = KINDS.find((k) => k.kind === spec.kind);
+  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
+  return entry.summarize(spec);
+}
+
+function summarizeGpu(spec: GpuSpec): DeviceSummary {
+  return {
+    kind: 'gpu', computeUnits: spec.compute.sms, computeUnitName: 'SMs', clockHz: spec.compute.clockHz,
+    mainMemory: { name: spec.memory.hbm.technology, bytes: spec.memory.hbm.bytes, bandwidthBytesPerSecond: spec.memory.hbm.bandwidthBytesPerSecond },
+    peakBf16MatrixFlopsPerSecond: spec.compute.matrixFlopsPerSecond[spec.compute.defaultMatrixPath]?.bf16,
+  };
+}
+
+function summarizeDataflow(spec: DataflowSpec): DeviceSummary {
   const tier = spec.memory.dram[spec.memory.inputTier];
   const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
   return {
@@ -116,3 +133,20 @@ export function summarizeDevice(spec: DeviceSpec): DeviceSummary {
     peakBf16MatrixFlopsPerSecond: 2 * spec.units.compute.count * spec.units.compute.macsPerCycle * spec.clockHz,
   };
 }
+
+registerDeviceKind<GpuSpec>({
+  kind: 'gpu',
+  description: 'GPU: SMs with tensor cores, shared memory, L2, HBM',
+  listPresets,
+  getPreset: (id) => getPreset(id),
+  load: (raw, origin) => loadSpec(raw, { requireProvenance: false, origin }),
+  summarize: summarizeGpu,
+});
+registerDeviceKind<DataflowSpec>({
+  kind: 'dataflow',
+  description: 'streaming dataflow accelerator: compute and memory units joined by FIFOs',
+  listPresets: listDataflowPresets,
+  getPreset: getDataflowPreset,
+  load: (raw, origin) => loadDataflowSpec(raw, { requireProvenance: false, origin }),
+  summarize: summarizeDataflow,
+});

@@ -1,4 +1,4 @@
-import type { DeviceSpec } from '../hardware/device.js';
+import type { DeviceCommon } from '../hardware/device.js';
 import type { Workload } from '../workloads/workload.js';
 import { InputError } from '../hardware/errors.js';
 import { engineFor, listEngines } from './engines/registry.js';
@@ -12,7 +12,8 @@ export { engineFor, engineIds, listEngines, registerEngine, type Engine, type En
 export type EngineId = string;
 
 export interface SimulateRequest {
-  hardware: DeviceSpec;
+  /** A device of any kind (GpuSpec, DataflowSpec, or a registered kind's spec). */
+  hardware: DeviceCommon;
   workload: Workload;
   kernel: string;
   engine?: EngineId;

@@ -14,6 +14,8 @@ export interface Objective {
   column: string;
   description: string;
   combine: 'sum' | 'product-of-sums' | 'same';
+  /** The device kinds it is defined for; absent: every kind. */
+  kinds?: readonly string[];
   of: (report: Report, spec: DeviceSpec) => number;
 }
 
@@ -21,8 +23,8 @@ export const OBJECTIVES = {
   latency: { column: 'latencySeconds', description: 'time of the attention call', combine: 'sum', of: (r) => r.latencySeconds },
   energy: { column: 'energyJoules', description: 'energy of the attention call', combine: 'sum', of: (r) => r.energyJoules },
   edp: { column: 'edpJouleSeconds', description: 'energy × latency', combine: 'product-of-sums', of: (r) => r.energyJoules * r.latencySeconds },
-  area: { column: 'areaMm2', description: 'die-area proxy: SMs with their SRAM, plus L2 (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => areaProxyMm2(gpuOnly(s, 'area')) },
-  cost: { column: 'costDollars', description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)', combine: 'same', of: (_r, s) => costProxyDollars(gpuOnly(s, 'cost')) },
+  area: { column: 'areaMm2', description: 'die-area proxy: SMs with their SRAM, plus L2 (sim/dse/proxies.ts)', combine: 'same', kinds: ['gpu'], of: (_r, s) => areaProxyMm2(gpuOnly(s, 'area')) },
+  cost: { column: 'costDollars', description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)', combine: 'same', kinds: ['gpu'], of: (_r, s) => costProxyDollars(gpuOnly(s, 'cost')) },
 } as const satisfies Record<string, Objective>;
 
 /** The area and cost proxies count SMs, their SRAM, L2 and HBM: GPU parts only. */
@@ -32,6 +34,13 @@ function gpuOnly(spec: DeviceSpec, objective: string): GpuSpec {
 }
 
 export type ObjectiveId = keyof typeof OBJECTIVES;
+
+/** The device kinds an objective is limited to, or undefined when it is defined for every kind. */
+export function objectiveKinds(id: ObjectiveId): readonly string[] | undefined {
+  const objective: Objective = OBJECTIVES[id];
+  return objective.kinds;
+}
+
 export const OBJECTIVE_IDS = Object.keys(OBJECTIVES) as ObjectiveId[];
 
 export function isObjectiveId(id: string): id is ObjectiveId {

@@ -1,4 +1,4 @@
-import type { DeviceKind, DeviceSpec } from '../../hardware/device.js';
+import type { DeviceCommon } from '../../hardware/device.js';
 import type { DataflowSpec } from '../../hardware/dataflow/schema.js';
 import { InputError } from '../../hardware/errors.js';
 import type { GpuSpec } from '../../hardware/schema.js';
@@ -9,7 +9,7 @@ import { simulateGpu } from '../simulate-gpu.js';
 import { simulateDataflow } from './dataflow/simulate.js';
 
 /** One attention call as every engine receives it. */
-export interface EngineRequest<S extends DeviceSpec = DeviceSpec> {
+export interface EngineRequest<S extends DeviceCommon = DeviceCommon> {
   hardware: S;
   workload: Workload;
   kernel: string;
@@ -26,7 +26,7 @@ export interface EngineRequest<S extends DeviceSpec = DeviceSpec> {
 export interface Engine {
   id: string;
   /** The device kinds it runs; the first engine listed for a kind is that kind's default. */
-  kinds: readonly DeviceKind[];
+  kinds: readonly string[];
   description: string;
   /** Whether it can keep a timeline (`simulate --trace`). */
   timeline: boolean;
@@ -42,17 +42,17 @@ export function registerEngine(engine: Engine): void {
   ENGINES.push(engine);
 }
 
-export function listEngines(kind?: DeviceKind): readonly Engine[] {
+export function listEngines(kind?: string): readonly Engine[] {
   return kind === undefined ? [...ENGINES] : ENGINES.filter((e) => e.kinds.includes(kind));
 }
 
-export function engineIds(kind?: DeviceKind): string[] {
+export function engineIds(kind?: string): string[] {
   return listEngines(kind).map((e) => e.id);
 }
 
 /** The engine `id` names for this device (`field`: where the id came from), or the kind's default. */
-export function engineFor(spec: DeviceSpec, id: string | undefined, field = 'engine'): Engine {
-  const kind: DeviceKind = spec.kind;
+export function engineFor(spec: DeviceCommon, id: string | undefined, field = 'engine'): Engine {
+  const kind = spec.kind;
   if (id === undefined) {
     const first = ENGINES.find((e) => e.kinds.includes(kind));
     if (!first) throw new InputError('hardware', `no engine runs ${kind} devices`);
@@ -67,7 +67,7 @@ export function engineFor(spec: DeviceSpec, id: string | undefined, field = 'eng
 }
 
 function gpu(request: EngineRequest): EngineRequest<GpuSpec> {
-  return request as EngineRequest<GpuSpec>;
+  return request as unknown as EngineRequest<GpuSpec>;
 }
 
 registerEngine({
