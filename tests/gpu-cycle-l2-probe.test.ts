@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getPreset } from '../hardware/index.js';
 import { shippedL2Probe } from '../sim/validate/node/data-files.js';
 import { InputError } from '../hardware/errors.js';
-import { cycleCalibrationFor, fitL2FromProbe, modelLostFraction, parseL2Probe, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
+import { cycleCalibrationFor, modelLostFraction, parseL2Probe, type L2ProbePoint } from '../sim/engines/gpu-cycle/index.js';
+import { fitL2FromProbe } from '../sim/calibrate/index.js';
 
 /**
  * The cycle engine's L2 capacity, edge and room for shared data come from the L2 probe

@@ -6,7 +6,7 @@ import { getCalibration } from '../hardware/index.js';
 import { loadCaseFiles } from '../sim/cli/commands/validate.js';
 import { shippedDataFiles } from '../sim/validate/node/data-files.js';
 import { processIo } from '../sim/cli/io.js';
-import { calibrate } from '../sim/validate/calibrate.js';
+import { calibrate } from '../sim/calibrate/index.js';
 import { parseCases } from '../sim/validate/format.js';
 import { validateCases } from '../sim/validate/run.js';
 import { fnv1a, isCalibrationCase, mape, spearman } from '../sim/validate/stats.js';

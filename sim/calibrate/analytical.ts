@@ -4,9 +4,9 @@ import { validateWorkload, type Workload } from '../../workloads/workload.js';
 import { calibrationFamilyOf, calibratePlan, getProfile, type CalibrationConstants } from '../kernels/profiles/index.js';
 import type { KernelPlan } from '../kernels/plan.js';
 import { checkFitsInMemory, simulatePlan } from '../simulate.js';
-import { caseMask, type MeasuredCase } from './format.js';
+import { caseMask, type MeasuredCase } from '../validate/format.js';
 import { nnls } from './nnls.js';
-import { isCalibrationCase, mape, relativeError } from './stats.js';
+import { isCalibrationCase, mape, relativeError } from '../validate/stats.js';
 
 /**
  * Calibration: a few named constants per hardware and kernel family, fitted on the calibration

@@ -1,9 +1,13 @@
-import type { GpuSpec } from '../../../hardware/schema.js';
-import type { Workload } from '../../../workloads/workload.js';
-import type { KernelPlan } from '../../kernels/plan.js';
-import { withCycleConstants, type CycleCalibration, type CycleKernelConstants } from './calibration.js';
-import { fitL2FromProbe, type L2ProbePoint } from './l2-probe.js';
-import { runCyclePlan } from './run-plan.js';
+import { getPreset } from '../../hardware/index.js';
+import type { GpuSpec } from '../../hardware/schema.js';
+import { validateWorkload, type Workload } from '../../workloads/workload.js';
+import type { KernelPlan } from '../kernels/plan.js';
+import { calibrationFamilyOf, calibrationFor, getProfile } from '../kernels/profiles/index.js';
+import { runCyclePlan, withCycleConstants, type CycleCalibration, type CycleKernelConstants, type L2ProbePoint } from '../engines/gpu-cycle/index.js';
+import { simulatePlan } from '../simulate.js';
+import { caseMask, type MeasuredCase } from '../validate/format.js';
+import { isCalibrationCase } from '../validate/stats.js';
+import { fitL2FromProbe } from './l2-probe.js';
 
 /**
  * Fitting the cycle engine's constants. The L2's capacity, edge and room for shared data come
@@ -155,7 +159,53 @@ export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, pr
   return {
     ...l2,
     l2FittedOn: { table: probe.table, points: measured.points, rmsLostFraction: Number(measured.rmsError.toFixed(4)) },
-    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'npm run build && node dist/bench/gpu-cycle.js --fit', date, dramFitMape: dramMape(cases, spec, l2Engine) },
+    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'attnsim calibrate --engine cycle --write', date, dramFitMape: dramMape(cases, spec, l2Engine) },
     kernels,
   };
+}
+
+/**
+ * The calibration-split cases of one hardware as the cycle fit takes them: lowered by the
+ * calibrated kernel profiles on the calibrated preset (the analytical constants are the fit's
+ * starting point and are replaced on the main-loop launches), each under its calibration family.
+ */
+export function prepareCycleCases(cases: readonly MeasuredCase[], hardware: string, spec: GpuSpec = getPreset(hardware)): FitCase[] {
+  const out: FitCase[] = [];
+  for (const c of cases) {
+    const mask = caseMask(c);
+    const profile = getProfile(c.kernel);
+    if (c.hardware !== hardware || !isCalibrationCase(c.id) || !mask.ok || !profile) continue;
+    const workload = validateWorkload({ ...c.workload, mask: mask.mask, phase: c.phase });
+    const m = c.measured;
+    const plan = profile.lower(workload, spec);
+    out.push({
+      kernel: calibrationFamilyOf(plan, c.kernel), plan, workload, measuredSeconds: m.latencyMs / 1e3,
+      ...(m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined ? { measuredDramBytes: m.dramReadBytes + m.dramWriteBytes } : {}),
+      ...(m.energyMilliJoules !== undefined ? { measuredJoules: m.energyMilliJoules / 1e3 } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * Fit the `cycle` section of one hardware's calibration: its calibration-split cases, its L2
+ * probe table (`probe.table` names the files it was read from), each family starting from its
+ * analytical constants, latency and energy as simulate reports them on the cycle engine (so
+ * the power limit is in them); `date` only documents the result.
+ */
+export function calibrateCycle(cases: readonly MeasuredCase[], hardware: string, probe: { table: string; points: readonly L2ProbePoint[] }, date: string): CycleCalibration {
+  const spec = getPreset(hardware);
+  const start = (kernel: string) => {
+    const k = calibrationFor(hardware, kernel);
+    return {
+      matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,
+      iterationOverheadSeconds: k?.iterationOverheadSeconds ?? 0,
+    };
+  };
+  const latencyOf: LatencyOf = (plan, c, l2) => simulatePlan(plan, spec, c.workload, c.kernel, 'cycle', { kernelId: undefined, ...l2 }).latencySeconds;
+  const dynamicOf: DynamicEnergyOf = (plan, c, l2) => {
+    const energy = simulatePlan(plan, spec, c.workload, c.kernel, 'cycle', { kernelId: undefined, ...l2 }).energy;
+    return energy.total - energy.static;
+  };
+  return fitCycleCalibration(prepareCycleCases(cases, hardware, spec), spec, probe, start, latencyOf, dynamicOf, date);
 }

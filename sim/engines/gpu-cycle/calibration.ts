@@ -4,10 +4,11 @@ import { withMainLoopConstants, type KernelPlan, type LaunchPlan } from '../../k
 /**
  * The cycle engine's own calibration constants, in the `cycle` section of
  * hardware/calibration/<id>.json, fitted on the calibration split only (FNV-1a(id) mod 4 = 0) by
- * `node dist/bench/gpu-cycle.js --fit` (fit.ts). The analytical constants of a kernel family
- * (tensor efficiency, fixed time, per-tile overhead) absorb what a roofline cannot see: tails,
- * pipeline prologues, contention. The cycle engine simulates those, so it refits the same three
- * constants with them in place; energy scales are shared. Missing section: the analytical ones.
+ * `attnsim calibrate --engine cycle` (sim/calibrate/cycle.ts). The analytical constants of a
+ * kernel family (tensor efficiency, fixed time, per-tile overhead) absorb what a roofline cannot
+ * see: tails, pipeline prologues, contention. The cycle engine simulates those, so it refits the
+ * same three constants with them in place; energy scales are shared. Missing section: the
+ * analytical ones.
  */
 export interface CycleKernelConstants {
   matrixEfficiency: number;

@@ -1,10 +1,9 @@
 export { runCyclePlan, type CyclePlanResult, type CyclePlanOptions } from './run-plan.js';
 export { cycleCalibrationFor, cycleKernelConstants, withCycleConstants, type CycleCalibration, type CycleKernelConstants } from './calibration.js';
-export { fitCycleCalibration, type FitCase, type LatencyOf } from './fit.js';
 export { CycleLaunchRunner, type CycleOptions, type LaunchOutcome } from './launch-runner.js';
 export { runFluid, type FluidLaunch, type FluidResult, type PhaseCost } from './fluid-sms.js';
 export { L2Cache, roomPerByte, type Blocks, type BlockOptions } from './l2-cache.js';
-export { fitL2FromProbe, modelLostFraction, parseL2Probe, type L2Constants, type L2ProbePoint } from './l2-probe.js';
+export { modelLostFraction, parseL2Probe, type L2Constants, type L2ProbePoint } from './l2-probe.js';
 export { pipelinedSeconds } from './pipeline.js';
 export { tileOrder, type TileOrder } from './tile-order.js';
 export type { Timeline, CtaSpan, CounterSample, LaunchSpan } from './timeline.js';
