@@ -18,7 +18,7 @@ import { PartitionedL2 } from './partitioned-l2.js';
  * key tile, evenly over the span, in the tile's loop order, from the L2 partition of its SM.
  * `--probe` runs the L2 probe's sequence (probes/l2-replacement*.jsonl) through the line model
  * instead, against the fraction of the hot buffer the H200 lost.
- * Run with `npm run build && node dist/bench/l2-lines.js [--probe] [--ways N] [--dip] [--only REGEX]`: about
+ * Run with `npm run build && node dist/experiments/l2-lines.js [--probe] [--ways N] [--dip] [--only REGEX]`: about
  * 2 minutes on this 2-core machine, 10 with `--probe` (648 probe points, line by line).
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,6 +1,6 @@
 /**
  * A line-level model of Hopper's L2, for experiments against the L2 source counters
- * (bench/l2-lines.ts); the cycle engine's own L2 (sim/engines/gpu-cycle/l2-cache.ts) tracks
+ * (experiments/l2-lines.ts); the cycle engine's own L2 (sim/engines/gpu-cycle/l2-cache.ts) tracks
  * chunks of operands by LRU stack distance instead and does not use this.
  *
  * Hopper's L2 is two partitions, each attached to half the SMs. Every line has a home

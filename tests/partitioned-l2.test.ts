@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PartitionedL2 } from '../bench/partitioned-l2.js';
+import { PartitionedL2 } from '../experiments/partitioned-l2.js';
 
 /** Lines homed in the given partition, in increasing order. */
 function linesHomedIn(partition: 0 | 1, count: number, from = 0): number[] {
