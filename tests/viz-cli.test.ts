@@ -49,6 +49,64 @@ describe('attnsim plot', () => {
     for (const curve of ['idealSpeedup', 'tileBoundSpeedup', 'simulatedSpeedup']) expect(svg.match(new RegExp(`class="point ${curve}"`, 'g'))).toHaveLength(3);
   });
 
+  it('plot roofline --hardware sn40l-like: its matrix peak under its HBM and on-chip ceilings, the report as one point per level', async () => {
+    const out = join(outDir, 'roofline-dataflow.svg');
+    const r = await runCli(['plot', 'roofline', '--hardware', 'sn40l-like', '--model', 'llama-3.1-8b', '--context', '4k', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/class="series" data-hardware="sn40l-like"/g)).toHaveLength(1);
+    expect(svg.match(/class="ceiling memory /g)).toHaveLength(2);
+    expect(svg.match(/class="ceiling compute /g)).toHaveLength(1);
+    expect(svg.match(/class="point (smem|hbm)"/g)).toHaveLength(2);
+    for (const text of ['>HBM3<', '>on-chip SRAM<', '>matrix bf16<', 'DRAM bandwidth', 'intensity at on-chip', 'sn40l-like · dataflow-incremental at HBM3']) expect(svg).toContain(text);
+    expect(svg).not.toContain('L2');
+  });
+
+  it('plot roofline --compare h200-sxm,sn40l-like: a GPU and a dataflow device overlaid, levels named for both', async () => {
+    const out = join(outDir, 'roofline-mixed.svg');
+    const r = await runCli(['plot', 'roofline', '--hardware', 'h200-sxm', '--compare', 'h200-sxm,sn40l-like', '--model', 'llama-3.1-8b', '--context', '4k', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect([...svg.matchAll(/class="series" data-hardware="([^"]+)"/g)].map((m) => m[1])).toEqual(['h200-sxm', 'sn40l-like']);
+    // fa2 on the H200: one launch at three levels; sn40l-like: the call at on-chip memory and DRAM.
+    expect(svg.match(/class="point /g)).toHaveLength(3 + 2);
+    for (const text of ['HBM / DRAM bandwidth', 'L2 / smem / on-chip bandwidth', 'tensor core / matrix peak', 'intensity at HBM / DRAM']) expect(svg).toContain(text);
+  });
+
+  it('plot breakdown on a dataflow device beside a GPU: bytes per level and energy, one bar each', async () => {
+    const out = join(outDir, 'breakdown-mixed.svg');
+    const r = await runCli(['plot', 'breakdown', '--hardware', 'sn40l-like', '--compare', 'h100-sxm', '--model', 'llama-3.1-8b', '--context', '4k', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/class="bar read"/g)).toHaveLength(3 * 2);
+    for (const text of ['smem / on-chip bytes (B)', 'L2 bytes (B)', 'HBM / DRAM bytes (B)', 'energy (J)']) expect(svg).toContain(text);
+    const alone = join(outDir, 'breakdown-dataflow.svg');
+    expect((await runCli(['plot', 'breakdown', '--hardware', 'wafer-mesh-like', '--model', 'llama-3.1-8b', '--context', '4k', '--out', alone])).code).toBe(0);
+    const only = readFileSync(alone, 'utf8');
+    expect(only.match(/class="panel-title"/g)).toHaveLength(3);
+    for (const text of ['on-chip bytes (B)', 'DRAM bytes (B)', 'on-chip energy']) expect(only).toContain(text);
+  });
+
+  it('plot timeline or sparse on a dataflow device, or a kernel it has no pipeline for: one error line naming the kind, exit 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['plot', 'timeline', '--hardware', 'sn40l-like', '--out', join(outDir, 'x.svg')],
+        "attnsim: error: --hardware: plot timeline draws the GPU cycle engine's CTAs on SMs; sn40l-like is a dataflow device (plot roofline and plot breakdown draw it)\n"],
+      [['plot', 'sparse', '--hardware', 'wafer-mesh-like', '--out', join(outDir, 'x.svg')],
+        'attnsim: error: --hardware: plot sparse draws the block-sparse speedup of a GPU kernel; wafer-mesh-like is a dataflow device (plot roofline and plot breakdown draw it)\n'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    const r = await runCli(['plot', 'roofline', '--compare', 'sn40l-like', '--kernel', 'sdpa-flash', '--out', join(outDir, 'x.svg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^attnsim: error: --kernel: unknown pipeline "sdpa-flash" for a dataflow device; valid: .*\n$/);
+  });
+
   it('plot with an unknown view, a bad density or a non-SVG name: one error line, exit 2', async () => {
     const cases: Array<[string[], string]> = [
       [['plot', 'pie', '--out', join(outDir, 'x.svg')], 'attnsim: error: view: unknown view "pie"; valid views: roofline, breakdown, sparse, timeline\n'],

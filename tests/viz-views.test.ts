@@ -17,6 +17,7 @@ function rounded(svg: SVGSVGElement): string {
 /** A hand-written toy chip: round numbers, so that a reader can check where each line lands. */
 const toySeries: RooflineSeries = {
   hardwareId: 'toy',
+  kind: 'gpu',
   label: 'Toy GPU',
   memory: [
     { level: 'smem', label: 'shared memory', bandwidthBytesPerSecond: 100e12 },
@@ -70,11 +71,13 @@ describe('rooflineView', () => {
 const breakdownItems: BreakdownItem[] = [
   {
     label: 'toy',
+    kind: 'gpu',
     bytes: { smem: { read: 300e9, write: 60e9 }, l2: { read: 60e9, write: 0.3e9 }, hbm: { read: 0.4e9, write: 0.3e9 } },
     energyJoules: { static: 3, matrix: 5, operand: 1, vector: 0.5, exp: 0.2, smem: 2, l2: 1, hbm: 0.05 },
   },
   {
     label: 'toy2',
+    kind: 'gpu',
     bytes: { smem: { read: 150e9, write: 30e9 }, l2: { read: 30e9, write: 0.3e9 }, hbm: { read: 0.4e9, write: 0.3e9 } },
     energyJoules: { static: 2, matrix: 5, operand: 0, vector: 0.5, exp: 0.2, smem: 1, l2: 0.5, hbm: 0.05 },
   },

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { BreakdownItem } from '../data/breakdown-data.js';
-import { LEVEL_NAMES, MEMORY_LEVELS } from '../data/roofline-data.js';
+import { levelNamesFor } from '../data/roofline-data.js';
 import { drawLegend } from './legend.js';
 import { createSvg, formatSi, plotArea, type BaseOptions } from './svg.js';
 
@@ -15,6 +15,8 @@ export const breakdownDefaults: BreakdownOptions = {
 
 /** Energy components in stacking order, bottom up, with their colours. */
 const ENERGY_PARTS = ['static', 'matrix', 'operand', 'vector', 'exp', 'smem', 'l2', 'hbm'] as const;
+/** Parts a dataflow device never has: it feeds its MACs from FIFOs and has no L2. */
+const GPU_ONLY_PARTS: ReadonlySet<string> = new Set(['operand', 'l2']);
 const ENERGY_COLORS: readonly string[] = d3.schemeSet2.concat(d3.schemePastel1);
 const READ_COLOR = '#4e79a7';
 const WRITE_COLOR = '#f28e2b';
@@ -22,6 +24,8 @@ const PANEL_GAP_PX = 56;
 const BAR_PADDING = 0.25;
 const TICK_COUNT = 4;
 const LEGEND_GAP_PX = 12;
+/** Right margin when GPUs and other kinds share the chart: the legend's joined names ("smem / on-chip energy") need the room. */
+const MIXED_LEGEND_MARGIN_PX = 180;
 
 interface Segment {
   key: string;
@@ -35,19 +39,27 @@ interface Segment {
  * levels differ by orders of magnitude: stacked on one axis, HBM would vanish under shared memory.
  */
 export function breakdownView(items: readonly BreakdownItem[], options: Partial<BreakdownOptions> = {}): SVGSVGElement {
+  const gpuShown = items.some((item) => item.kind === 'gpu');
+  const mixed = gpuShown && items.some((item) => item.kind !== 'gpu');
   const o: BreakdownOptions = { ...breakdownDefaults, ...options };
+  if (mixed && options.margins === undefined) o.margins = { ...o.margins, right: Math.max(o.margins.right, MIXED_LEGEND_MARGIN_PX) };
   const root = createSvg(o, 'breakdown');
   const area = plotArea(o);
+  // A panel per level any item's device has, named for the kinds shown ("HBM / DRAM").
+  const levels = levelNamesFor(items.map((item) => item.kind));
+  // Energy parts keep their GPU names unless a dataflow device is shown, whose smem and hbm are on-chip memory and DRAM.
+  const partNames = new Map<string, string>(items.every((item) => item.kind === 'gpu') ? [] : levels);
+  const parts = ENERGY_PARTS.map((part, i) => ({ part, color: ENERGY_COLORS[i]!, label: `${partNames.get(part) ?? part} energy` })).filter((p) => gpuShown || !GPU_ONLY_PARTS.has(p.part));
   const panels = [
-    ...MEMORY_LEVELS.map((level) => ({
-      name: `${LEVEL_NAMES[level]} bytes`,
+    ...levels.map(([level, name]) => ({
+      name: `${name} bytes`,
       unit: 'B',
       stacks: items.map((item) => stack([['read', item.bytes[level].read, READ_COLOR], ['write', item.bytes[level].write, WRITE_COLOR]])),
     })),
     {
       name: 'energy',
       unit: 'J',
-      stacks: items.map((item) => stack(ENERGY_PARTS.map((part, i) => [part, item.energyJoules[part], ENERGY_COLORS[i]!] as const))),
+      stacks: items.map((item) => stack(parts.map((p) => [p.part, item.energyJoules[p.part], p.color] as const))),
     },
   ];
   // Each panel keeps a gap on its left for its own axis.
@@ -72,7 +84,7 @@ export function breakdownView(items: readonly BreakdownItem[], options: Partial<
   drawLegend(root, [
     { label: 'read', color: READ_COLOR, symbol: 'point' },
     { label: 'write', color: WRITE_COLOR, symbol: 'point' },
-    ...ENERGY_PARTS.map((part, i) => ({ label: `${part} energy`, color: ENERGY_COLORS[i]!, symbol: 'point' as const })),
+    ...parts.map((p) => ({ label: p.label, color: p.color, symbol: 'point' as const })),
   ], area.x1 + LEGEND_GAP_PX, area.y1);
   return root.node()!;
 }

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { LEVEL_NAMES, MEMORY_LEVELS, type ComputeCeiling, type MemoryLevel, type RooflinePoint, type RooflineSeries } from '../data/roofline-data.js';
+import { levelLabel, levelNamesFor, MEMORY_LEVELS, type ComputeCeiling, type MemoryLevel, type RooflinePoint, type RooflineSeries } from '../data/roofline-data.js';
 import { clipToArea, drawAxes } from './axes.js';
 import { drawLegend, type LegendEntry } from './legend.js';
 import { createSvg, formatSi, plotArea, SERIES_COLORS, type BaseOptions } from './svg.js';
@@ -9,7 +9,7 @@ export interface RooflineOptions extends BaseOptions {
   xDomain: [number, number] | null;
   /** Visible performance range, FLOP/s, [low, high]; null fits every ceiling and point. Default null. */
   yDomain: [number, number] | null;
-  /** Memory levels whose points are drawn. Default: shared memory, L2 and HBM. */
+  /** Memory levels whose points are drawn. Default: shared memory, L2 and HBM (a dataflow device's on-chip memory and DRAM). */
   levels: readonly MemoryLevel[];
   /** Whose ceilings get text labels: only the first series (less clutter when overlaid), all, or none. Default 'first'. */
   labelCeilings: 'first' | 'all' | 'none';
@@ -118,19 +118,33 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
     });
   });
 
-  const entries: LegendEntry[] = [
-    ...series.map((s, si) => ({ label: s.hardwareId, color: SERIES_COLORS[si % SERIES_COLORS.length]!, symbol: 'line' as const })),
-    { label: 'HBM bandwidth', color: 'gray', symbol: 'line' },
-    { label: 'L2 / shared memory bandwidth', color: 'gray', symbol: 'line', dash: MEMORY_DASH },
-    { label: 'tensor core', color: 'gray', symbol: 'line' },
-    { label: 'vector fp32', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.vector! },
-    { label: 'exp (ops/s)', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.exp! },
-  ];
-  for (const level of MEMORY_LEVELS) {
-    entries.push({ label: `intensity at ${LEVEL_NAMES[level]}`, color: 'black', symbol: 'shape', shape: d3.symbol(LEVEL_SYMBOL[level], POINT_AREA_PX2 / 2)()! });
-  }
-  drawLegend(root, entries, area.x1 + LEGEND_GAP_PX, area.y1 + LEGEND_GAP_PX);
+  drawLegend(root, legendEntries(series), area.x1 + LEGEND_GAP_PX, area.y1 + LEGEND_GAP_PX);
   return root.node()!;
+}
+
+/**
+ * One row per series, then the line styles and point shapes the chart uses, named for the
+ * device kinds it shows (a dataflow device's levels are on-chip memory and DRAM, its compute
+ * ceiling the MAC array's peak).
+ */
+function legendEntries(series: readonly RooflineSeries[]): LegendEntry[] {
+  const kinds = new Set(series.map((s) => s.kind));
+  const names = new Map(levelNamesFor(kinds));
+  const has = (level: MemoryLevel) => series.some((s) => s.memory.some((m) => m.level === level));
+  const hasCompute = (kind: ComputeCeiling['kind']) => series.some((s) => s.compute.some((c) => c.kind === kind));
+  const dashed = (['l2', 'smem'] as const).filter(has).map((level) => names.get(level)!);
+  const entries: LegendEntry[] = series.map((s, si) => ({ label: s.hardwareId, color: SERIES_COLORS[si % SERIES_COLORS.length]!, symbol: 'line' as const }));
+  if (has('hbm')) entries.push({ label: `${names.get('hbm')!} bandwidth`, color: 'gray', symbol: 'line' });
+  if (dashed.length > 0) entries.push({ label: `${dashed.join(' / ')} bandwidth`, color: 'gray', symbol: 'line', dash: MEMORY_DASH });
+  const tensor = [...(kinds.has('gpu') ? ['tensor core'] : []), ...([...kinds].some((k) => k !== 'gpu') ? ['matrix peak'] : [])].join(' / ');
+  if (hasCompute('tensor')) entries.push({ label: tensor, color: 'gray', symbol: 'line' });
+  if (hasCompute('vector')) entries.push({ label: 'vector fp32', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.vector! });
+  if (hasCompute('exp')) entries.push({ label: 'exp (ops/s)', color: 'gray', symbol: 'line', dash: COMPUTE_DASH.exp! });
+  for (const level of MEMORY_LEVELS) {
+    if (!has(level)) continue;
+    entries.push({ label: `intensity at ${names.get(level)!}`, color: 'black', symbol: 'shape', shape: d3.symbol(LEVEL_SYMBOL[level], POINT_AREA_PX2 / 2)()! });
+  }
+  return entries;
 }
 
 /** Label baselines moved down just enough that no two overlap; each stays as close to its line as it can. */
@@ -146,5 +160,5 @@ function spreadLabels(baselines: readonly number[]): number[] {
 }
 
 function pointTitle(s: RooflineSeries, p: RooflinePoint): string {
-  return `${s.hardwareId} · ${p.launch} at ${LEVEL_NAMES[p.level]}: ${formatSi(p.intensityFlopsPerByte, 'FLOP/B')}, ${formatSi(p.achievedFlopsPerSecond, 'FLOP/s')} (${p.bound}-bound)`;
+  return `${s.hardwareId} · ${p.launch} at ${levelLabel(s, p.level)}: ${formatSi(p.intensityFlopsPerByte, 'FLOP/B')}, ${formatSi(p.achievedFlopsPerSecond, 'FLOP/s')} (${p.bound}-bound)`;
 }

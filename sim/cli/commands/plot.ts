@@ -7,11 +7,13 @@ import { InputError } from '../../../hardware/errors.js';
 import { listKernels } from '../../kernels/index.js';
 import { simulate } from '../../simulate.js';
 import { parseCount } from '../args.js';
-import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { addHardwareOptions, addWorkloadOptions, DEFAULT_CALL, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { writeTextFile } from '../../node/files.js';
 import { formatSeconds } from '../../render/format.js';
-import { isDataflowHardware } from './dataflow-hardware.js';
+import { dataflowKernelOf } from '../../engines/dataflow/simulate.js';
+import { resolveDevice } from '../device.js';
+import type { DeviceSpec } from '../../../hardware/device.js';
 
 export const PLOT_VIEWS = ['roofline', 'breakdown', 'sparse', 'timeline'] as const;
 type PlotView = (typeof PLOT_VIEWS)[number];
@@ -47,7 +49,7 @@ export function registerPlot(program: Command, io: CliIo): void {
     .description('draw a visualizer view (roofline, breakdown, sparse, timeline) of one attention call to an SVG file, without a browser')
     .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
     .requiredOption('--out <file.svg>', 'where to write the SVG')))
-    .option('--compare <ids>', 'more presets to overlay (roofline) or set beside it (breakdown), comma-separated')
+    .option('--compare <ids>', 'more presets of any kind to overlay (roofline) or set beside it (breakdown), comma-separated')
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal] (sparse: replaced per density)')
     .option('--densities <list>', `sparse: block densities, comma-separated (default ${defaultSparseDensities.join(',')})`)
@@ -62,25 +64,30 @@ export function registerPlot(program: Command, io: CliIo): void {
     });
 }
 
+/**
+ * Roofline and breakdown draw devices of any kind side by side (a dataflow device: its peak
+ * matrix rate under its main-memory and on-chip bandwidths; bytes per level and energy, as for a
+ * GPU). Sparse and timeline draw what only the GPU engines produce: the kernels' tile-level
+ * bounds, and the cycle engine's CTAs on SMs.
+ */
 function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliIo): SVGSVGElement {
-  if (isDataflowHardware(flags.hardware, io)) {
-    throw new InputError('--hardware', `"${flags.hardware}" is a dataflow device; plot draws GPU presets and spec files (attnsim simulate --hardware ${flags.hardware} reports a dataflow run)`);
-  }
-  const primary = resolveHardware(flags.hardware, flags.set, io);
+  const primary = resolveDevice(flags.hardware, flags.set, io);
   const workload = workloadFromFlags(flags);
-  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => resolveHardware(id, [], io, '--compare'));
-  const machines = [primary, ...others];
-  if (view === 'sparse') {
-    const points = sparseSpeedupCurve({
-      hardware: primary,
-      workload,
-      kernel: flags.kernel,
-      densities: flags.densities !== undefined ? parseDensities(flags.densities) : defaultSparseDensities,
-      blockSizeTokens: flags.block !== undefined ? parseCount(flags.block, '--block') : DEFAULT_BLOCK_SIZE_TOKENS,
-    });
-    return sparseView(points, { document, title: `Block-sparse speedup vs dense: ${flags.kernel} on ${primary.id}, q ${workload.qLen} × kv ${workload.kvLen}` });
-  }
-  if (view === 'timeline') {
+  if (view === 'sparse' || view === 'timeline') {
+    if (primary.kind !== 'gpu') {
+      const what = view === 'sparse' ? 'the block-sparse speedup of a GPU kernel' : "the GPU cycle engine's CTAs on SMs";
+      throw new InputError('--hardware', `plot ${view} draws ${what}; ${primary.id} is a ${primary.kind} device (plot roofline and plot breakdown draw it)`);
+    }
+    if (view === 'sparse') {
+      const points = sparseSpeedupCurve({
+        hardware: primary,
+        workload,
+        kernel: flags.kernel,
+        densities: flags.densities !== undefined ? parseDensities(flags.densities) : defaultSparseDensities,
+        blockSizeTokens: flags.block !== undefined ? parseCount(flags.block, '--block') : DEFAULT_BLOCK_SIZE_TOKENS,
+      });
+      return sparseView(points, { document, title: `Block-sparse speedup vs dense: ${flags.kernel} on ${primary.id}, q ${workload.qLen} × kv ${workload.kvLen}` });
+    }
     // The cycle engine's CTAs on SMs over time, for the first machine.
     const report = simulate({ hardware: primary, workload, kernel: flags.kernel, engine: 'cycle', timeline: true });
     return timelineView(report.timeline!, {
@@ -88,8 +95,12 @@ function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliI
       title: `Cycle-engine timeline: ${flags.kernel} on ${primary.id}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen} (${formatSeconds(report.latencySeconds)})`,
     });
   }
+  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => resolveDevice(id, [], io, '--compare'));
+  const machines: DeviceSpec[] = [primary, ...others];
+  // A kernel a dataflow device has no pipeline for is named as the flag's error, before any run.
+  if (machines.some((m) => m.kind === 'dataflow')) dataflowKernelOf(flags.kernel, '--kernel');
   const reports = machines.map((spec) => simulate({ hardware: spec, workload, kernel: flags.kernel }));
-  if (view === 'breakdown') return breakdownView(reports.map((r) => breakdownItem(r)), { document });
+  if (view === 'breakdown') return breakdownView(reports.map((r, i) => breakdownItem(r, machines[i]!.kind)), { document });
   return rooflineView(machines.map((spec, i) => rooflineSeries(spec, reports[i]!)), {
     document,
     title: `Roofline: ${flags.kernel}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen}, d ${workload.headDim}`,
