@@ -162,6 +162,26 @@ describe('visualizer in Chromium', () => {
     expect(await page.locator('#report').textContent()).toContain('(a100-sxm-80gb)');
   });
 
+  it('picking a dataflow preset (sn40l-like) re-simulates it with the dataflow engine; controls it lacks are hidden', async () => {
+    expect(await page.locator('#hardware optgroup[label="dataflow"] option[value="sn40l-like"]').textContent()).toBe('sn40l-like (estimated)');
+    expect(await page.locator('#hardware optgroup[label="GPU"] option[value="h200-sxm"]').textContent()).toBe('h200-sxm');
+    await afterUpdate(page, () => page.locator('#hardware').selectOption('sn40l-like'));
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(await page.locator('#report').textContent()).toContain('(sn40l-like), dataflow-cycle engine');
+    expect(await page.locator('#roofline g.series').first().getAttribute('data-hardware')).toBe('sn40l-like');
+    expect(await page.locator('#roofline path.point[data-hardware="sn40l-like"]').count()).toBe(2);
+    expect(await page.locator('#breakdown .panel-title').allTextContents()).toContain('HBM / DRAM bytes (B)');
+    for (const id of ['l2-scale', 'sm-scale', 'smem-scale']) expect(await page.locator(`#${id}-row`).isHidden(), id).toBe(true);
+    expect(await page.locator('#hbm-scale-label').textContent()).toBe('HBM3 bandwidth');
+    expect(await page.locator('#kernel option[value="split-kv"]').isDisabled()).toBe(true);
+    expect(await page.locator('#run-timeline').isDisabled()).toBe(true);
+    expect(await page.locator('#sparse').textContent()).toContain('sn40l-like is a dataflow device');
+    await afterUpdate(page, () => page.locator('#hardware').selectOption('a100-sxm-80gb'));
+    expect(await page.locator('#sm-scale-row').isHidden()).toBe(false);
+    expect(await page.locator('#run-timeline').isDisabled()).toBe(false);
+    expect(await page.locator('#report').textContent()).toContain('(a100-sxm-80gb)');
+  });
+
   it('a malformed file picked in the page shows an error there, not a blank', async () => {
     await page.locator('#sweep-file').setInputFiles({ name: 'broken.jsonl', mimeType: 'text/plain', buffer: Buffer.from('{"latencySeconds": 1}\nnot json\n') });
     await page.waitForSelector('body[data-sweep="error"]');

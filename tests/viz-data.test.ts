@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { getDataflowPreset } from '../hardware/dataflow/index.js';
+import { summarizeDevice } from '../hardware/device.js';
 import { getPreset } from '../hardware/index.js';
 import { simulate } from '../sim/simulate.js';
 import { modelWorkload } from '../workloads/models/index.js';
 import { compute } from '../visualizer/app/compute.js';
-import { hardwareFor, initialState, workloadFor } from '../visualizer/app/state.js';
+import { hardwareFor, initialState, slidersFor, workloadFor } from '../visualizer/app/state.js';
 import { breakdownItem } from '../visualizer/data/breakdown-data.js';
 import { paretoRows } from '../visualizer/data/pareto.js';
 import { parseResultsJsonl, plottableRows } from '../visualizer/data/results-file.js';
-import { ceilingsOf, rooflineSeries } from '../visualizer/data/roofline-data.js';
+import { ceilingsOf, levelNamesFor, rooflineSeries } from '../visualizer/data/roofline-data.js';
 import { sparseBounds } from '../sim/sparse/bounds.js';
 import { sparseSpeedupCurve } from '../visualizer/data/sparse-data.js';
 import { oracleMethod } from '../workloads/sparse/method.js';
@@ -49,6 +51,56 @@ describe('rooflineSeries', () => {
     const item = breakdownItem(report);
     expect(item.bytes.hbm).toEqual(report.bytes.hbm);
     expectClose(Object.values(item.energyJoules).reduce((a, b) => a + b, 0), report.energyJoules, 1e-9);
+  });
+});
+
+describe('rooflineSeries and breakdownItem of dataflow devices', () => {
+  const sn40l = getDataflowPreset('sn40l-like');
+  const wafer = getDataflowPreset('wafer-mesh-like');
+  const prefill4k = modelWorkload({ model: 'llama-3.1-8b', context: 4096 });
+
+  it('ceilingsOf(sn40l-like): the peak bf16 matrix rate under its HBM (main memory) and on-chip bandwidths', () => {
+    const { memory, compute } = ceilingsOf(sn40l);
+    const summary = summarizeDevice(sn40l);
+    const onChip = sn40l.units.memory.count * sn40l.units.memory.portBytesPerCycle * sn40l.clockHz;
+    expect(memory).toEqual([
+      { level: 'smem', label: 'on-chip SRAM', bandwidthBytesPerSecond: onChip },
+      { level: 'hbm', label: summary.mainMemory.name, bandwidthBytesPerSecond: summary.mainMemory.bandwidthBytesPerSecond },
+    ]);
+    expect(compute).toEqual([{ kind: 'tensor', label: 'matrix bf16', opsPerSecond: summary.peakBf16MatrixFlopsPerSecond }]);
+  });
+
+  it('ceilingsOf(wafer-mesh-like): inputs live on chip, so on-chip bandwidth is its one memory ceiling', () => {
+    expect(ceilingsOf(wafer).memory.map((m) => m.level)).toEqual(['smem']);
+  });
+
+  it('rooflineSeries(sn40l-like): the report is one point per level, executed FLOPs over its on-chip and DRAM bytes', () => {
+    const report = simulate({ hardware: sn40l, workload: prefill4k, kernel: 'fa2' });
+    const series = rooflineSeries(sn40l, report);
+    const flops = report.flops.matrix + report.flops.vector;
+    expect(series.kind).toBe('dataflow');
+    expect(series.points.map((p) => [p.launch, p.level])).toEqual([[report.kernel.id, 'smem'], [report.kernel.id, 'hbm']]);
+    const hbm = series.points.find((p) => p.level === 'hbm')!;
+    expectClose(hbm.intensityFlopsPerByte, flops / (report.bytes.hbm.read + report.bytes.hbm.write), 1e-12);
+    expectClose(hbm.achievedFlopsPerSecond, flops / report.latencySeconds, 1e-12);
+    expect(hbm.bound).toBe(report.bound);
+    // Under its own ceilings: no point above the matrix peak.
+    for (const p of series.points) expect(p.achievedFlopsPerSecond).toBeLessThanOrEqual(series.compute[0]!.opsPerSecond);
+  });
+
+  it('breakdownItem(sn40l-like): kind dataflow, DRAM bytes under hbm and on-chip bytes under smem', () => {
+    const report = simulate({ hardware: sn40l, workload: prefill4k, kernel: 'fa2' });
+    const item = breakdownItem(report);
+    expect(item.kind).toBe('dataflow');
+    expect(item.bytes.hbm).toEqual(report.bytes.hbm);
+    expect(item.bytes.smem).toEqual(report.bytes.smem);
+    expectClose(Object.values(item.energyJoules).reduce((a, b) => a + b, 0), report.energyJoules, 1e-9);
+  });
+
+  it('levelNamesFor: a level named for each kind shown that has it', () => {
+    expect(levelNamesFor(['gpu'])).toEqual([['smem', 'shared memory'], ['l2', 'L2'], ['hbm', 'HBM']]);
+    expect(levelNamesFor(['dataflow'])).toEqual([['smem', 'on-chip'], ['hbm', 'DRAM']]);
+    expect(levelNamesFor(['dataflow', 'gpu'])).toEqual([['smem', 'smem / on-chip'], ['l2', 'L2'], ['hbm', 'HBM / DRAM']]);
   });
 });
 
@@ -113,9 +165,22 @@ describe('parseResultsJsonl', () => {
 describe('visualizer state', () => {
   it('hardwareFor: sliders scale a new spec and leave the preset untouched', () => {
     const spec = hardwareFor({ ...initialState, hardware: 'h100-sxm', hbmBandwidthScale: 2, smCountScale: 0.5 });
+    if (spec.kind !== 'gpu') throw new Error('h100-sxm is a GPU');
     expect(spec.memory.hbm.bandwidthBytesPerSecond).toBe(2 * h100.memory.hbm.bandwidthBytesPerSecond);
     expect(spec.compute.sms).toBe(h100.compute.sms / 2);
     expect(getPreset('h100-sxm').compute.sms).toBe(h100.compute.sms);
+  });
+
+  it('hardwareFor(sn40l-like): the main-memory slider scales its HBM tier; the GPU-only sliders are ignored and hidden', () => {
+    const preset = getDataflowPreset('sn40l-like');
+    const spec = hardwareFor({ ...initialState, hardware: 'sn40l-like', hbmBandwidthScale: 2, l2BandwidthScale: 4, smCountScale: 0.25, sharedMemoryScale: 0.5 });
+    if (spec.kind !== 'dataflow') throw new Error('sn40l-like is a dataflow device');
+    expect(spec.memory.dram.hbm!.bandwidthBytesPerSecond).toBe(2 * preset.memory.dram.hbm!.bandwidthBytesPerSecond);
+    expect({ ...spec, memory: preset.memory, provenance: preset.provenance }).toEqual(preset);
+    expect(slidersFor(preset)).toEqual({ mainMemory: { name: 'HBM3', bandwidthBytesPerSecond: preset.memory.dram.hbm!.bandwidthBytesPerSecond }, l2: false, sms: false, sharedMemory: false });
+    // Inputs on chip: no main-memory slider either, and the spec is the preset.
+    expect(slidersFor(getDataflowPreset('wafer-mesh-like')).mainMemory).toBeNull();
+    expect(hardwareFor({ ...initialState, hardware: 'wafer-mesh-like', hbmBandwidthScale: 2 })).toBe(getDataflowPreset('wafer-mesh-like'));
   });
 
   it('workloadFor: model layer with its own mask, or shapes with a chosen mask', () => {
@@ -128,5 +193,15 @@ describe('visualizer state', () => {
     const computed = compute({ ...initialState, compare: ['h100-sxm'] });
     expect(computed.reports).toHaveLength(2);
     expect(computed.reports[0]).toEqual(simulate({ hardware: getPreset('h200-sxm'), workload: workloadFor(initialState), kernel: 'fa2' }));
+  });
+
+  it('compute(sn40l-like with h200-sxm overlaid): the dataflow engine for it, the GPU one for the overlay; no sparse curve', () => {
+    const state = { ...initialState, hardware: 'sn40l-like', compare: ['h200-sxm'], sequenceTokens: 4096 };
+    const computed = compute(state);
+    expect(computed.reports.map((r) => r.engine)).toEqual(['dataflow-cycle', 'analytical']);
+    expect(computed.reports[0]).toEqual(simulate({ hardware: getDataflowPreset('sn40l-like'), workload: workloadFor(state), kernel: 'fa2' }));
+    expect(computed.series.map((s) => [s.hardwareId, s.kind])).toEqual([['sn40l-like', 'dataflow'], ['h200-sxm', 'gpu']]);
+    expect(computed.breakdown.map((b) => b.kind)).toEqual(['dataflow', 'gpu']);
+    expect(computed.sparse).toBeNull();
   });
 });

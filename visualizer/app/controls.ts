@@ -3,6 +3,17 @@
 export interface Choice {
   value: string;
   label: string;
+  /** Choices with a group are listed under its heading, groups in the order they first appear. */
+  group?: string;
+  /** Shown on hover. */
+  title?: string;
+}
+
+/** Choices split by group, in order of first appearance; ungrouped ones under "". */
+function byGroup(choices: readonly Choice[]): Map<string, Choice[]> {
+  const groups = new Map<string, Choice[]>();
+  for (const c of choices) groups.set(c.group ?? '', [...(groups.get(c.group ?? '') ?? []), c]);
+  return groups;
 }
 
 function wrapper(labelText: string, id: string, output = false): { row: HTMLElement; head: HTMLElement } {
@@ -12,7 +23,11 @@ function wrapper(labelText: string, id: string, output = false): { row: HTMLElem
   const head = document.createElement('label');
   head.className = 'label';
   head.htmlFor = id;
-  head.append(document.createTextNode(labelText));
+  // Its own element, so that the app can rename a control for the device shown.
+  const text = document.createElement('span');
+  text.id = `${id}-label`;
+  text.textContent = labelText;
+  head.append(text);
   if (output) {
     const out = document.createElement('output');
     out.id = `${id}-value`;
@@ -27,7 +42,21 @@ export function selectField(labelText: string, id: string, choices: readonly Cho
   const { row } = wrapper(labelText, id);
   const select = document.createElement('select');
   select.id = id;
-  for (const c of choices) select.add(new Option(c.label, c.value, c.value === value, c.value === value));
+  const option = (c: Choice) => {
+    const o = new Option(c.label, c.value, c.value === value, c.value === value);
+    if (c.title !== undefined) o.title = c.title;
+    return o;
+  };
+  for (const [name, members] of byGroup(choices)) {
+    if (name === '') {
+      for (const c of members) select.add(option(c));
+      continue;
+    }
+    const group = document.createElement('optgroup');
+    group.label = name;
+    group.append(...members.map(option));
+    select.append(group);
+  }
   row.append(select);
   return row;
 }
@@ -56,12 +85,21 @@ export function checkboxesField(labelText: string, name: string, choices: readon
   const legend = document.createElement('legend');
   legend.textContent = labelText;
   set.append(legend);
-  for (const c of choices) {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    Object.assign(box, { type: 'checkbox', name, value: c.value, checked: checked.includes(c.value) });
-    label.append(box, document.createTextNode(` ${c.label}`));
-    set.append(label);
+  for (const [group, members] of byGroup(choices)) {
+    if (group !== '') {
+      const head = document.createElement('span');
+      head.className = 'group';
+      head.textContent = `${group}:`;
+      set.append(head);
+    }
+    for (const c of members) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      Object.assign(box, { type: 'checkbox', name, value: c.value, checked: checked.includes(c.value) });
+      label.append(box, document.createTextNode(` ${c.label}`));
+      if (c.title !== undefined) label.title = c.title;
+      set.append(label);
+    }
   }
   return set;
 }

@@ -1,17 +1,18 @@
 import * as d3 from 'd3';
-import { getPreset, listPresets } from '../../hardware/index.js';
+import { estimateNote, getDevicePreset, listDevicePresets } from '../../hardware/device.js';
 import { renderReport } from '../../sim/render/render.js';
 import { listKernels } from '../../sim/kernels/index.js';
 import { listModels } from '../../workloads/models/index.js';
-import { LEVEL_NAMES } from '../data/roofline-data.js';
+import { levelLabel } from '../data/roofline-data.js';
 import { RESULTS_URL_PATH } from '../results-url.js';
 import { autoRooflineDomains, breakdownView, rooflineDefaults, rooflineView, sparseView, timelineDefaults, timelineView } from '../views/index.js';
 import type { Timeline } from '../../sim/engines/gpu-cycle/timeline.js';
 import { simulate } from '../../sim/simulate.js';
+import { isDataflowKernel } from '../../sim/engines/dataflow/simulate.js';
 import { formatSi } from '../views/svg.js';
 import { compute, type Computed } from './compute.js';
-import { checkboxesField, group, numberField, selectField, sliderField } from './controls.js';
-import { hardwareFor, initialState, workloadFor, type AppState } from './state.js';
+import { checkboxesField, group, numberField, selectField, sliderField, type Choice } from './controls.js';
+import { hardwareFor, initialState, slidersFor, workloadFor, type AppState } from './state.js';
 import { SweepPanel } from './sweep-panel.js';
 
 /**
@@ -28,12 +29,37 @@ const SCALE_LOG2 = { min: -2, max: 2, step: 0.25 } as const;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
+/** Heading of a device kind in the pickers. */
+function kindHeading(kind: string): string {
+  return kind === 'gpu' ? 'GPU' : kind;
+}
+
+/**
+ * Every preset of every kind, GPUs first, grouped by kind. Devices without measurements behind
+ * them say "estimated" in the preset picker (the overlay boxes keep short labels and say it on
+ * hover); the report under the chart says what each estimate rests on.
+ */
+function presetChoices(): { picker: Choice[]; overlay: Choice[] } {
+  const presets = listDevicePresets().sort((a, b) => Number(a.kind !== 'gpu') - Number(b.kind !== 'gpu') || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  const base = presets.map(({ id, kind }) => {
+    const note = estimateNote(id);
+    return { value: id, group: kindHeading(kind), estimated: note !== null, ...(note !== null ? { title: note } : {}) };
+  });
+  return {
+    picker: base.map(({ estimated, ...c }) => ({ ...c, label: estimated ? `${c.value} (estimated)` : c.value })),
+    overlay: base.map(({ estimated: _estimated, ...c }) => ({ ...c, label: c.value })),
+  };
+}
+
+/** What the timeline section says before its first run on a GPU. */
+let timelineHint = '';
+
 function buildControls(form: HTMLElement, s: AppState): void {
-  const presets = listPresets().map((id) => ({ value: id, label: id }));
+  const presets = presetChoices();
   form.append(
     group('Hardware',
-      selectField('preset', 'hardware', presets, s.hardware),
-      checkboxesField('overlay presets', 'compare', presets, s.compare),
+      selectField('preset', 'hardware', presets.picker, s.hardware),
+      checkboxesField('overlay presets', 'compare', presets.overlay, s.compare),
       sliderField('HBM bandwidth', 'hbm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
       sliderField('L2 bandwidth', 'l2-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
       sliderField('SMs', 'sm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
@@ -97,14 +123,41 @@ function syncControls(s: AppState): void {
   show('window', s.mask === 'sliding_window');
   show('density', s.mask === 'block_sparse');
   for (const box of document.querySelectorAll<HTMLInputElement>('input[name="compare"]')) box.disabled = box.value === s.hardware;
-  const preset = getPreset(s.hardware);
+  const preset = getDevicePreset(s.hardware);
   const out = (id: string, text: string) => ($(`${id}-value`).textContent = text);
   out('sequence', `${s.sequenceTokens} tokens`);
   out('density', `${Math.round(s.density * 100)}%`);
-  out('hbm-scale', `${formatSi(preset.memory.hbm.bandwidthBytesPerSecond * s.hbmBandwidthScale, 'B/s')} (×${s.hbmBandwidthScale.toFixed(2)})`);
-  out('l2-scale', `${formatSi(preset.memory.l2.bandwidthBytesPerSecond * s.l2BandwidthScale, 'B/s')} (×${s.l2BandwidthScale.toFixed(2)})`);
-  out('sm-scale', `${Math.max(1, Math.round(preset.compute.sms * s.smCountScale))} SMs`);
-  out('smem-scale', `${formatSi(Math.round(preset.compute.sharedMemoryBytesPerSm * s.sharedMemoryScale), 'B')}`);
+  // Sliders for what the device does not have (a dataflow device's L2, SMs, shared memory per SM) are hidden; hidden ones are ignored.
+  const sliders = slidersFor(preset);
+  show('hbm-scale', sliders.mainMemory !== null);
+  show('l2-scale', sliders.l2);
+  show('sm-scale', sliders.sms);
+  show('smem-scale', sliders.sharedMemory);
+  if (sliders.mainMemory !== null) {
+    $('hbm-scale-label').textContent = `${sliders.mainMemory.name} bandwidth`;
+    out('hbm-scale', `${formatSi(sliders.mainMemory.bandwidthBytesPerSecond * s.hbmBandwidthScale, 'B/s')} (×${s.hbmBandwidthScale.toFixed(2)})`);
+  }
+  if (preset.kind === 'gpu') {
+    out('l2-scale', `${formatSi(preset.memory.l2.bandwidthBytesPerSecond * s.l2BandwidthScale, 'B/s')} (×${s.l2BandwidthScale.toFixed(2)})`);
+    out('sm-scale', `${Math.max(1, Math.round(preset.compute.sms * s.smCountScale))} SMs`);
+    out('smem-scale', `${formatSi(Math.round(preset.compute.sharedMemoryBytesPerSm * s.sharedMemoryScale), 'B')}`);
+  }
+  // A dataflow device runs the kernels it has a pipeline for (FlashAttention is its incremental softmax).
+  for (const option of $<HTMLSelectElement>('kernel').options) option.disabled = preset.kind === 'dataflow' && !isDataflowKernel(option.value);
+  // The timeline is the GPU cycle engine's CTAs on SMs; another kind's engine keeps none.
+  const timelineButton = $<HTMLButtonElement>('run-timeline');
+  const status = $('timeline-status');
+  const gpu = preset.kind === 'gpu';
+  if (!gpu) status.textContent = `The timeline shows the GPU cycle engine's CTAs on SMs; ${preset.id} is a ${preset.kind} device (its report lists its pipeline phases and units).`;
+  else if (timelineButton.disabled) status.textContent = timelineHint;
+  timelineButton.disabled = !gpu;
+}
+
+function hint(text: string): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'hint';
+  p.textContent = text;
+  return p;
 }
 
 class App {
@@ -113,6 +166,7 @@ class App {
   private readonly sweep = new SweepPanel();
 
   start(): void {
+    timelineHint = $('timeline-status').textContent ?? '';
     buildControls($('control-form'), initialState);
     $('control-form').addEventListener('input', () => this.update());
     $('control-form').addEventListener('change', () => this.update());
@@ -135,7 +189,10 @@ class App {
       $('report').textContent = renderReport(this.computed.reports[0]!);
       this.renderRoofline();
       $('breakdown').replaceChildren(breakdownView(this.computed.breakdown));
-      $('sparse').replaceChildren(sparseView(this.computed.sparse, { title: `Block-sparse speedup vs dense (${state.kernel} on ${state.hardware}, ${state.blockSizeTokens}-token blocks)` }));
+      const sparse = this.computed.sparse;
+      $('sparse').replaceChildren(sparse !== null
+        ? sparseView(sparse, { title: `Block-sparse speedup vs dense (${state.kernel} on ${state.hardware}, ${state.blockSizeTokens}-token blocks)` })
+        : hint(`The sparse speedup bounds come from a GPU kernel's tiles; ${state.hardware} is a ${this.computed.series[0]!.kind} device.`));
     } catch (e) {
       // Bad input (an impossible shape, a kernel the chip lacks) is shown, never a blank page.
       errorBox.textContent = (e as Error).message;
@@ -222,7 +279,7 @@ class App {
       const p = this.computed.series[si]!.points[Number(point.getAttribute('data-point'))]!;
       const report = this.computed.reports[si]!;
       $('hover-report').textContent =
-        `${report.hardware.id} · ${p.launch} at ${LEVEL_NAMES[p.level]}: ${formatSi(p.intensityFlopsPerByte, 'FLOP/B')}, ${formatSi(p.achievedFlopsPerSecond, 'FLOP/s')}\n\n${renderReport(report)}`;
+        `${report.hardware.id} · ${p.launch} at ${levelLabel(this.computed.series[si]!, p.level)}: ${formatSi(p.intensityFlopsPerByte, 'FLOP/B')}, ${formatSi(p.achievedFlopsPerSecond, 'FLOP/s')}\n\n${renderReport(report)}`;
     });
   }
 }

@@ -1,4 +1,6 @@
-import { deriveSpec, getPreset, withSmCount, type GpuSpec } from '../../hardware/index.js';
+import { getDevicePreset, summarizeDevice, type DeviceSpec } from '../../hardware/device.js';
+import { deriveDataflowSpec, ON_CHIP, type DataflowSpec } from '../../hardware/dataflow/index.js';
+import { deriveSpec, withSmCount, type GpuSpec } from '../../hardware/index.js';
 import { type Mask } from '../../workloads/masks/mask.js';
 import { maskForLayer, getModel, modelWorkload } from '../../workloads/models/index.js';
 import { makeWorkload, type Workload } from '../../workloads/workload.js';
@@ -26,7 +28,10 @@ export interface AppState {
   /** Fraction of key blocks kept by a block_sparse mask, (0, 1]. */
   density: number;
   blockSizeTokens: number;
-  /** Multipliers on the primary preset's numbers (1 = as the preset says). */
+  /**
+   * Multipliers on the primary preset's numbers (1 = as the preset says). A dataflow device
+   * takes the first only, on the DRAM its inputs live in; see `slidersFor`.
+   */
   hbmBandwidthScale: number;
   l2BandwidthScale: number;
   smCountScale: number;
@@ -56,9 +61,32 @@ export const initialState: AppState = {
   sharedMemoryScale: 1,
 };
 
+/** The hardware sliders, by what they scale. */
+export interface HardwareSliders {
+  /** Main-memory bandwidth, and what that memory is called ("HBM", "HBM3"); null when the device has none off chip. */
+  mainMemory: { name: string; bandwidthBytesPerSecond: number } | null;
+  l2: boolean;
+  sms: boolean;
+  sharedMemory: boolean;
+}
+
+/** Which sliders mean something for a device: a GPU has them all; a dataflow device has no L2, SMs or shared memory per SM. */
+export function slidersFor(spec: DeviceSpec): HardwareSliders {
+  if (spec.kind === 'gpu') return { mainMemory: { name: 'HBM', bandwidthBytesPerSecond: spec.memory.hbm.bandwidthBytesPerSecond }, l2: true, sms: true, sharedMemory: true };
+  const offChip = spec.kind === 'dataflow' && spec.memory.inputTier !== ON_CHIP;
+  const main = summarizeDevice(spec).mainMemory;
+  return { mainMemory: offChip ? { name: main.name, bandwidthBytesPerSecond: main.bandwidthBytesPerSecond } : null, l2: false, sms: false, sharedMemory: false };
+}
+
 /** The primary machine: the preset with the sliders' multipliers applied (a new spec; the preset is untouched). */
-export function hardwareFor(state: AppState): GpuSpec {
-  const preset = getPreset(state.hardware);
+export function hardwareFor(state: AppState): DeviceSpec {
+  const preset = getDevicePreset(state.hardware);
+  if (preset.kind === 'gpu') return scaledGpu(preset, state);
+  if (preset.kind === 'dataflow') return scaledDataflow(preset, state);
+  return preset;
+}
+
+function scaledGpu(preset: GpuSpec, state: AppState): GpuSpec {
   const m = preset.memory;
   const c = preset.compute;
   const scaled = deriveSpec(
@@ -73,6 +101,14 @@ export function hardwareFor(state: AppState): GpuSpec {
   );
   const sms = Math.max(1, Math.round(c.sms * state.smCountScale));
   return sms === c.sms ? scaled : withSmCount(scaled, sms);
+}
+
+/** Only the main-memory slider applies: the DRAM tier Q, K, V and O live in (none for an on-chip-only device). */
+function scaledDataflow(preset: DataflowSpec, state: AppState): DataflowSpec {
+  const tier = preset.memory.inputTier;
+  const dram = preset.memory.dram[tier];
+  if (tier === ON_CHIP || dram === undefined || state.hbmBandwidthScale === 1) return preset;
+  return deriveDataflowSpec(preset, { [`memory.dram.${tier}.bandwidthBytesPerSecond`]: dram.bandwidthBytesPerSecond * state.hbmBandwidthScale }, 'visualizer sliders');
 }
 
 function maskFor(state: AppState, modelMask: Mask): Mask {
