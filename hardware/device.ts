@@ -1,4 +1,4 @@
-import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec } from './dataflow/index.js';
+import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, ON_CHIP, type DataflowSpec } from './dataflow/index.js';
 import { InputError } from './errors.js';
 import { calibrationSource } from './calibration.js';
 import { getPreset, listPresets } from './index.js';
@@ -22,6 +22,25 @@ export interface DeviceCommon {
   provenance: Readonly<Record<string, Provenance>>;
 }
 
+/**
+ * One level of a device's memory hierarchy, as every kind describes it: what serves one
+ * instance, how many instances, and the level's figures. Lists run from the innermost level out.
+ */
+export interface MemoryLevel {
+  /** The name counts and reports key the level by ("smem", "l2", "hbm", "onChip", "ddr"). */
+  name: string;
+  /** What one instance serves: one compute unit, one slice of the chip, or the whole device. */
+  scope: 'unit' | 'slice' | 'device';
+  instances: number;
+  /** Capacity of one instance. */
+  bytesPerInstance: number;
+  /** All instances together. */
+  bandwidthBytesPerSecond: number;
+  latencySeconds: number | null;
+  readEnergyJoulesPerByte: number;
+  writeEnergyJoulesPerByte: number;
+}
+
 /** What the front ends need of a device kind: its presets, its spec-file loader, its headline numbers. */
 export interface DeviceKindEntry<S extends DeviceCommon = DeviceCommon> {
   kind: string;
@@ -32,6 +51,8 @@ export interface DeviceKindEntry<S extends DeviceCommon = DeviceCommon> {
   /** Parse and validate a spec file's contents (the unit-wrapped, sourced form). */
   load(raw: unknown, origin: string): S;
   summarize(spec: S): DeviceSummary;
+  /** Its memory hierarchy, innermost level first. */
+  levels(spec: S): MemoryLevel[];
 }
 
 const KINDS: DeviceKindEntry[] = [];
@@ -113,6 +134,48 @@ export function summarizeDevice(spec: DeviceCommon): DeviceSummary {
   return entry.summarize(spec);
 }
 
+/** The memory hierarchy of a device of any registered kind, innermost level first. */
+export function memoryLevels(spec: DeviceCommon): MemoryLevel[] {
+  const entry = KINDS.find((k) => k.kind === spec.kind);
+  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
+  return entry.levels(spec);
+}
+
+function gpuLevels(spec: GpuSpec): MemoryLevel[] {
+  const m = spec.memory;
+  const cache = (name: string, c: NonNullable<GpuSpec['memory']['llc']>): MemoryLevel => {
+    const slices = c.slices ?? 1;
+    return {
+      name, scope: slices > 1 ? 'slice' : 'device', instances: slices, bytesPerInstance: c.bytes / slices, bandwidthBytesPerSecond: c.bandwidthBytesPerSecond,
+      latencySeconds: c.latencySeconds, readEnergyJoulesPerByte: c.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: c.writeEnergyJoulesPerByte,
+    };
+  };
+  return [
+    {
+      name: 'smem', scope: 'unit', instances: spec.compute.sms, bytesPerInstance: spec.compute.sharedMemoryBytesPerSm,
+      bandwidthBytesPerSecond: m.smem.bandwidthBytesPerSecond, latencySeconds: null,
+      readEnergyJoulesPerByte: m.smem.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: m.smem.writeEnergyJoulesPerByte,
+    },
+    cache('l2', m.l2),
+    ...(m.llc ? [cache('llc', m.llc)] : []),
+    { ...cache('hbm', m.hbm), scope: 'device', instances: 1, bytesPerInstance: m.hbm.bytes },
+  ];
+}
+
+function dataflowLevels(spec: DataflowSpec): MemoryLevel[] {
+  const units = spec.units.memory.count;
+  const onChip: MemoryLevel = {
+    name: ON_CHIP, scope: 'unit', instances: units, bytesPerInstance: spec.memory.onChip.bytes / units,
+    bandwidthBytesPerSecond: units * spec.units.memory.portBytesPerCycle * spec.clockHz,
+    latencySeconds: spec.units.memory.accessLatencyCycles / spec.clockHz,
+    readEnergyJoulesPerByte: spec.memory.onChip.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: spec.memory.onChip.writeEnergyJoulesPerByte,
+  };
+  return [onChip, ...Object.entries(spec.memory.dram).map(([name, t]): MemoryLevel => ({
+    name, scope: 'device', instances: 1, bytesPerInstance: t.bytes, bandwidthBytesPerSecond: t.bandwidthBytesPerSecond, latencySeconds: t.latencySeconds,
+    readEnergyJoulesPerByte: t.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: t.writeEnergyJoulesPerByte,
+  }))];
+}
+
 function summarizeGpu(spec: GpuSpec): DeviceSummary {
   return {
     kind: 'gpu', computeUnits: spec.compute.sms, computeUnitName: 'SMs', clockHz: spec.compute.clockHz,
@@ -141,6 +204,7 @@ registerDeviceKind<GpuSpec>({
   getPreset: (id) => getPreset(id),
   load: (raw, origin) => loadSpec(raw, { requireProvenance: false, origin }),
   summarize: summarizeGpu,
+  levels: gpuLevels,
 });
 registerDeviceKind<DataflowSpec>({
   kind: 'dataflow',
@@ -149,4 +213,5 @@ registerDeviceKind<DataflowSpec>({
   getPreset: getDataflowPreset,
   load: (raw, origin) => loadDataflowSpec(raw, { requireProvenance: false, origin }),
   summarize: summarizeDataflow,
+  levels: dataflowLevels,
 });

@@ -32,6 +32,11 @@ const cacheLevel = onChipLevel.extend({
    * calibration split of the measured DRAM write bytes).
    */
   retainedDirtyBytes: nonNegative.optional(),
+  /**
+   * Independent instances the capacity is split into, each private to its part of the chip
+   * (MI300X: one L2 per XCD): a CTA hits only its own. Unset: one, shared by the whole chip.
+   */
+  slices: count.optional(),
 });
 
 export const gpuSpecSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import type { MemoryLevel } from '../hardware/device.js';
 import { InputError } from '../hardware/errors.js';
 import type { Workload } from '../workloads/workload.js';
 import type { EnergyBreakdown } from './costs/energy.js';
@@ -19,6 +20,9 @@ export interface ReportInput {
   rooflineBound: Bound;
   flops: Report['flops'];
   bytes: { hbm: ReadWrite; l2: ReadWrite; smem: ReadWrite };
+  /** The device's memory levels, innermost first, and the bytes the engine counted at each (by level name). */
+  levels: readonly MemoryLevel[];
+  bytesByLevel: Readonly<Record<string, ReadWrite>>;
   compulsoryBytes: ReadWrite;
   /** Matrix FLOPs the device's matrix units could have done in the call's time. */
   matrixCapacityFlops: number;
@@ -52,6 +56,13 @@ export function buildReport(input: ReportInput): Report {
     rooflineBound: input.rooflineBound,
     flops,
     bytes,
+    memory: input.levels.map((l) => {
+      const rw = Object.hasOwn(input.bytesByLevel, l.name) ? input.bytesByLevel[l.name]! : null;
+      return {
+        level: l.name, scope: l.scope, read: rw ? rw.read : null, write: rw ? rw.write : null,
+        utilization: rw ? (l.bandwidthBytesPerSecond > 0 ? totalBytes(rw) / (l.bandwidthBytesPerSecond * latency) : 0) : null,
+      };
+    }),
     compulsoryBytes: input.compulsoryBytes,
     achievedFlopsPerSecond: flops.useful / latency,
     arithmeticIntensity: { hbm: safeRatio(flops.useful, moved.hbm), l2: safeRatio(flops.useful, moved.l2), smem: safeRatio(flops.useful, moved.smem) },

@@ -35,6 +35,14 @@ export interface LaunchReport {
   energyJoules: number;
 }
 
+export interface MemoryLevelReport {
+  level: string;
+  scope: 'unit' | 'slice' | 'device';
+  read: number | null;
+  write: number | null;
+  utilization: number | null;
+}
+
 /** The one result type: what `--json` prints, and what every front end consumes. */
 export interface Report {
   engine: string;
@@ -58,6 +66,12 @@ export interface Report {
     useful: number;
   };
   bytes: { hbm: ReadWrite; l2: ReadWrite; smem: ReadWrite };
+  /**
+   * Every level of the device's memory, innermost first (hardware/device.ts memoryLevels): the
+   * bytes the engine counted there, and the share of the level's bandwidth over the call; null
+   * where the engine does not count the level (an LLC no engine models yet).
+   */
+  memory: MemoryLevelReport[];
   /** Each input read once, each output written once. */
   compulsoryBytes: ReadWrite;
   achievedFlopsPerSecond: number;

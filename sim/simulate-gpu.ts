@@ -1,3 +1,4 @@
+import { memoryLevels } from '../hardware/device.js';
 import type { GpuSpec } from '../hardware/schema.js';
 import { tensorBytes, type Workload } from '../workloads/workload.js';
 import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
@@ -112,6 +113,8 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     rooflineBound: longest.rooflineBound,
     flops: { matrix: total.matrixFlops, vector: total.vectorFlops, exp: total.exps, useful },
     bytes: total.bytes,
+    levels: memoryLevels(spec),
+    bytesByLevel: total.bytes,
     compulsoryBytes: { read: compulsoryRead, write: compulsoryWrite },
     matrixCapacityFlops: matrixCapacity,
     bandwidth: { hbm: spec.memory.hbm.bandwidthBytesPerSecond, l2: spec.memory.l2.bandwidthBytesPerSecond, smem: spec.memory.smem.bandwidthBytesPerSecond },

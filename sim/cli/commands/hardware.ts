@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { evidenceOf, getDevicePreset, listDevicePresets, summarizeDevice } from '../../../hardware/device.js';
-import type { Provenance } from '../../../hardware/index.js';
+import { estimateNote, evidenceOf, getDevicePreset, listDevicePresets, memoryLevels, summarizeDevice, type DeviceCommon } from '../../../hardware/device.js';
 import { formatBytes, table, withPrefix } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -31,12 +30,16 @@ export function registerHardware(program: Command, io: CliIo): void {
 }
 
 /** A spec of any device kind: as JSON, or every number with its basis and source. */
-export function showSpec(spec: { id: string; name: string; architecture: string; provenance: Readonly<Record<string, Provenance>> }, json: boolean, io: CliIo): void {
+export function showSpec(spec: DeviceCommon, json: boolean, io: CliIo): void {
   if (json) {
     io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
     return;
   }
+  const levels = [['memory level', 'scope', 'capacity', 'bandwidth'], ...memoryLevels(spec).map((l) => [
+    l.name, l.instances > 1 ? `${l.instances} × per ${l.scope}` : `per ${l.scope}`, formatBytes(l.bytesPerInstance), withPrefix(l.bandwidthBytesPerSecond, 'B/s'),
+  ])];
   const rows = [['field', 'value', 'basis', 'source']];
   for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
-  io.stdout(`${spec.name} (${spec.id}), ${spec.architecture}\n\n${table(rows, true)}\n`);
+  const estimate = estimateNote(spec.id);
+  io.stdout(`${spec.name} (${spec.id}), ${spec.kind}, ${spec.architecture}${estimate !== null ? `\n${estimate}` : ''}\n\n${table(levels)}\n\n${table(rows, true)}\n`);
 }

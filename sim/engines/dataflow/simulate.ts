@@ -1,3 +1,4 @@
+import { memoryLevels } from '../../../hardware/device.js';
 import { ON_CHIP, type DataflowSpec } from '../../../hardware/dataflow/schema.js';
 import { withFifoDepths, type PipelineGraph } from '../../../workloads/pipelines/graph.js';
 import { planDataflow, type DataflowKernel, type DataflowPlan, type PlanOptions, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
@@ -135,6 +136,9 @@ export function simulateDataflow(request: DataflowRequest): Report {
     rooflineBound,
     flops: { matrix: matrixFlops, vector: counts.vectorOps, exp: counts.exps, useful },
     bytes: { hbm: dram, l2: { read: 0, write: 0 }, smem: onChip },
+    levels: memoryLevels(spec),
+    // The engine counts every level: a DRAM tier the plan does not touch moved nothing.
+    bytesByLevel: { [ON_CHIP]: onChip, ...Object.fromEntries(Object.keys(spec.memory.dram).map((tier) => [tier, counts.bytes[tier] ?? { read: 0, write: 0 }])) },
     compulsoryBytes: compulsory,
     matrixCapacityFlops: peakMatrixFlopsPerSecond * latency,
     bandwidth: { hbm: dramBandwidth, l2: 0, smem: onChipBandwidth },
