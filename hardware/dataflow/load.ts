@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { checkDataflowLimits } from '../limits.js';
 import type { Provenance } from '../schema.js';
 import { applyOverrides, unwrapSourcedTree, type LoadOptions } from '../sourced.js';
 import { dataflowSpecSchema, ON_CHIP, type DataflowSpec } from './schema.js';
@@ -36,8 +37,6 @@ function validate(data: unknown, provenance: Record<string, Provenance>, origin:
   if (spec.memory.inputTier !== ON_CHIP && !(spec.memory.inputTier in spec.memory.dram)) {
     throw new InputError(`${origin}: memory.inputTier`, `"${spec.memory.inputTier}" is neither "${ON_CHIP}" nor a DRAM tier (${Object.keys(spec.memory.dram).join(', ') || 'none'})`);
   }
-  if (spec.memory.fifoBudgetBytes > spec.memory.onChip.bytes) {
-    throw new InputError(`${origin}: memory.fifoBudgetBytes`, 'the FIFO budget cannot exceed the on-chip memory');
-  }
+  checkDataflowLimits(spec, origin);
   return { ...spec, provenance };
 }
