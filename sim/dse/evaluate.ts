@@ -1,10 +1,12 @@
+import type { DataflowSpec } from '../../hardware/dataflow/schema.js';
+import type { DeviceSpec } from '../../hardware/device.js';
 import { checkPhysicalLimits } from '../../hardware/limits.js';
 import type { GpuSpec } from '../../hardware/schema.js';
 import { isInputError } from '../../hardware/errors.js';
 import type { KernelOptions } from '../kernels/options.js';
 import type { Report } from '../report.js';
 import { simulate } from '../simulate.js';
-import { withClockHz, withSmCount, withSpecNumber, withSramBytesPerSm } from './derive.js';
+import { withClockHz, withDataflowNumbers, withSmCount, withSpecNumber, withSramBytesPerSm } from './derive.js';
 import { OBJECTIVES } from './objectives.js';
 import { designValueIndices, RECORD_PREFIX } from './numbering.js';
 import type { ParameterTarget } from './parameters.js';
@@ -20,7 +22,7 @@ export interface Design {
   kernel: string;
   kernelOptions: KernelOptions;
   /** The derived spec, or why the combination cannot be built. */
-  spec: GpuSpec | { error: string };
+  spec: DeviceSpec | { error: string };
 }
 
 /** The design with number `index`: shared memory, clock and SM count first, then spec overrides. */
@@ -30,28 +32,55 @@ export function buildDesign(plan: SweepPlan, index: number): Design {
   for (const [i, p] of plan.parameters.entries()) {
     if (p.target.kind === 'kernelOption') kernelOptions[p.target.option] = values[i]![1] as number;
   }
-  let spec = plan.hardware.get(hardwareName)!;
+  const base = plan.hardware.get(hardwareName)!;
+  let spec: DeviceSpec;
   try {
-    const numberOf = (kind: ParameterTarget['kind']) => values.find((_, i) => plan.parameters[i]!.target.kind === kind)?.[1] as number | undefined;
-    // Base fields first, in deriveSpec's order, so that a chip-wide rate the sweep also sets is
-    // the value it names, exactly as `--set` gives it.
-    const sram = numberOf('sram');
-    if (sram !== undefined) spec = withSramBytesPerSm(spec, sram);
-    const clock = numberOf('clock');
-    if (clock !== undefined) spec = withClockHz(spec, clock);
-    const sms = numberOf('smCount');
-    if (sms !== undefined) spec = withSmCount(spec, sms);
-    for (const [i, p] of plan.parameters.entries()) {
-      if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
-    }
-    // Each value was checked alone when the sweep was planned; a combination (an idle power
-    // above another point's cap) is checked here.
-    checkPhysicalLimits(spec);
+    spec = base.kind === 'dataflow' ? dataflowDesign(plan, base, values) : gpuDesign(plan, base, values);
   } catch (e) {
     if (!isInputError(e)) throw e;
     return { index, values, hardwareName, kernel, kernelOptions, spec: { error: e.message } };
   }
   return { index, values, hardwareName, kernel, kernelOptions, spec };
+}
+
+type DesignValues = Design['values'];
+
+function numberOf(plan: SweepPlan, values: DesignValues, kind: ParameterTarget['kind']): number | undefined {
+  return values.find((_, i) => plan.parameters[i]!.target.kind === kind)?.[1] as number | undefined;
+}
+
+function gpuDesign(plan: SweepPlan, base: GpuSpec, values: DesignValues): GpuSpec {
+  let spec = base;
+  // Base fields first, in deriveSpec's order, so that a chip-wide rate the sweep also sets is
+  // the value it names, exactly as `--set` gives it.
+  const sram = numberOf(plan, values, 'sram');
+  if (sram !== undefined) spec = withSramBytesPerSm(spec, sram);
+  const clock = numberOf(plan, values, 'clock');
+  if (clock !== undefined) spec = withClockHz(spec, clock);
+  const sms = numberOf(plan, values, 'smCount');
+  if (sms !== undefined) spec = withSmCount(spec, sms);
+  for (const [i, p] of plan.parameters.entries()) {
+    if (p.target.kind === 'specField') spec = withSpecNumber(spec, p.target.keys, values[i]![1] as number);
+  }
+  // Each value was checked alone when the sweep was planned; a combination (an idle power
+  // above another point's cap) is checked here.
+  checkPhysicalLimits(spec);
+  return spec;
+}
+
+/**
+ * A dataflow design: every number of the array derives from its fields directly (rates are
+ * per-unit figures × units × clock, computed where they are used), so `clockHz` and spec
+ * fields are plain replacements, validated together with the limits between them.
+ */
+function dataflowDesign(plan: SweepPlan, base: DataflowSpec, values: DesignValues): DataflowSpec {
+  const overrides: Record<string, number> = {};
+  const clock = numberOf(plan, values, 'clock');
+  if (clock !== undefined) overrides.clockHz = clock;
+  for (const [i, p] of plan.parameters.entries()) {
+    if (p.target.kind === 'specField') overrides[p.target.keys.join('.')] = values[i]![1] as number;
+  }
+  return withDataflowNumbers(base, overrides);
 }
 
 /**
@@ -78,7 +107,7 @@ export class PointEvaluator {
     let reason: string | null = 'error' in design.spec ? design.spec.error : null;
     if (!('error' in design.spec)) {
       try {
-        report = simulate({ hardware: design.spec, workload: labeled.workload, kernel: design.kernel, engine: plan.engine, kernelOptions: design.kernelOptions });
+        report = simulate({ hardware: design.spec, workload: labeled.workload, kernel: design.kernel, engine: plan.engines.get(design.hardwareName)!, kernelOptions: design.kernelOptions });
       } catch (e) {
         // A design that cannot run a workload (tiles too big for its SRAM, fa3 without wgmma)
         // is a result, not a failure of the sweep.
@@ -89,7 +118,7 @@ export class PointEvaluator {
     row.status = report ? 'ok' : 'infeasible';
     row.bound = report ? report.bound : null;
     for (const id of plan.objectives) {
-      row[OBJECTIVES[id].column] = report ? OBJECTIVES[id].of(report, design.spec as GpuSpec) : null;
+      row[OBJECTIVES[id].column] = report ? OBJECTIVES[id].of(report, design.spec as DeviceSpec) : null;
     }
     for (const path of plan.record) row[RECORD_PREFIX + path] = report ? numberAt(report, path) : null;
     row.reason = reason;

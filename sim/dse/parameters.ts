@@ -1,7 +1,10 @@
+import { deriveDataflowSpec } from '../../hardware/dataflow/load.js';
+import type { DataflowSpec } from '../../hardware/dataflow/schema.js';
+import type { DeviceSpec } from '../../hardware/device.js';
 import { deriveSpec } from '../../hardware/load.js';
-import type { GpuSpec } from '../../hardware/schema.js';
 import { parseQuantity } from '../../hardware/units.js';
-import { InputError } from '../../hardware/errors.js';
+import { InputError, isInputError } from '../../hardware/errors.js';
+import { dataflowKernelAliases, isDataflowKernel } from '../engines/dataflow/simulate.js';
 import { listKernels } from '../kernels/index.js';
 import type { KernelOptions } from '../kernels/options.js';
 import { expandValues, type RawValue } from './values.js';
@@ -54,24 +57,74 @@ export const PARAMETER_SHORTCUTS: readonly string[] = [
   'hardware', 'kernel', ...KERNEL_OPTIONS.map((o) => `kernel.${o}`), 'sms', 'clockHz', 'sramBytesPerSm', ...Object.keys(SPEC_ALIASES),
 ];
 
-/** Which target a parameter name addresses, checked against every hardware in the sweep. */
-export function resolveTarget(name: string, specs: readonly GpuSpec[], place: string): ParameterTarget {
+/**
+ * GPU-only names, refused on a dataflow device with what to sweep instead. None is mapped: the
+ * SM count and shared memory per SM move rates and SRAM together, with no single dataflow field
+ * of the same meaning; L2 has no counterpart; and where a GPU has one HBM a dataflow device has
+ * any number of DRAM tiers, so the tier must be named.
+ */
+const SM_COUNT = { what: 'a GPU\'s SM count (with the rates that scale with it)', instead: () => 'units.compute.count (compute units) or units.memory.count (memory units)' };
+const SRAM = { what: 'a GPU\'s shared memory per SM', instead: () => 'memory.onChip.bytes or memory.fifoBudgetBytes' };
+const GPU_ONLY: Readonly<Record<string, { what: string; instead: (spec: DataflowSpec) => string }>> = {
+  sms: SM_COUNT,
+  'compute.sms': SM_COUNT,
+  sramBytesPerSm: SRAM,
+  'compute.sharedMemoryBytesPerSm': SRAM,
+  'compute.clockHz': { what: 'a GPU\'s SM clock', instead: () => 'clockHz (the array clock; the shortcut means it on both kinds)' },
+  l2Bytes: { what: 'a GPU\'s L2 capacity', instead: () => 'memory.onChip.bytes' },
+  l2BandwidthBytesPerSecond: { what: 'a GPU\'s L2 bandwidth', instead: () => 'units.memory.portBytesPerCycle' },
+  hbmBytes: { what: 'a GPU\'s HBM capacity', instead: (spec) => dramFields(spec, 'bytes') },
+  hbmBandwidthBytesPerSecond: { what: 'a GPU\'s HBM bandwidth', instead: (spec) => dramFields(spec, 'bandwidthBytesPerSecond') },
+  'kernel.splits': { what: 'split-KV, a GPU kernel option (dataflow pipelines stream the whole key range)', instead: () => 'kernel.tileQ or kernel.tileK (the pipeline\'s query and key blocks)' },
+};
+
+function dramFields(spec: DataflowSpec, field: string): string {
+  const tiers = Object.keys(spec.memory.dram);
+  return tiers.length > 0 ? tiers.map((t) => `memory.dram.${t}.${field}`).join(' or ') : 'memory.onChip.bytes (it has no DRAM)';
+}
+
+/**
+ * Which target a parameter name addresses, checked against every hardware in the sweep: a
+ * parameter applies to every design, so it must mean something on every device in play.
+ */
+export function resolveTarget(name: string, specs: readonly DeviceSpec[], place: string): ParameterTarget {
   if (name === 'hardware') return { kind: 'hardware' };
   if (name === 'kernel') return { kind: 'kernel' };
+  const dataflow = specs.find((s): s is DataflowSpec => s.kind === 'dataflow');
+  const gpuOnly = GPU_ONLY[name];
+  if (dataflow && gpuOnly) {
+    throw new InputError(place, `"${name}" changes ${gpuOnly.what}; ${dataflow.id} is a dataflow device: sweep ${gpuOnly.instead(dataflow)} instead`);
+  }
   if (name.startsWith('kernel.')) {
     const option = name.slice('kernel.'.length) as keyof KernelOptions;
     if (!KERNEL_OPTIONS.includes(option)) throw new InputError(place, `unknown kernel option "${name}"; kernel options: ${KERNEL_OPTIONS.map((o) => `kernel.${o}`).join(', ')}`);
     return { kind: 'kernelOption', option };
   }
+  // `clockHz` is the compute clock on both kinds: the SM clock of a GPU (its L2 and HBM keep
+  // their bandwidth) and the array clock of a dataflow device (its DRAM tiers keep theirs).
   const scaled = SCALED[name];
   if (scaled) return scaled;
   const path = SPEC_ALIASES[name] ?? name;
   const keys = path.split('.');
+  const has = (spec: DeviceSpec) => {
+    try {
+      checkNumericField(spec, keys, name, place);
+      return true;
+    } catch (e) {
+      if (isInputError(e)) return false;
+      throw e;
+    }
+  };
+  const lacking = specs.find((spec) => !has(spec));
+  const having = specs.find((spec) => spec.kind !== lacking?.kind && has(spec));
+  if (lacking && having) {
+    throw new InputError(place, `"${name}" is a field of ${having.id} (a ${having.kind} device) but not of ${lacking.id} (a ${lacking.kind} device); a parameter applies to every hardware of a sweep: sweep each kind's own fields in a sweep of its own`);
+  }
   for (const spec of specs) checkNumericField(spec, keys, name, place);
   return { kind: 'specField', keys };
 }
 
-function checkNumericField(spec: GpuSpec, keys: readonly string[], name: string, place: string): void {
+function checkNumericField(spec: DeviceSpec, keys: readonly string[], name: string, place: string): void {
   let node: unknown = spec;
   for (let depth = 0; depth < keys.length; depth++) {
     const parent = node as Record<string, unknown>;
@@ -80,8 +133,9 @@ function checkNumericField(spec: GpuSpec, keys: readonly string[], name: string,
       const at = keys.slice(0, depth).join('.');
       const fields = node !== null && typeof node === 'object' ? Object.keys(parent).filter((k) => k !== 'provenance') : [];
       const hint = fields.length > 0 ? `; ${at || 'the spec'} has ${fields.join(', ')}` : '';
-      const elsewhere = depth === 0 ? ` (or a shortcut: ${PARAMETER_SHORTCUTS.join(', ')})` : '';
-      throw new InputError(place, `unknown spec field "${name}" in ${spec.id}${hint}${elsewhere}`);
+      const shortcuts = spec.kind === 'gpu' ? PARAMETER_SHORTCUTS : PARAMETER_SHORTCUTS.filter((n) => !(n in GPU_ONLY));
+      const elsewhere = depth === 0 ? ` (or a shortcut: ${shortcuts.join(', ')})` : '';
+      throw new InputError(place, `unknown spec field "${name}" in ${spec.id}${spec.kind === 'gpu' ? '' : ` (a ${spec.kind} device)`}${hint}${elsewhere}`);
     }
     node = parent[key];
   }
@@ -100,9 +154,9 @@ export function parameterValues(
   target: ParameterTarget,
   rawSpec: unknown,
   unit: string | undefined,
-  specsInPlay: readonly GpuSpec[],
+  specsInPlay: readonly DeviceSpec[],
   place: string,
-  resolveHardware: (name: string, place: string) => GpuSpec,
+  resolveHardware: (name: string, place: string) => DeviceSpec,
 ): Array<number | string> {
   const raw = expandValues(rawSpec, `${place}.values`);
   const at = (i: number) => (Array.isArray(rawSpec) ? `${place}.values[${i}]` : `${place}.values`);
@@ -117,7 +171,7 @@ export function parameterValues(
         resolveHardware(v, at(i));
         return v;
       case 'kernel':
-        if (typeof v !== 'string' || !listKernels().includes(v)) throw new InputError(at(i), `unknown kernel ${JSON.stringify(v)}; valid kernels: ${listKernels().join(', ')}`);
+        if (typeof v !== 'string' || !isKnownKernel(v)) throw new InputError(at(i), unknownKernel(v));
         return v;
       case 'kernelOption':
       case 'smCount':
@@ -126,7 +180,9 @@ export function parameterValues(
         return positive(parseQuantity(withUnit(v), 'Hz', at(i)), at(i));
       case 'sram': {
         const bytes = positive(parseQuantity(withUnit(v), 'B', at(i)), at(i));
+        // resolveTarget refused `sram` on dataflow devices: every spec here is a GPU.
         for (const spec of specsInPlay) {
+          if (spec.kind !== 'gpu') continue;
           const reserved = spec.compute.sharedMemoryBytesPerSm - spec.compute.maxSharedMemoryBytesPerCta;
           if (bytes <= reserved) throw new InputError(at(i), `${bytes} B is not above the ${reserved} B that ${spec.id} reserves per SM`);
         }
@@ -137,6 +193,15 @@ export function parameterValues(
     }
   });
   return [...new Map(parsed.map((v) => [v, v])).values()];
+}
+
+/** A kernel id some device kind knows: a GPU kernel, or a dataflow pipeline (fa2 and fa3 are both). */
+export function isKnownKernel(id: string): boolean {
+  return listKernels().includes(id) || isDataflowKernel(id);
+}
+
+export function unknownKernel(id: unknown): string {
+  return `unknown kernel ${JSON.stringify(id)}; valid kernels: ${listKernels().join(', ')} (dataflow devices: ${Object.keys(dataflowKernelAliases()).join(', ')})`;
 }
 
 /** Counts (SMs, tile sizes) come out of log ranges and expressions as fractions: round them. */
@@ -151,11 +216,12 @@ function positive(n: number, place: string): number {
   return n;
 }
 
-/** Parse through `deriveSpec` so that units and the schema's limits are those of a spec file. */
-function specFieldValue(keys: readonly string[], value: RawValue, specsInPlay: readonly GpuSpec[], place: string): number {
+/** Parse through each kind's derive so that units and the schema's limits are those of a spec file. */
+function specFieldValue(keys: readonly string[], value: RawValue, specsInPlay: readonly DeviceSpec[], place: string): number {
   let parsed: number | undefined;
+  const path = keys.join('.');
   for (const spec of specsInPlay) {
-    const derived = deriveSpec(spec, { [keys.join('.')]: value }, place);
+    const derived = spec.kind === 'dataflow' ? deriveDataflowSpec(spec, { [path]: value }, place) : deriveSpec(spec, { [path]: value }, place);
     parsed = keys.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], derived) as number;
   }
   return parsed!;

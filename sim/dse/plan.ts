@@ -1,13 +1,14 @@
-import { getPreset } from '../../hardware/index.js';
-import { deriveSpec, loadSpec } from '../../hardware/load.js';
-import type { GpuSpec } from '../../hardware/schema.js';
+import { deriveDataflowSpec } from '../../hardware/dataflow/load.js';
+import { getDevicePreset, loadDeviceSpec, type DeviceSpec } from '../../hardware/device.js';
+import { deriveSpec } from '../../hardware/load.js';
 import { makeWorkload } from '../../workloads/workload.js';
 import { InputError, isInputError } from '../../hardware/errors.js';
+import { dataflowKernelAliases, isDataflowKernel } from '../engines/dataflow/simulate.js';
 import { listKernels } from '../kernels/index.js';
 import type { Report } from '../report.js';
-import { engineIds, simulate, type EngineId } from '../simulate.js';
-import { isObjectiveId, OBJECTIVE_IDS, OBJECTIVES, type ObjectiveId } from './objectives.js';
-import { parameterValues, resolveTarget, type Parameter, type ParameterTarget } from './parameters.js';
+import { engineFor, engineIds, simulate, type EngineId } from '../simulate.js';
+import { isObjectiveId, OBJECTIVE_IDS, OBJECTIVES, objectiveKinds, type ObjectiveId } from './objectives.js';
+import { isKnownKernel, parameterValues, resolveTarget, unknownKernel, type Parameter, type ParameterTarget } from './parameters.js';
 import { validateSweepFile } from './sweep-file.js';
 import { DESCRIPTION_COLUMNS, ID_COLUMNS, REASON_COLUMN, RECORD_PREFIX } from './numbering.js';
 import { expandWorkloads, type LabeledWorkload } from './workloads.js';
@@ -28,13 +29,19 @@ export interface SweepInput {
 export interface SweepPlan {
   name: string;
   description: string;
+  /** The engine the file names, else the default engine of the base hardware's kind. */
   engine: EngineId;
+  /**
+   * The engine of each hardware, by the name the file uses: the one the file names (it must run
+   * them all), else each device kind's default. It follows from `engine` and the hardware.
+   */
+  engines: ReadonlyMap<string, EngineId>;
   /** Kernel of every design, unless a `kernel` parameter varies it. */
   kernel: string;
   /** Hardware of every design, unless a `hardware` parameter varies it. */
   baseHardware: string;
-  /** Every hardware in play, `set` applied, by the name the file uses. */
-  hardware: ReadonlyMap<string, GpuSpec>;
+  /** Every hardware in play, of any kind, `set` applied, by the name the file uses. */
+  hardware: ReadonlyMap<string, DeviceSpec>;
   parameters: readonly Parameter[];
   workloads: readonly LabeledWorkload[];
   objectives: readonly ObjectiveId[];
@@ -55,23 +62,26 @@ export interface SweepPlan {
 export const MAX_POINTS = 500_000;
 const DEFAULT_KERNEL = 'fa2';
 const DEFAULT_OBJECTIVES: readonly ObjectiveId[] = ['latency', 'energy'];
+/** The device kinds whose specs a design can be derived from (evaluate.ts). */
+const SWEPT_KINDS: readonly string[] = ['gpu', 'dataflow'];
 
 
 export function planSweep(input: SweepInput): SweepPlan {
   const file = validateSweepFile(input.sweep);
-  const engine = (file.engine ?? 'analytical') as EngineId;
-  if (!engineIds().includes(engine)) throw new InputError('sweep.engine', `unknown engine "${engine}"; valid engines: ${engineIds().join(', ')}`);
+  if (file.engine !== undefined && !engineIds().includes(file.engine)) throw new InputError('sweep.engine', `unknown engine "${file.engine}"; valid engines: ${engineIds().join(', ')}`);
   const kernel = file.kernel ?? DEFAULT_KERNEL;
-  if (!listKernels().includes(kernel)) throw new InputError('sweep.kernel', `unknown kernel "${kernel}"; valid kernels: ${listKernels().join(', ')}`);
+  if (!isKnownKernel(kernel)) throw new InputError('sweep.kernel', unknownKernel(kernel));
 
-  const hardware = new Map<string, GpuSpec>();
-  const resolveHardware = (name: string, place: string): GpuSpec => {
+  const hardware = new Map<string, DeviceSpec>();
+  const resolveHardware = (name: string, place: string): DeviceSpec => {
     let spec = hardware.get(name);
     if (spec) return spec;
     spec = relocate(place, () => {
       const raw = input.hardwareFiles[name];
-      return raw !== undefined ? loadSpec(raw, { requireProvenance: false, origin: name }) : getPreset(name);
+      return raw !== undefined ? loadDeviceSpec(raw, name) : getDevicePreset(name);
     });
+    const kind: string = spec.kind;
+    if (!SWEPT_KINDS.includes(kind)) throw new InputError(place, `${name} is a ${kind} device; sweeps take ${SWEPT_KINDS.join(' and ')} devices`);
     if (file.set) spec = withSet(spec, file.set, name === file.base ? '' : ` (on ${name}, from ${place})`);
     hardware.set(name, spec);
     return spec;
@@ -99,14 +109,28 @@ export function planSweep(input: SweepInput): SweepPlan {
     parameters[i] = { name: p.path, target, values: parameterValues(target, p.values, p.unit, specs, place, resolveHardware) };
   }
 
+  const engines = new Map([...hardware].map(([name, spec]) => [name, engineFor(spec, file.engine, 'sweep.engine').id]));
+  const engine = engines.get(file.base)!;
+  const specs = [...hardware.values()];
+  checkKernelRuns(kernel, specs, 'sweep.kernel');
+  for (const [i, p] of parameters.entries()) {
+    if (p.target.kind === 'kernel') p.values.forEach((k, j) => checkKernelRuns(k as string, specs, `sweep.parameters[${i}].values[${j}]`));
+  }
+
   const workloads = expandWorkloads(file.workloads, 'sweep.workloads');
   const objectives = (file.objectives ?? DEFAULT_OBJECTIVES).map((id, i) => {
     if (!isObjectiveId(id)) throw new InputError(`sweep.objectives[${i}]`, `unknown objective "${id}"; valid objectives: ${OBJECTIVE_IDS.join(', ')}`);
     return id;
   });
   if (new Set(objectives).size !== objectives.length) throw new InputError('sweep.objectives', 'lists an objective twice');
+  objectives.forEach((id, i) => {
+    // A proxy that cannot price a device would fail on every one of its rows; say so once.
+    const kinds = objectiveKinds(id);
+    const other = kinds && specs.find((spec) => !kinds.includes(spec.kind));
+    if (other) throw new InputError(`sweep.objectives[${i}]`, `${id} is defined for ${kinds.join(', ')} devices only (its proxy, sim/dse/proxies.ts, prices SMs, SRAM, L2 and HBM); ${other.id} is a ${other.kind} device: drop ${id} from the objectives, or sweep the ${other.kind} devices on their own`);
+  });
   const record = file.record ?? [];
-  checkRecordPaths(record, hardware.get(file.base)!, kernel);
+  checkRecordPaths(record, hardware, engines, kernel);
 
   const designCount = parameters.reduce((n, p) => n * p.values.length, 1);
   const pointCount = designCount * workloads.length;
@@ -125,6 +149,7 @@ export function planSweep(input: SweepInput): SweepPlan {
     name: file.name ?? 'sweep',
     description: file.description ?? '',
     engine,
+    engines,
     kernel,
     baseHardware: file.base,
     hardware,
@@ -156,16 +181,14 @@ export function isHardwareFileName(name: string): boolean {
   return name.endsWith('.json') || name.includes('/');
 }
 
-/** Record paths must name numbers of a report; a small simulation on the base shows which do. */
-function checkRecordPaths(record: readonly string[], spec: GpuSpec, kernel: string): void {
+/**
+ * Record paths must name numbers of a report; a small simulation on one device of each kind in
+ * play shows which do (reports of different kinds hold different numbers: a path that only one
+ * kind's report has is empty on the other kind's rows).
+ */
+function checkRecordPaths(record: readonly string[], hardware: ReadonlyMap<string, DeviceSpec>, engines: ReadonlyMap<string, EngineId>, kernel: string): void {
   if (record.length === 0) return;
   const workload = makeWorkload({ heads: 1, qLen: 128, headDim: 64 });
-  let sample: Report;
-  try {
-    sample = simulate({ hardware: spec, kernel, workload });
-  } catch {
-    sample = simulate({ hardware: spec, kernel: 'naive', workload });
-  }
   const numeric = new Set<string>();
   const walk = (node: unknown, path: string) => {
     if (typeof node === 'number') numeric.add(path);
@@ -173,11 +196,36 @@ function checkRecordPaths(record: readonly string[], spec: GpuSpec, kernel: stri
       for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
     }
   };
-  const { workload: _workload, breakdown: _breakdown, ...rest } = sample;
-  walk(rest, '');
+  const sampled = new Set<string>();
+  for (const [name, spec] of hardware) {
+    if (sampled.has(spec.kind)) continue;
+    sampled.add(spec.kind);
+    const engine = engines.get(name)!;
+    let sample: Report;
+    try {
+      sample = simulate({ hardware: spec, kernel, workload, engine });
+    } catch {
+      sample = simulate({ hardware: spec, kernel: 'naive', workload, engine });
+    }
+    const { workload: _workload, breakdown: _breakdown, ...rest } = sample;
+    walk(rest, '');
+  }
   record.forEach((path, i) => {
     if (!numeric.has(path)) throw new InputError(`sweep.record[${i}]`, `"${path}" is not a number in a report; numbers: ${[...numeric].join(', ')}`);
   });
+}
+
+/**
+ * A kernel that no device in play runs would make every row infeasible: refused here. One that
+ * some devices run and others do not (split-kv beside a dataflow device, fa3 beside an A100) is
+ * a finding, recorded on the rows that cannot run it.
+ */
+function checkKernelRuns(id: string, specs: readonly DeviceSpec[], place: string): void {
+  const runs = specs.some((spec) => (spec.kind === 'dataflow' ? isDataflowKernel(id) : listKernels().includes(id)));
+  if (runs) return;
+  const kinds = [...new Set(specs.map((spec) => spec.kind))];
+  const valid = kinds.flatMap((k) => (k === 'dataflow' ? Object.keys(dataflowKernelAliases()) : listKernels()));
+  throw new InputError(place, `no hardware of this sweep (${kinds.join(' and ')} devices) runs kernel "${id}"; valid here: ${[...new Set(valid)].join(', ')}`);
 }
 
 /** What a parameter changes, as one key: two parameters with the same key address one setting. */
@@ -193,9 +241,9 @@ function targetKey(target: ParameterTarget): string {
 }
 
 /** The `set` block on one hardware; its errors name the entry (and the hardware, if not the base). */
-function withSet(spec: GpuSpec, set: Readonly<Record<string, number | string>>, onWhich: string): GpuSpec {
+function withSet(spec: DeviceSpec, set: Readonly<Record<string, number | string>>, onWhich: string): DeviceSpec {
   try {
-    return deriveSpec(spec, set, 'sweep.set');
+    return spec.kind === 'dataflow' ? deriveDataflowSpec(spec, set, 'sweep.set') : deriveSpec(spec, set, 'sweep.set');
   } catch (e) {
     if (!isInputError(e) || onWhich === '') throw e;
     throw new InputError(e.field, `${e.message.slice(e.field.length + 2)}${onWhich}`);

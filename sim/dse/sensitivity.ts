@@ -87,9 +87,10 @@ export function baselineIndices(plan: SweepPlan): number[] {
     switch (p.target.kind) {
       case 'hardware': own = plan.baseHardware; break;
       case 'kernel': own = plan.kernel; break;
-      case 'smCount': own = base.compute.sms; break;
-      case 'clock': own = base.compute.clockHz; break;
-      case 'sram': own = base.compute.sharedMemoryBytesPerSm; break;
+      // The planner refuses the SM and SRAM shortcuts on dataflow devices.
+      case 'smCount': own = base.kind === 'gpu' ? base.compute.sms : undefined; break;
+      case 'clock': own = base.kind === 'gpu' ? base.compute.clockHz : base.clockHz; break;
+      case 'sram': own = base.kind === 'gpu' ? base.compute.sharedMemoryBytesPerSm : undefined; break;
       case 'specField': own = p.target.keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], base) as number; break;
       case 'kernelOption': own = undefined; break;
     }

@@ -109,7 +109,7 @@ function sizeOf(plan: SweepPlan): string {
 }
 
 function describePlan(plan: SweepPlan, shard: Shard | undefined): string {
-  const lines = [`${plan.name}: ${sizeOf(plan)}; ${plan.kernel} on ${plan.baseHardware}, ${plan.engine} engine`];
+  const lines = [`${plan.name}: ${sizeOf(plan)}; ${plan.kernel} on ${plan.baseHardware}, ${enginesOf(plan)}`];
   if (plan.description) lines.push(`  ${plan.description.trim()}`);
   if (shard) {
     const r = shardRange(plan.pointCount, shard);
@@ -119,6 +119,14 @@ function describePlan(plan: SweepPlan, shard: Shard | undefined): string {
   lines.push('', table([['workload'], ...plan.workloads.map((w) => [w.label])], true));
   lines.push('', `columns: ${plan.columns.join(', ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "analytical engine", or with devices of several kinds, which engine runs which hardware. */
+function enginesOf(plan: SweepPlan): string {
+  const byEngine = new Map<string, string[]>();
+  for (const [name, engine] of plan.engines) byEngine.set(engine, [...(byEngine.get(engine) ?? []), name]);
+  if (byEngine.size <= 1) return `${plan.engine} engine`;
+  return `engines: ${[...byEngine].map(([engine, names]) => `${engine} (${names.join(', ')})`).join(', ')}`;
 }
 
 function describeRun(plan: SweepPlan, shard: Shard | undefined, output: string, s: SweepRunSummary, interrupted: boolean): string {

@@ -11,7 +11,8 @@ import type { SweepPlan } from '../plan.js';
  * shard's rows are checked against its range instead).
  */
 export function specHash(plan: SweepPlan): string {
-  const { name: _name, description: _description, hardware, ...rest } = plan;
+  // `engines` is left out as well: it follows from `engine` and the hardware, both hashed.
+  const { name: _name, description: _description, hardware, engines: _engines, ...rest } = plan;
   const specs = [...hardware.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, spec]) => [id, withoutProvenance(spec)]);
   return `sha256:${createHash('sha256').update(canonicalJson({ ...rest, hardware: specs })).digest('hex')}`;
 }
