@@ -2,7 +2,7 @@ import { memoryLevels } from '../hardware/device.js';
 import type { GpuSpec } from '../hardware/schema.js';
 import { tensorBytes, type Workload } from '../workloads/workload.js';
 import { addEnergy, energyOf, zeroEnergy } from './costs/energy.js';
-import { launchLatency, powerLimitedSeconds } from './costs/latency.js';
+import { applyPowerCap, launchLatency } from './costs/latency.js';
 import { matrixRate } from './costs/rates.js';
 import { countLaunch } from './engines/analytical.js';
 import { runCyclePlan, type CyclePlanOptions } from './engines/gpu-cycle/index.js';
@@ -54,12 +54,12 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     // A copy: the power limit below rewrites it, and a replayed launch is shared.
     const timing = simulated ? { ...simulated.timing } : launchLatency(launch, counts, spec, index > 0);
     const roofline = energyOf(counts, w.dtype, launch.matrixPath, timing.seconds, spec, launch.dynamicEnergyScale);
-    const capped = powerLimitedSeconds(timing.seconds, roofline.total - roofline.static, spec.power.idleWatts, spec.power.maxWatts);
+    const cap = applyPowerCap(timing.seconds, roofline, spec, launch.name);
     const rooflineBound = timing.bound;
-    const powerLimited = capped > timing.seconds;
-    if (powerLimited) {
-      warnings.push(`${launch.name}: the work needs ${(roofline.total / timing.seconds).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / timing.seconds).toFixed(2)}× longer`);
-      timing.seconds = capped;
+    const powerLimited = cap.warning !== null;
+    if (cap.warning !== null) {
+      warnings.push(cap.warning);
+      timing.seconds = cap.seconds;
       timing.bound = 'power';
     }
     // Only the static part depends on time: recount just when the power limit stretched it.

@@ -120,6 +120,21 @@ export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idle
 }
 
 /**
+ * The power cap for any device kind: the time at full speed and the energy it would take (its
+ * static part at that time) give the capped time and, when the cap binds, the one warning every
+ * report prints for it. `label` names the part of the call (a launch), or is empty for the whole.
+ */
+export function applyPowerCap(seconds: number, atFullSpeed: { total: number; static: number }, device: { id: string; power: { idleWatts: number; maxWatts: number } },
+  label = ''): { seconds: number; warning: string | null } {
+  const capped = powerLimitedSeconds(seconds, atFullSpeed.total - atFullSpeed.static, device.power.idleWatts, device.power.maxWatts);
+  if (capped <= seconds) return { seconds, warning: null };
+  return {
+    seconds: capped,
+    warning: `${label ? `${label}: ` : ''}the work needs ${(atFullSpeed.total / seconds).toFixed(0)} W at full speed, above ${device.id}'s ${device.power.maxWatts} W limit; clocks drop and it takes ${(capped / seconds).toFixed(2)}× longer`,
+  };
+}
+
+/**
  * A CTA's loads that wait one for another (LaunchPlan.serialLoadsPerCta), each one round trip:
  * to L2 when the launch's inputs fit there (a combine kernel's partials, just written by the
  * split launch), else to HBM. The cycle engine decides hit or miss from its simulated L2.

@@ -3,7 +3,7 @@ import { ON_CHIP, type DataflowSpec } from '../../../hardware/dataflow/schema.js
 import { withFifoDepths, type PipelineGraph } from '../../../workloads/pipelines/graph.js';
 import { planDataflow, type DataflowKernel, type DataflowPlan, type PlanOptions, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
 import type { Workload } from '../../../workloads/workload.js';
-import { powerLimitedSeconds, type Bound } from '../../costs/latency.js';
+import { applyPowerCap, type Bound } from '../../costs/latency.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { Report } from '../../report.js';
 import type { ReadWrite } from '../../counts.js';
@@ -99,10 +99,10 @@ export function simulateDataflow(request: DataflowRequest): Report {
   const rooflineBound = bound;
   // A device cannot draw more than its power limit: clocks drop until the work fits under it.
   const atFullSpeed = dataflowEnergy(counts, latency, spec);
-  const capped = powerLimitedSeconds(latency, atFullSpeed.total - atFullSpeed.static, spec.power.idleWatts, spec.power.maxWatts);
-  if (capped > latency) {
-    warnings.push(`the work needs ${(atFullSpeed.total / latency).toFixed(0)} W at full speed, above ${spec.id}'s ${spec.power.maxWatts} W limit; clocks drop and it takes ${(capped / latency).toFixed(2)}× longer`);
-    latency = capped;
+  const cap = applyPowerCap(latency, atFullSpeed, spec);
+  if (cap.warning !== null) {
+    warnings.push(cap.warning);
+    latency = cap.seconds;
     bound = 'power';
   }
   const energy = dataflowEnergy(counts, latency, spec);
