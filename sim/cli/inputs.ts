@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { listDevicePresets } from '../../hardware/device.js';
 import { deriveSpec, getPreset, listPresets, loadSpec, type GpuSpec } from '../../hardware/index.js';
 import { parseMask } from '../../workloads/masks/mask.js';
 import { listModels, modelWorkload } from '../../workloads/models/index.js';
@@ -62,7 +63,8 @@ export function resolveHardware(name: string, overrides: readonly string[], io: 
     try {
       spec = getPreset(name);
     } catch (e) {
-      if (e instanceof InputError && e.field === 'hardware') throw new InputError(flag, e.detail);
+      // Presets of every kind reach this point only when no other kind has the name.
+      if (e instanceof InputError && e.field === 'hardware') throw new InputError(flag, `unknown preset "${name}"; valid presets: ${listDevicePresets().map((p) => p.id).join(', ')}`);
       throw e;
     }
   }
@@ -120,7 +122,7 @@ export function workloadFromFlags(f: SimulateFlags): Workload {
 /** `--hardware` and `--set`: the machine, as every simulating command takes it (see resolveHardware). */
 export function addHardwareOptions(command: Command): Command {
   return command
-    .option('--hardware <id|file>', `hardware preset (${listPresets().join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .option('--hardware <id|file>', `hardware preset (${listDevicePresets().map((p) => p.id).join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
     .option('--set <path=value>', 'override a spec number, e.g. memory.hbm.bandwidthBytesPerSecond=6TB/s (repeatable)', (v, acc: string[]) => [...acc, v], []);
 }
 

@@ -11,7 +11,8 @@ import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.
 import { engineIds } from '../../simulate.js';
 import { parseCount } from '../args.js';
 import { formatBytes, formatSeconds, percent, table } from '../../render/format.js';
-import { addHardwareOptions, addWorkloadOptions, resolveHardware, workloadFromFlags, type SimulateFlags } from '../inputs.js';
+import { resolveDevice } from '../device.js';
+import { addHardwareOptions, addWorkloadOptions, workloadFromFlags, type SimulateFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 
 /** `attnsim sparse`: the four sparse-speedup bounds of a pattern or a dynamic method, or curves of them. */
@@ -109,7 +110,10 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   }
   const engine = flags.engine ?? 'analytical';
   if (!engineIds('gpu').includes(engine)) throw new InputError('--engine', `unknown engine "${engine}"; valid engines: ${engineIds('gpu').join(', ')}`);
-  return { hardware: resolveHardware(flags.hardware, flags.set, io), workload, kernel, kernelOptions, engine, pattern };
+  const device = resolveDevice(flags.hardware, flags.set, io);
+  // The bounds compare GPU kernels' tiles and launches; a dataflow pipeline has neither.
+  if (device.kind !== 'gpu') throw new InputError('--hardware', `attnsim sparse bounds GPU kernels (tiles, launches); ${device.id} is a ${device.kind} device`);
+  return { hardware: device, workload, kernel, kernelOptions, engine, pattern };
 }
 
 function runSweep(q: SparseQuery, flags: SparseFlags): SparseSweepRow[] {
