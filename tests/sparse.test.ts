@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { getDevicePreset } from '../hardware/device.js';
 import { getPreset, listPresets } from '../hardware/index.js';
 import { sparseBounds, predictedAt, type SparseQuery } from '../sim/sparse/bounds.js';
 import { blockSparseKernel } from '../sim/sparse/kernel.js';
@@ -121,6 +122,24 @@ describe('sparseBounds', () => {
       ),
       { numRuns: 80 },
     );
+  });
+
+  it('sparseBounds on a dataflow device (sn40l-like): (c) ≤ (b) ≤ (a) for block densities and static masks; an estimator method is refused', () => {
+    const sn40l = getDevicePreset('sn40l-like');
+    for (const base of ['none', 'causal'] as const) {
+      for (const pattern of [
+        { kind: 'dynamic' as const, method: oracleMethod(128, base), density: 0.2 },
+        { kind: 'dynamic' as const, method: oracleMethod(128, base), density: 0.6 },
+        { kind: 'static' as const, mask: parseMask('window:512') },
+      ]) {
+        const b = sparseBounds({ hardware: sn40l, workload: makeWorkload({ heads: 8, qLen: 4096, headDim: 64, mask: { kind: base } }), kernel: 'incremental', pattern, breakEven: false });
+        expect(b.predicted).toBeLessThanOrEqual(b.tileLevel * (1 + 1e-12));
+        expect(b.tileLevel).toBeLessThanOrEqual(b.ideal * (1 + 1e-12));
+        expect(b.predicted).toBeGreaterThan(1);
+      }
+    }
+    expect(() => sparseBounds({ hardware: sn40l, workload: prefill(4096), kernel: 'incremental', pattern: { kind: 'dynamic', method: getMethod('sale') }, breakEven: false }))
+      .toThrow(/sale's estimator runs as GPU kernels; on a dataflow device/);
   });
 
   it('attnsim sparse --block 7 and --block 1: fa2 on 16 × 16 tiles (whole mma instructions), the predicted speedup within the tile-level bound', async () => {

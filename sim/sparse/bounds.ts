@@ -1,5 +1,6 @@
 import { getCalibration } from '../../hardware/calibration.js';
-import type { GpuSpec } from '../../hardware/schema.js';
+import type { DeviceSpec } from '../../hardware/device.js';
+import { InputError } from '../../hardware/errors.js';
 import { tileCoverage } from '../../workloads/masks/coverage.js';
 import { describeMask, type Mask } from '../../workloads/masks/mask.js';
 import { buildSparseGraph, methodDensity } from '../../workloads/sparse/graph.js';
@@ -41,7 +42,8 @@ export type SparsePattern =
   | { kind: 'dynamic'; method: SparseMethod; density?: number };
 
 export interface SparseQuery {
-  hardware: GpuSpec;
+  /** A GPU, or a dataflow device for patterns without an estimator (its kernels are GPU kernels). */
+  hardware: DeviceSpec;
   /** The dense run: its mask is the base mask (none or causal). */
   workload: Workload;
   kernel: string;
@@ -87,7 +89,7 @@ interface Run {
   attend: Workload;
 }
 
-function estimatorEfficiency(spec: GpuSpec, kernel: string): number {
+function estimatorEfficiency(spec: DeviceSpec, kernel: string): number {
   return getCalibration(spec.id)?.kernels[kernel]?.matrixEfficiency ?? 1;
 }
 
@@ -103,8 +105,12 @@ function runPattern(q: SparseQuery, pattern: SparsePattern): Run {
   }
   const density = pattern.density ?? methodDensity(pattern.method, q.workload, q.workload.mask);
   const graph = buildSparseGraph(pattern.method, q.workload, density);
-  const efficiency = estimatorEfficiency(q.hardware, q.kernel);
-  const operators = graph.operators.map((op) => operatorTiming(op, q.hardware, efficiency));
+  const spec = q.hardware;
+  if (graph.operators.length > 0 && spec.kind !== 'gpu') {
+    throw new InputError('method', `${pattern.method.id}'s estimator runs as GPU kernels; on a ${spec.kind} device give a static mask or a block density`);
+  }
+  const efficiency = estimatorEfficiency(spec, q.kernel);
+  const operators = spec.kind === 'gpu' ? graph.operators.map((op) => operatorTiming(op, spec, efficiency)) : [];
   return { report: simulate(request(q, graph.attend)), operators, attend: graph.attend };
 }
 
@@ -160,7 +166,11 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
     const cycle = (sparse.attend.mask.kind === 'per_head' ? sparse.attend.mask.groups : []).reduce((a, g) => a + g.count, 0);
     if (cycle > 0 && w.heads % cycle !== 0) notes.push(`per-head groups cycle every ${cycle} heads; ${w.heads} heads is not a multiple, so counts are the cycle's average`);
   }
-  for (const warning of [...dense.warnings, ...sparse.report.warnings]) notes.push(warning.replace(/: the work needs .* limit; /, ': power-limited; '));
+  for (const warning of [...dense.warnings, ...sparse.report.warnings]) {
+    const note = warning.replace(/: the work needs .* limit; /, ': power-limited; ');
+    // The dense and sparse runs often share a note (the same plan's last wave): say it once.
+    if (!notes.includes(note)) notes.push(note);
+  }
   const t = sparseWork.tiles;
   const breakEvenBlockSize = q.pattern.kind === 'dynamic' ? q.pattern.method.attend.blockSize : STATIC_BREAK_EVEN_BLOCK;
   return {

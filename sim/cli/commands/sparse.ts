@@ -1,3 +1,4 @@
+import { estimateNote } from '../../../hardware/device.js';
 import type { Command } from 'commander';
 import { describeMask, parseMask } from '../../../workloads/masks/mask.js';
 import { checkDensity, oracleMethod, type SparseMethod } from '../../../workloads/sparse/method.js';
@@ -8,7 +9,8 @@ import type { KernelOptions } from '../../kernels/options.js';
 import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
 import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';
 import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
-import { engineIds } from '../../simulate.js';
+import { engineFor, engineIds } from '../../simulate.js';
+import { dataflowKernelOf } from '../../engines/dataflow/simulate.js';
 import { parseCount } from '../args.js';
 import { formatBytes, formatSeconds, percent, table } from '../../render/format.js';
 import { resolveDevice } from '../device.js';
@@ -35,7 +37,7 @@ export function registerSparse(program: Command, io: CliIo): void {
     .command('sparse')
     .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')))
     .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, fa2 tiled at the block (rounded up to whole tensor-core instructions) when it is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
-    .option('--engine <id>', `engine of both runs (${engineIds('gpu').join(', ')})`, 'analytical')
+    .option('--engine <id>', `engine of both runs (${engineIds().join(', ')}; default: analytical on a GPU, the device kind's first otherwise)`)
     .option('--tile-q <n>', 'query rows per tile')
     .option('--tile-k <n>', 'keys per tile')
     .option('--mask <spec>', 'static sparse pattern (e.g. window:4096, strided:128, nbhd:64x64,window:7x7, perhead:causal*8|window:1024*24)')
@@ -98,6 +100,18 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   } else throw new InputError('--mask', 'give a static --mask, a --method, or a --density');
   const workload: Workload = { ...workloadFromFlags({ ...flags, mask: undefined }), mask: { kind: baseKind } };
   if (block !== undefined && block > workload.kvLen) throw new InputError('--block', `${block}-token blocks are longer than the sequence (${workload.kvLen} keys)`);
+  const device = resolveDevice(flags.hardware, flags.set, io);
+  if (device.kind !== 'gpu') {
+    // A dataflow pipeline streams the kept blocks; a method's estimator kernels are GPU kernels.
+    if (pattern.kind === 'dynamic' && (pattern.method.score || pattern.method.selection)) {
+      throw new InputError('--method', `${pattern.method.id}'s estimator runs as GPU kernels; on a ${device.kind} device give a static --mask or a --density`);
+    }
+    const kernel = flags.kernel ?? 'incremental';
+    dataflowKernelOf(kernel, '--kernel');
+    const engine = engineFor(device, flags.engine, '--engine').id;
+    const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
+    return { hardware: device, workload, kernel, kernelOptions, engine, pattern };
+  }
   const blockSize = pattern.kind === 'dynamic' && pattern.method.attend.gather !== true ? pattern.method.attend.blockSize : FLEX_BLOCK;
   let kernel = flags.kernel ?? (workload.phase === 'decode' ? DEFAULT_DECODE_KERNEL : DEFAULT_KERNEL);
   const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
@@ -110,9 +124,6 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   }
   const engine = flags.engine ?? 'analytical';
   if (!engineIds('gpu').includes(engine)) throw new InputError('--engine', `unknown engine "${engine}"; valid engines: ${engineIds('gpu').join(', ')}`);
-  const device = resolveDevice(flags.hardware, flags.set, io);
-  // The bounds compare GPU kernels' tiles and launches; a dataflow pipeline has neither.
-  if (device.kind !== 'gpu') throw new InputError('--hardware', `attnsim sparse bounds GPU kernels (tiles, launches); ${device.id} is a ${device.kind} device`);
   return { hardware: device, workload, kernel, kernelOptions, engine, pattern };
 }
 
@@ -126,7 +137,9 @@ function runSweep(q: SparseQuery, flags: SparseFlags): SparseSweepRow[] {
 function header(q: SparseQuery): string {
   const w = q.workload;
   const what = q.pattern.kind === 'static' ? `static mask ${describeMask(q.pattern.mask)}` : `${q.pattern.method.name}`;
-  return `${what} on ${q.hardware.id}, kernel ${q.kernel}: b${w.batch} h${w.heads}/${w.kvHeads} q${w.qLen} k${w.kvLen} d${w.headDim} ${w.dtype} ${w.phase}; dense run: ${describeMask(w.mask)}`;
+  const estimate = estimateNote(q.hardware.id);
+  return `${what} on ${q.hardware.id}, kernel ${q.kernel}: b${w.batch} h${w.heads}/${w.kvHeads} q${w.qLen} k${w.kvLen} d${w.headDim} ${w.dtype} ${w.phase}; dense run: ${describeMask(w.mask)}` +
+    (estimate !== null ? `\n${estimate}` : '');
 }
 
 const times = (x: number) => `${x.toFixed(2)}×`;
