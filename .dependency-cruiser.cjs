@@ -1,7 +1,7 @@
 /**
  * Import rules (`npm run check:deps`). The layers, bottom to top:
  *
- *   hardware/  <-  workloads/  <-  sim/ core  <-  front ends (sim/cli/, visualizer/, bench/)
+ *   hardware/  <-  workloads/  <-  sim/ core  <-  front ends (sim/cli/, visualizer/, bench/, experiments/)
  *
  * A layer imports only from the layers below it. The core (hardware/, workloads/, and sim/
  * without sim/cli/ and without any node/ folder) runs in the browser, so it uses no Node
@@ -28,7 +28,7 @@ module.exports = {
       comment: 'hardware/ and workloads/ are the bottom layers: they import nothing from sim/ or the front ends.',
       severity: 'error',
       from: { path: '^(hardware|workloads)/' },
-      to: { path: '^(sim|visualizer|bench)/' },
+      to: { path: '^(sim|visualizer|bench|experiments)/' },
     },
     {
       name: 'hardware-below-workloads',
@@ -42,7 +42,7 @@ module.exports = {
       comment: 'Engines are validated and driven from above: they import nothing from sim/validate/ or sim/cli/.',
       severity: 'error',
       from: { path: '^sim/engines/' },
-      to: { path: '^sim/(validate|cli)/' },
+      to: { path: '^sim/(validate|calibrate|cli)/' },
     },
     {
       name: 'core-no-node-builtins',
@@ -53,17 +53,17 @@ module.exports = {
     },
     {
       name: 'core-below-front-ends',
-      comment: 'The core never imports a front end (sim/cli/, visualizer/, bench/).',
+      comment: 'The core never imports a front end (sim/cli/, visualizer/, bench/, experiments/).',
       severity: 'error',
       from: { path: CORE, pathNot: SIM_NODE },
-      to: { path: '^(sim/cli|visualizer|bench)/' },
+      to: { path: '^(sim/cli|visualizer|bench|experiments)/' },
     },
     {
       name: 'sim-node-below-cli',
-      comment: 'The node/ folders under sim/ serve the front ends: they import nothing from sim/cli/, visualizer/ or bench/.',
+      comment: 'The node/ folders under sim/ serve the front ends: they import nothing from sim/cli/, visualizer/, bench/ or experiments/.',
       severity: 'error',
       from: { path: '^sim/(node|.*/node)/' },
-      to: { path: '^(sim/cli|visualizer|bench)/' },
+      to: { path: '^(sim/cli|visualizer|bench|experiments)/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -8,7 +8,7 @@ function linesHomedIn(partition: 0 | 1, count: number, from = 0): number[] {
   return out;
 }
 
-describe('PartitionedL2 (the line-level L2 of bench/l2-lines.ts)', () => {
+describe('PartitionedL2 (the line-level L2 of experiments/l2-lines.ts)', () => {
   it('homes lines in both partitions about evenly', () => {
     let ones = 0;
     for (let line = 0; line < 10_000; line++) ones += PartitionedL2.homeOf(line);
