@@ -54,11 +54,11 @@ for (const r of rows) console.log(r.map((cell, k) => (k === 0 ? cell.padEnd(widt
 const n = 512;
 const graph = naiveSdpaPipeline({
   shape: { rows: n, keyBlocks: n, blockQ: 1, blockK: 1, headDim: 64, valueHeadDim: 64, elementBytes: 2, accumulatorBytes: 4 },
-  rates: SEED_PAPER_RATES, stream: () => SEED_PAPER_STREAM,
+  rates: SEED_PAPER_RATES,
+  stream: () => SEED_PAPER_STREAM,
 });
 let result = runPipeline(graph);
 const wall = seconds(() => {
   result = runPipeline(graph);
 });
-console.log(`\nuncompressed: seed naive pipeline N = ${n}: ${result.cycles} cycles, ${result.events} events in ${wall.toFixed(3)} s ` +
-  `(${(result.events / wall / 1e6).toFixed(1)} M events/s)`);
+console.log(`\nuncompressed: seed naive pipeline N = ${n}: ${result.cycles} cycles, ${result.events} events in ${wall.toFixed(3)} s ` + `(${(result.events / wall / 1e6).toFixed(1)} M events/s)`);

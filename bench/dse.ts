@@ -91,7 +91,11 @@ try {
   console.log(`attnsim DSE bench, node ${process.version}, ${new Date().toISOString()}; worker threads ${workerAvailable() ? 'available' : 'MISSING (run from dist/)'}`);
   // Each GPU engine of the simulator is measured; a new one shows up here once it is registered.
   const ENGINES = engineIds('gpu');
-  console.log(`engines in this tree: ${ENGINES.join(', ')}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(
+    `engines in this tree: ${ENGINES.join(', ')}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
   printRow(['engine', 'what', 'points', 'threads', 'seconds', 'CPU s', 'points/s']);
   for (const engine of ENGINES) {
     const base = withEngine(grid, engine);

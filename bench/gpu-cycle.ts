@@ -38,8 +38,15 @@ function bench(): void {
       latency = report.latencySeconds;
     }
     const wall = (performance.now() - start) / 1000;
-    rows.push([`llama-3.1-70b 128K prefill, ${kernel}`, String(model.layers), `${wall.toFixed(3)} s`, String(simulated), String(events),
-      firstLayerMs > 0 ? `${(events / simulated / (firstLayerMs / 1000) / 1e6).toFixed(2)} M` : '-', `${(latency * 1e3).toFixed(2)} ms`]);
+    rows.push([
+      `llama-3.1-70b 128K prefill, ${kernel}`,
+      String(model.layers),
+      `${wall.toFixed(3)} s`,
+      String(simulated),
+      String(events),
+      firstLayerMs > 0 ? `${(events / simulated / (firstLayerMs / 1000) / 1e6).toFixed(2)} M` : '-',
+      `${(latency * 1e3).toFixed(2)} ms`,
+    ]);
   }
   console.log(`attnsim bench, GPU cycle engine, node ${process.version}, ${new Date().toISOString()}`);
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));

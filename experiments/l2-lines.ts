@@ -152,7 +152,9 @@ function main(): void {
     return;
   }
   const rows: SourcesRow[] = readFileSync(join(ROOT, 'validation/data', HARDWARE, 'probes/l2-sources.jsonl'), 'utf8')
-    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as SourcesRow);
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as SourcesRow);
   const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
   const out = [['case', 'DRAM read: meas', 'lines', 'engine', 'near miss: meas', 'lines', 'fabric: meas', 'lines', 'fabric miss: meas', 'lines']];
   let linesError = 0;
@@ -169,14 +171,22 @@ function main(): void {
     engineError += Math.abs(engineDramRead / r.dramReadBytes - 1);
     out.push([
       `${r.kernel} b${r.batch} h${r.heads}/${r.kvHeads} ${r.seqLen / 1024}K ${r.mask}`,
-      mb(r.dramReadBytes), mb(bytes(c.dramReads)), mb(engineDramRead),
-      mb(r.smReadMissBytes), mb(bytes(c.nearMisses)), mb(r.fabricReadBytes), mb(bytes(c.fabricRequests)),
-      mb(r.fabricReadMissBytes), mb(bytes(c.fabricMisses)),
+      mb(r.dramReadBytes),
+      mb(bytes(c.dramReads)),
+      mb(engineDramRead),
+      mb(r.smReadMissBytes),
+      mb(bytes(c.nearMisses)),
+      mb(r.fabricReadBytes),
+      mb(bytes(c.fabricRequests)),
+      mb(r.fabricReadMissBytes),
+      mb(bytes(c.fabricMisses)),
     ]);
   }
   console.log(`L2 source counters (MB), measured vs a ${ways}-way two-partition line model (${insertion} insertion) fed the cycle engine's schedule ("lines") and the engine's own L2 ("engine")\n`);
   console.log(table(out));
-  console.log(`\nDRAM read bytes, mean |error| over ${out.length - 1} kernels: line model ${(100 * linesError / (out.length - 1)).toFixed(1)}%, engine ${(100 * engineError / (out.length - 1)).toFixed(1)}%`);
+  console.log(
+    `\nDRAM read bytes, mean |error| over ${out.length - 1} kernels: line model ${((100 * linesError) / (out.length - 1)).toFixed(1)}%, engine ${((100 * engineError) / (out.length - 1)).toFixed(1)}%`,
+  );
 }
 
 main();

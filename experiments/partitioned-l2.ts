@@ -67,7 +67,11 @@ class LruSets {
   private psel = PSEL_MAX >> 1;
   private fills = 0;
 
-  constructor(readonly sets: number, readonly ways: number, private readonly dueling = false) {
+  constructor(
+    readonly sets: number,
+    readonly ways: number,
+    private readonly dueling = false,
+  ) {
     this.tags = new Float64Array(sets * ways).fill(EMPTY);
     this.stamps = new Float64Array(sets * ways);
     this.dirty = new Uint8Array(sets * ways);

@@ -65,8 +65,14 @@ export interface EnergyScales {
 
 /** The spec fields each energy scale multiplies. */
 export const ENERGY_GROUPS = {
-  sm: ['energy.matrixJoulesPerFlop.bf16', 'energy.matrixJoulesPerFlop.fp16', 'energy.matrixJoulesPerFlop.fp8', 'energy.matrixJoulesPerFlop.tf32',
-    'memory.smem.readEnergyJoulesPerByte', 'memory.smem.writeEnergyJoulesPerByte'],
+  sm: [
+    'energy.matrixJoulesPerFlop.bf16',
+    'energy.matrixJoulesPerFlop.fp16',
+    'energy.matrixJoulesPerFlop.fp8',
+    'energy.matrixJoulesPerFlop.tf32',
+    'memory.smem.readEnergyJoulesPerByte',
+    'memory.smem.writeEnergyJoulesPerByte',
+  ],
   /**
    * The softmax side, apart from the tensor side: per tensor FLOP an attention does 1/d as many
    * exps and row operations, so head dims 64 and 256 tell the two apart (one shared scale left
@@ -107,8 +113,12 @@ export function getCalibration(hardware: string): HardwareCalibration | undefine
 export function withEnergyScales(spec: GpuSpec, scales: EnergyScales, origin: string): GpuSpec {
   const copy = structuredClone(spec) as GpuSpec & Record<string, unknown>;
   const provenance = { ...spec.provenance };
-  const groups = [[ENERGY_GROUPS.sm, scales.smScale], [ENERGY_GROUPS.softmax, scales.softmaxScale ?? scales.smScale],
-    [ENERGY_GROUPS.memory, scales.memoryScale], [ENERGY_GROUPS.operand, scales.operandScale]] as const;
+  const groups = [
+    [ENERGY_GROUPS.sm, scales.smScale],
+    [ENERGY_GROUPS.softmax, scales.softmaxScale ?? scales.smScale],
+    [ENERGY_GROUPS.memory, scales.memoryScale],
+    [ENERGY_GROUPS.operand, scales.operandScale],
+  ] as const;
   for (const [paths, scale] of groups) {
     for (const path of paths) {
       const keys = path.split('.');
@@ -118,7 +128,12 @@ export function withEnergyScales(spec: GpuSpec, scales: EnergyScales, origin: st
       if (typeof value !== 'number') continue;
       parent![leaf] = value * scale;
       const before = provenance[path];
-      provenance[path] = { basis: before?.basis ?? 'estimate', source: `${before?.source ?? 'preset'}; × ${scale.toFixed(3)} (${origin})`, notes: before?.notes ?? '', written: before?.written ?? String(value) };
+      provenance[path] = {
+        basis: before?.basis ?? 'estimate',
+        source: `${before?.source ?? 'preset'}; × ${scale.toFixed(3)} (${origin})`,
+        notes: before?.notes ?? '',
+        written: before?.written ?? String(value),
+      };
     }
   }
   return { ...copy, provenance };

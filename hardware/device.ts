@@ -84,7 +84,13 @@ export function presetKind(id: string): string | undefined {
  */
 export function getDevicePreset(id: string, field = 'hardware'): DeviceSpec {
   const entry = KINDS.find((k) => k.listPresets().includes(id));
-  if (!entry) throw new InputError(field, `unknown preset "${id}"; valid presets: ${listDevicePresets().map((p) => p.id).join(', ')}`);
+  if (!entry)
+    throw new InputError(
+      field,
+      `unknown preset "${id}"; valid presets: ${listDevicePresets()
+        .map((p) => p.id)
+        .join(', ')}`,
+    );
   return entry.getPreset(id) as DeviceSpec;
 }
 
@@ -146,15 +152,26 @@ function gpuLevels(spec: GpuSpec): MemoryLevel[] {
   const cache = (name: string, c: NonNullable<GpuSpec['memory']['llc']>): MemoryLevel => {
     const slices = c.slices ?? 1;
     return {
-      name, scope: slices > 1 ? 'slice' : 'device', instances: slices, bytesPerInstance: c.bytes / slices, bandwidthBytesPerSecond: c.bandwidthBytesPerSecond,
-      latencySeconds: c.latencySeconds, readEnergyJoulesPerByte: c.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: c.writeEnergyJoulesPerByte,
+      name,
+      scope: slices > 1 ? 'slice' : 'device',
+      instances: slices,
+      bytesPerInstance: c.bytes / slices,
+      bandwidthBytesPerSecond: c.bandwidthBytesPerSecond,
+      latencySeconds: c.latencySeconds,
+      readEnergyJoulesPerByte: c.readEnergyJoulesPerByte,
+      writeEnergyJoulesPerByte: c.writeEnergyJoulesPerByte,
     };
   };
   return [
     {
-      name: 'smem', scope: 'unit', instances: spec.compute.sms, bytesPerInstance: spec.compute.sharedMemoryBytesPerSm,
-      bandwidthBytesPerSecond: m.smem.bandwidthBytesPerSecond, latencySeconds: null,
-      readEnergyJoulesPerByte: m.smem.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: m.smem.writeEnergyJoulesPerByte,
+      name: 'smem',
+      scope: 'unit',
+      instances: spec.compute.sms,
+      bytesPerInstance: spec.compute.sharedMemoryBytesPerSm,
+      bandwidthBytesPerSecond: m.smem.bandwidthBytesPerSecond,
+      latencySeconds: null,
+      readEnergyJoulesPerByte: m.smem.readEnergyJoulesPerByte,
+      writeEnergyJoulesPerByte: m.smem.writeEnergyJoulesPerByte,
     },
     cache('l2', m.l2),
     ...(m.llc ? [cache('llc', m.llc)] : []),
@@ -165,20 +182,38 @@ function gpuLevels(spec: GpuSpec): MemoryLevel[] {
 function dataflowLevels(spec: DataflowSpec): MemoryLevel[] {
   const units = spec.units.memory.count;
   const onChip: MemoryLevel = {
-    name: ON_CHIP, scope: 'unit', instances: units, bytesPerInstance: spec.memory.onChip.bytes / units,
+    name: ON_CHIP,
+    scope: 'unit',
+    instances: units,
+    bytesPerInstance: spec.memory.onChip.bytes / units,
     bandwidthBytesPerSecond: units * spec.units.memory.portBytesPerCycle * spec.clockHz,
     latencySeconds: spec.units.memory.accessLatencyCycles / spec.clockHz,
-    readEnergyJoulesPerByte: spec.memory.onChip.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: spec.memory.onChip.writeEnergyJoulesPerByte,
+    readEnergyJoulesPerByte: spec.memory.onChip.readEnergyJoulesPerByte,
+    writeEnergyJoulesPerByte: spec.memory.onChip.writeEnergyJoulesPerByte,
   };
-  return [onChip, ...Object.entries(spec.memory.dram).map(([name, t]): MemoryLevel => ({
-    name, scope: 'device', instances: 1, bytesPerInstance: t.bytes, bandwidthBytesPerSecond: t.bandwidthBytesPerSecond, latencySeconds: t.latencySeconds,
-    readEnergyJoulesPerByte: t.readEnergyJoulesPerByte, writeEnergyJoulesPerByte: t.writeEnergyJoulesPerByte,
-  }))];
+  return [
+    onChip,
+    ...Object.entries(spec.memory.dram).map(
+      ([name, t]): MemoryLevel => ({
+        name,
+        scope: 'device',
+        instances: 1,
+        bytesPerInstance: t.bytes,
+        bandwidthBytesPerSecond: t.bandwidthBytesPerSecond,
+        latencySeconds: t.latencySeconds,
+        readEnergyJoulesPerByte: t.readEnergyJoulesPerByte,
+        writeEnergyJoulesPerByte: t.writeEnergyJoulesPerByte,
+      }),
+    ),
+  ];
 }
 
 function summarizeGpu(spec: GpuSpec): DeviceSummary {
   return {
-    kind: 'gpu', computeUnits: spec.compute.sms, computeUnitName: 'SMs', clockHz: spec.compute.clockHz,
+    kind: 'gpu',
+    computeUnits: spec.compute.sms,
+    computeUnitName: 'SMs',
+    clockHz: spec.compute.clockHz,
     mainMemory: { name: spec.memory.hbm.technology, bytes: spec.memory.hbm.bytes, bandwidthBytesPerSecond: spec.memory.hbm.bandwidthBytesPerSecond },
     peakBf16MatrixFlopsPerSecond: spec.compute.matrixFlopsPerSecond[spec.compute.defaultMatrixPath]?.bf16,
   };
@@ -188,7 +223,10 @@ function summarizeDataflow(spec: DataflowSpec): DeviceSummary {
   const tier = spec.memory.dram[spec.memory.inputTier];
   const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
   return {
-    kind: 'dataflow', computeUnits: spec.units.compute.count, computeUnitName: 'units', clockHz: spec.clockHz,
+    kind: 'dataflow',
+    computeUnits: spec.units.compute.count,
+    computeUnitName: 'units',
+    clockHz: spec.clockHz,
     mainMemory: tier
       ? { name: tier.technology, bytes: tier.bytes, bandwidthBytesPerSecond: tier.bandwidthBytesPerSecond }
       : { name: 'on-chip SRAM', bytes: spec.memory.onChip.bytes, bandwidthBytesPerSecond: onChipBandwidth },

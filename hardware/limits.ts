@@ -11,7 +11,10 @@ export function checkPhysicalLimits(spec: Omit<GpuSpec, 'provenance'>, origin?: 
   const { power, compute } = spec;
   checkPowerHeadroom(spec.id, power, at, 'board');
   if (compute.maxSharedMemoryBytesPerCta > compute.sharedMemoryBytesPerSm) {
-    throw new InputError(at('compute.maxSharedMemoryBytesPerCta'), `${compute.maxSharedMemoryBytesPerCta} B is above the ${compute.sharedMemoryBytesPerSm} B of shared memory per SM (compute.sharedMemoryBytesPerSm)`);
+    throw new InputError(
+      at('compute.maxSharedMemoryBytesPerCta'),
+      `${compute.maxSharedMemoryBytesPerCta} B is above the ${compute.sharedMemoryBytesPerSm} B of shared memory per SM (compute.sharedMemoryBytesPerSm)`,
+    );
   }
 }
 

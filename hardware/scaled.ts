@@ -16,8 +16,7 @@ import type { GpuSpec } from './schema.js';
  */
 export function scaleSmRates(spec: GpuSpec, k: number): GpuSpec {
   const c = spec.compute;
-  const scaleRates = <T extends Partial<Record<string, number>>>(rates: T): T =>
-    Object.fromEntries(Object.entries(rates).map(([key, v]) => [key, (v as number) * k])) as T;
+  const scaleRates = <T extends Partial<Record<string, number>>>(rates: T): T => Object.fromEntries(Object.entries(rates).map(([key, v]) => [key, (v as number) * k])) as T;
   return {
     ...spec,
     compute: {

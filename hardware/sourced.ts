@@ -77,7 +77,11 @@ function unwrapSourced(node: Record<string, unknown>, path: string, unit: BaseUn
  * mutated. `noun` names the spec kind in errors.
  */
 export function applyOverrides(
-  data: object, provenance: Readonly<Record<string, Provenance>>, overrides: Readonly<Record<string, number | string>>, origin: string, noun: string,
+  data: object,
+  provenance: Readonly<Record<string, Provenance>>,
+  overrides: Readonly<Record<string, number | string>>,
+  origin: string,
+  noun: string,
 ): { data: Record<string, unknown>; provenance: Record<string, Provenance> } {
   const copy = structuredClone(data) as Record<string, unknown>;
   const next: Record<string, Provenance> = { ...provenance };

@@ -71,8 +71,17 @@ export function parseQuantity(value: unknown, unit: BaseUnit, field: string): nu
 
 function example(unit: BaseUnit): string {
   const examples: Record<BaseUnit, string> = {
-    'B/s': '"4.8 TB/s"', 'FLOP/s': '"989 TFLOP/s"', 'op/s': '"3.9 Top/s"', B: '"228 KiB"', Hz: '"1.98 GHz"',
-    'J/B': '"15 pJ/B"', 'J/FLOP': '"0.5 pJ/FLOP"', 'J/op': '"2 pJ/op"', W: '"700 W"', s: '"4 us"', count: '132',
+    'B/s': '"4.8 TB/s"',
+    'FLOP/s': '"989 TFLOP/s"',
+    'op/s': '"3.9 Top/s"',
+    B: '"228 KiB"',
+    Hz: '"1.98 GHz"',
+    'J/B': '"15 pJ/B"',
+    'J/FLOP': '"0.5 pJ/FLOP"',
+    'J/op': '"2 pJ/op"',
+    W: '"700 W"',
+    s: '"4 us"',
+    count: '132',
   };
   return examples[unit];
 }

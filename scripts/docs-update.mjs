@@ -50,7 +50,9 @@ for (const doc of docs) {
   if (updated !== text) writeFileSync(join(repoRoot, doc), updated);
   const skipped = blocks.filter((b) => b.notChecked !== undefined);
   const seconds = results.reduce((s, r) => s + r.seconds, 0);
-  process.stdout.write(`${doc}: ${results.length} examples run in ${seconds.toFixed(1)} s, ${changed.length} rewritten${skipped.length ? `; ${skipped.length} blocks not checked (${skipped.map((b) => b.notChecked).join('; ')})` : ''}\n`);
+  process.stdout.write(
+    `${doc}: ${results.length} examples run in ${seconds.toFixed(1)} s, ${changed.length} rewritten${skipped.length ? `; ${skipped.length} blocks not checked (${skipped.map((b) => b.notChecked).join('; ')})` : ''}\n`,
+  );
   for (const r of changed) process.stdout.write(`  rewritten: line ${r.example.line}: $ ${r.example.command}\n`);
 }
 if (trouble > 0) {

@@ -59,7 +59,10 @@ export function buildReport(input: ReportInput): Report {
     memory: input.levels.map((l) => {
       const rw = Object.hasOwn(input.bytesByLevel, l.name) ? input.bytesByLevel[l.name]! : null;
       return {
-        level: l.name, scope: l.scope, read: rw ? rw.read : null, write: rw ? rw.write : null,
+        level: l.name,
+        scope: l.scope,
+        read: rw ? rw.read : null,
+        write: rw ? rw.write : null,
         utilization: rw ? (l.bandwidthBytesPerSecond > 0 ? totalBytes(rw) / (l.bandwidthBytesPerSecond * latency) : 0) : null,
       };
     }),

@@ -120,8 +120,13 @@ export function simulatePlan(plan: KernelPlan, spec: GpuSpec, w: Workload, kerne
     bandwidth: { hbm: spec.memory.hbm.bandwidthBytesPerSecond, l2: spec.memory.l2.bandwidthBytesPerSecond, smem: spec.memory.smem.bandwidthBytesPerSecond },
     tiles: cov
       ? {
-          tileQ: cov.tileQ, tileK: cov.tileK, full: cov.fullTiles, partial: cov.partialTiles, skipped: cov.skippedTiles,
-          keptFraction: cov.keptElements / cov.totalElements, computedFraction: cov.computedElements / cov.totalElements,
+          tileQ: cov.tileQ,
+          tileK: cov.tileK,
+          full: cov.fullTiles,
+          partial: cov.partialTiles,
+          skipped: cov.skippedTiles,
+          keptFraction: cov.keptElements / cov.totalElements,
+          computedFraction: cov.computedElements / cov.totalElements,
         }
       : null,
     breakdown,
@@ -164,4 +169,3 @@ export function checkFitsInMemory(w: Workload, spec: GpuSpec): void {
 function formatGB(bytes: number): string {
   return (bytes / 1e9).toPrecision(3);
 }
-

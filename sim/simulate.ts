@@ -29,7 +29,13 @@ export interface SimulateRequest {
 export function simulate(request: SimulateRequest): Report {
   const engine = engineFor(request.hardware, request.engine);
   if (request.timeline === true && !engine.timeline) {
-    throw new InputError('timeline', `the ${engine.id} engine keeps no timeline; engines that do: ${listEngines().filter((e) => e.timeline).map((e) => e.id).join(', ')}`);
+    throw new InputError(
+      'timeline',
+      `the ${engine.id} engine keeps no timeline; engines that do: ${listEngines()
+        .filter((e) => e.timeline)
+        .map((e) => e.id)
+        .join(', ')}`,
+    );
   }
   return engine.run(request);
 }

@@ -18,14 +18,25 @@ const workloadArb: fc.Arbitrary<Workload> = fc
     decode: fc.boolean(),
     headDim: fc.constantFrom(64, 128, 256),
     mask: fc.constantFrom<Mask>(
-      { kind: 'none' }, { kind: 'causal' }, { kind: 'sliding_window', window: 1024 },
-      { kind: 'sink_window', sinks: 4, window: 512 }, { kind: 'block_sparse', blockSize: 128, blockDensity: 0.3 },
+      { kind: 'none' },
+      { kind: 'causal' },
+      { kind: 'sliding_window', window: 1024 },
+      { kind: 'sink_window', sinks: 4, window: 512 },
+      { kind: 'block_sparse', blockSize: 128, blockDensity: 0.3 },
     ),
   })
-  .map((r) => makeWorkload({
-    batch: r.batch, heads: r.kvHeads * r.group, kvHeads: r.kvHeads, headDim: r.headDim, mask: r.mask,
-    qLen: r.decode ? 1 : r.len, kvLen: r.len, phase: r.decode && r.len > 1 ? 'decode' : 'prefill',
-  }));
+  .map((r) =>
+    makeWorkload({
+      batch: r.batch,
+      heads: r.kvHeads * r.group,
+      kvHeads: r.kvHeads,
+      headDim: r.headDim,
+      mask: r.mask,
+      qLen: r.decode ? 1 : r.len,
+      kvLen: r.len,
+      phase: r.decode && r.len > 1 ? 'decode' : 'prefill',
+    }),
+  );
 
 const kernelArb = fc.constantFrom('fa2', 'fa3', 'split-kv');
 
@@ -42,27 +53,33 @@ function run(spec: GpuSpec, w: Workload, kernel: string) {
 
 describe('analytical engine: invariants', () => {
   it('more HBM bandwidth is never slower', () => {
-    fc.assert(fc.property(workloadArb, kernelArb, fc.double({ min: 1.01, max: 4, noNaN: true }), (w, kernel, factor) => {
-      const faster = deriveSpec(h200, { 'memory.hbm.bandwidthBytesPerSecond': h200.memory.hbm.bandwidthBytesPerSecond * factor });
-      // Equal up to floating-point rounding when HBM does not bound the run (the sum of launch
-      // times is formed in a different order of magnitudes).
-      expect(run(faster, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(workloadArb, kernelArb, fc.double({ min: 1.01, max: 4, noNaN: true }), (w, kernel, factor) => {
+        const faster = deriveSpec(h200, { 'memory.hbm.bandwidthBytesPerSecond': h200.memory.hbm.bandwidthBytesPerSecond * factor });
+        // Equal up to floating-point rounding when HBM does not bound the run (the sum of launch
+        // times is formed in a different order of magnitudes).
+        expect(run(faster, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('more SMs (same per-SM resources, L2 growing with them) are never slower', () => {
     // A bigger die of the same family brings L2 slices with its SMs. On a fixed L2, more
     // resident CTAs can overflow it and re-fetch K/V from HBM: a real slowdown the model shows,
     // so the property is stated for the scaled chip.
-    fc.assert(fc.property(workloadArb, kernelArb, fc.integer({ min: 133, max: 400 }), (w, kernel, sms) => {
-      const bigger = deriveSpec(withSmCount(h200, sms), { 'memory.l2.bytes': (h200.memory.l2.bytes * sms) / h200.compute.sms });
-      expect(run(bigger, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(workloadArb, kernelArb, fc.integer({ min: 133, max: 400 }), (w, kernel, sms) => {
+        const bigger = deriveSpec(withSmCount(h200, sms), { 'memory.l2.bytes': (h200.memory.l2.bytes * sms) / h200.compute.sms });
+        expect(run(bigger, w, kernel).latencySeconds).toBeLessThanOrEqual(run(h200, w, kernel).latencySeconds * (1 + 1e-12));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('skipping tiles never adds bytes or FLOPs: a window inside causal, a sparser block mask', () => {
-    fc.assert(fc.property(workloadArb, fc.constantFrom('fa2', 'fa3'), fc.integer({ min: 1, max: 8192 }), fc.double({ min: 0.05, max: 1, noNaN: true }),
-      (w0, kernel, window, density) => {
+    fc.assert(
+      fc.property(workloadArb, fc.constantFrom('fa2', 'fa3'), fc.integer({ min: 1, max: 8192 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (w0, kernel, window, density) => {
         const w = { ...w0, qLen: w0.kvLen, phase: 'prefill' as const };
         const pairs: Array<[Mask, Mask]> = [
           [{ kind: 'causal' }, { kind: 'sliding_window', window }],
@@ -80,18 +97,22 @@ describe('analytical engine: invariants', () => {
         const hi = run(h200, { ...w, mask: { kind: 'block_sparse', blockSize: 128, blockDensity: density } }, kernel);
         expect(lo.flops.matrix).toBeLessThanOrEqual(hi.flops.matrix);
         expect(lo.bytes.l2.read).toBeLessThanOrEqual(hi.bytes.l2.read);
-      }), { numRuns: 40 });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('energy ≥ idle power × latency, and latency ≥ the roofline floor', () => {
-    fc.assert(fc.property(workloadArb, fc.constantFrom('naive', 'fa2', 'fa3', 'split-kv'), (w, kernel) => {
-      if (kernel === 'naive' && w.qLen * w.kvLen * w.batch * w.heads > 2 ** 33) return; // keep the unfused case small
-      const r = run(h200, w, kernel);
-      expect(r.energyJoules).toBeGreaterThanOrEqual(h200.power.idleWatts * r.latencySeconds);
-      const floor = Math.max(r.flops.useful / peakMatrixRate(h200, w.dtype),
-        (r.compulsoryBytes.read + r.compulsoryBytes.write) / h200.memory.hbm.bandwidthBytesPerSecond);
-      expect(r.latencySeconds).toBeGreaterThanOrEqual(floor);
-    }), { numRuns: 80 });
+    fc.assert(
+      fc.property(workloadArb, fc.constantFrom('naive', 'fa2', 'fa3', 'split-kv'), (w, kernel) => {
+        if (kernel === 'naive' && w.qLen * w.kvLen * w.batch * w.heads > 2 ** 33) return; // keep the unfused case small
+        const r = run(h200, w, kernel);
+        expect(r.energyJoules).toBeGreaterThanOrEqual(h200.power.idleWatts * r.latencySeconds);
+        const floor = Math.max(r.flops.useful / peakMatrixRate(h200, w.dtype), (r.compulsoryBytes.read + r.compulsoryBytes.write) / h200.memory.hbm.bandwidthBytesPerSecond);
+        expect(r.latencySeconds).toBeGreaterThanOrEqual(floor);
+      }),
+      { numRuns: 80 },
+    );
   });
 });
 

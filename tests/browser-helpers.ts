@@ -47,7 +47,9 @@ export async function launchChromium(): Promise<Browser> {
     try {
       return await chromium.launch({ executablePath: systemChromium, args: QUIET_FLAGS, headless: true });
     } catch (e) {
-      throw launchFailure(`attnsim browser tests: could not start Chromium at ATTNSIM_CHROMIUM=${systemChromium} (${reason(e)}); set ATTNSIM_CHROMIUM to a Chromium binary, or unset it to use the one from @sparticuz/chromium (npm install)`);
+      throw launchFailure(
+        `attnsim browser tests: could not start Chromium at ATTNSIM_CHROMIUM=${systemChromium} (${reason(e)}); set ATTNSIM_CHROMIUM to a Chromium binary, or unset it to use the one from @sparticuz/chromium (npm install)`,
+      );
     }
   }
   let executablePath = '';

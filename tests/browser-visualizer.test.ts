@@ -140,7 +140,7 @@ describe('visualizer in Chromium', () => {
     await page.locator('#sweep-filter').selectOption({ label: 'all rows' });
   });
 
-  it('each view can be screenshotted with the layer\'s own mask at 64-token blocks', async () => {
+  it("each view can be screenshotted with the layer's own mask at 64-token blocks", async () => {
     await afterUpdate(page, () => page.locator('#mask').selectOption('model'));
     // 64-token blocks split the kernel's 128-row tiles, so the tile-level bound parts from the ideal one.
     await afterUpdate(page, () => page.locator('#block-size').selectOption('64'));
@@ -153,7 +153,7 @@ describe('visualizer in Chromium', () => {
     expect(statSync(path).size).toBeGreaterThan(0);
   });
 
-  it('an impossible choice (fa3 on an A100) shows the simulator\'s error in the page; fixing it clears it', async () => {
+  it("an impossible choice (fa3 on an A100) shows the simulator's error in the page; fixing it clears it", async () => {
     await afterUpdate(page, () => page.locator('#hardware').selectOption('a100-sxm-80gb'));
     await afterUpdate(page, () => page.locator('#kernel').selectOption('fa3'));
     expect(await page.locator('#error').textContent()).toBe("kernel: fa3 needs Hopper's wgmma instruction path; a100-sxm-80gb has mma_sync");

@@ -17,13 +17,27 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const shippedLines = readFileSync(shippedDataFiles().find((f) => f.endsWith('sdpa-prefill.jsonl'))!, 'utf8').trim().split('\n');
+const shippedLines = readFileSync(shippedDataFiles().find((f) => f.endsWith('sdpa-prefill.jsonl'))!, 'utf8')
+  .trim()
+  .split('\n');
 const idOf = (line: string) => (JSON.parse(line) as { id: string }).id;
 
 const empty = file('empty.jsonl', '');
 const garbage = file('garbage.jsonl', 'garbage\n');
-const unknownHardware = file('unknown-hw.jsonl', `${shippedLines.slice(0, 2).map((l) => l.replace('"hardware":"h200-sxm"', '"hardware":"zz-gpu"')).join('\n')}\n`);
-const heldOutOnly = file('held-out.jsonl', `${shippedLines.filter((l) => !isCalibrationCase(idOf(l))).slice(0, 3).join('\n')}\n`);
+const unknownHardware = file(
+  'unknown-hw.jsonl',
+  `${shippedLines
+    .slice(0, 2)
+    .map((l) => l.replace('"hardware":"h200-sxm"', '"hardware":"zz-gpu"'))
+    .join('\n')}\n`,
+);
+const heldOutOnly = file(
+  'held-out.jsonl',
+  `${shippedLines
+    .filter((l) => !isCalibrationCase(idOf(l)))
+    .slice(0, 3)
+    .join('\n')}\n`,
+);
 const partlyBad = file('partly-bad.jsonl', `${shippedLines[0]}\n{"broken": \n${shippedLines[1]}\n`);
 const workloads = file('workloads.json', '[{"model":"llama-3.1-8b","contexts":["4k"]}]');
 const missingDir = join(dir, 'no-such-dir');
@@ -50,23 +64,34 @@ describe('attnsim calibrate: no calibration data is one line saying how to add i
     [['calibrate', '--data', heldOutOnly], /--data: no calibration data for "h200-sxm": none of its 3 measured cases falls in the calibration split/],
     [['calibrate', '--data', garbage], /--data: .*garbage\.jsonl:1: not valid JSON .*fix or remove the bad lines before fitting/],
     [['calibrate', '--data', dir], /--data: cannot read ".*": it is a directory/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 
-  it('calibrate on cases without energy or byte counts fits latency only and prints no NaN', async () => {
-    const latencyOnly = shippedLines.filter((l) => isCalibrationCase(idOf(l))).slice(0, 2).map((l) => {
-      const c = JSON.parse(l) as { measured: Record<string, unknown> };
-      c.measured = { latencyMs: c.measured.latencyMs };
-      return JSON.stringify(c);
-    });
-    const { code, stdout, stderr } = await runCli(['calibrate', '--data', file('latency-only.jsonl', latencyOnly.join('\n'))]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/fitted on 2 calibration-split cases/);
-    expect(stdout).toMatch(/energy: SM-side scale\s+1\.000\s+0\s+-/);
-    expect(stdout).not.toMatch(/NaN|Infinity/);
-  }, HANG_GUARD_MS);
+  it(
+    'calibrate on cases without energy or byte counts fits latency only and prints no NaN',
+    async () => {
+      const latencyOnly = shippedLines
+        .filter((l) => isCalibrationCase(idOf(l)))
+        .slice(0, 2)
+        .map((l) => {
+          const c = JSON.parse(l) as { measured: Record<string, unknown> };
+          c.measured = { latencyMs: c.measured.latencyMs };
+          return JSON.stringify(c);
+        });
+      const { code, stdout, stderr } = await runCli(['calibrate', '--data', file('latency-only.jsonl', latencyOnly.join('\n'))]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/fitted on 2 calibration-split cases/);
+      expect(stdout).toMatch(/energy: SM-side scale\s+1\.000\s+0\s+-/);
+      expect(stdout).not.toMatch(/NaN|Infinity/);
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('attnsim validate: predicting nothing, or skipping lines, is not a success', () => {
@@ -75,12 +100,19 @@ describe('attnsim validate: predicting nothing, or skipping lines, is not a succ
     [['validate', '--data', garbage], /--data: 1 line is not a measured case \(first: .*garbage\.jsonl:1: not valid JSON .*\); fix or remove it \(format: validation\/FORMAT\.md\)/],
     [['validate', '--data', unknownHardware], /--data: 2 lines are not a measured case \(first: .*unknown-hw\.jsonl:1: hardware: unknown preset "zz-gpu" \(case "/],
     [['validate', '--data', partlyBad], /--data: 1 line is not a measured case \(first: .*partly-bad\.jsonl:2: not valid JSON/],
-    [['validate', '--data', file('unmodeled.jsonl', shippedLines[0]!.replace(/"kernel":"[^"]*"/, '"kernel":"ring-nccl"'))], /--data: no case could be predicted: the simulator cannot model any of the 1 case \(first: .*no kernel profile for "ring-nccl"\)/],
+    [
+      ['validate', '--data', file('unmodeled.jsonl', shippedLines[0]!.replace(/"kernel":"[^"]*"/, '"kernel":"ring-nccl"'))],
+      /--data: no case could be predicted: the simulator cannot model any of the 1 case \(first: .*no kernel profile for "ring-nccl"\)/,
+    ],
     [['validate', '--data', dir], /--data: cannot read ".*": it is a directory/],
     [['validate', '--trace-case', 'x'], /--trace-case: .*add --trace FILE/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 
   it('validate --help documents the exit status', async () => {
     const { code, stdout } = await runCli(['validate', '--help']);
@@ -95,9 +127,13 @@ describe('output files: a path that cannot be written is one line naming the fla
     ...(existsSync('/proc') ? [[['plot', 'roofline', '--out', '/proc/x.svg'], /--out: cannot write "\/proc\/x\.svg": /] as [string[], RegExp]] : []),
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '4k', '--csv', join(missingDir, 'x.csv')], /--csv: cannot write ".*x\.csv": no such file or directory/],
     [['validate', '--data', heldOutOnly, '--engine', 'cycle', '--trace', join(missingDir, 't.json')], /--trace: cannot write ".*t\.json": no such file or directory/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('a device named as an input file is refused before anything reads it (it never ends)', () => {
@@ -113,9 +149,13 @@ describe('a device named as an input file is refused before anything reads it (i
     [['compare', 'h100-sxm', device], 'compare <hardware...>'],
     [['compare', 'h100-sxm', 'h200-sxm', '--workloads', device], '--workloads'],
     [['viz', device, '--port', '0'], 'results'],
-  ])('%j', async (args, field) => {
-    await expectOneLineError(args, new RegExp(`^attnsim: error: ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: "/dev/zero" is a device, not a file`));
-  }, HANG_GUARD_MS);
+  ])(
+    '%j',
+    async (args, field) => {
+      await expectOneLineError(args, new RegExp(`^attnsim: error: ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: "/dev/zero" is a device, not a file`));
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('flags and arguments are named as the user typed them', () => {
@@ -128,14 +168,21 @@ describe('flags and arguments are named as the user typed them', () => {
     [['compare', 'h100-sxm', 'h200-sxm', '--phase', 'middle'], /^attnsim: error: --phase: expected prefill or decode, got "middle"/],
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '4k,,8k'], /^attnsim: error: --contexts: /],
     [['compare', 'h100-sxm', 'h200-sxm', '--layer', '99'], /^attnsim: error: --layer: llama-3\.1-8b has layers 0\.\.31, got 99/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('conflicting flags are refused, not silently dropped', () => {
   it.each([
-    [['simulate', '--hardware', 'streaming-dataflow-generic', '--engine', 'cycle'], /^attnsim: error: --engine: the cycle engine runs gpu devices; streaming-dataflow-generic is a dataflow device \(its engines: dataflow-cycle\)/],
+    [
+      ['simulate', '--hardware', 'streaming-dataflow-generic', '--engine', 'cycle'],
+      /^attnsim: error: --engine: the cycle engine runs gpu devices; streaming-dataflow-generic is a dataflow device \(its engines: dataflow-cycle\)/,
+    ],
     [['compare', 'h100-sxm', 'h200-sxm', '--model', 'X', '--workloads', workloads], /--model: describes the workload list, which --workloads already gives/],
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '64k', '--workloads', workloads], /--contexts: describes the workload list, which --workloads already gives/],
     [['plot', 'roofline', '--out', join(dir, 'r.svg'), '--hardware', 'sn40l-like'], /--hardware: "sn40l-like" is a dataflow device; plot draws GPU presets/],
@@ -143,10 +190,17 @@ describe('conflicting flags are refused, not silently dropped', () => {
     [['sparse', '--mask', 'window:64', '--block', '64'], /--block: sets the block size of a --method or --density selection/],
     [['sparse', '--density', '0.5', '--csv', '--json'], /--csv: give --csv or --json, not both/],
     [['sparse', '--heads', '8', '--q-len', '4k', '--head-dim', '64', '--density', '0.1', '--block', '100000'], /--block: 100000-token blocks are longer than the sequence \(4096 keys\)/],
-    [['sparse', '--heads', '8', '--q-len', '4k', '--head-dim', '64', '--density', '0.1', '--block', '300'], /--block: FlashAttention-2 tiled at the block \(304×304\): .*does not fit.*multiples of 128 run on flex/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+    [
+      ['sparse', '--heads', '8', '--q-len', '4k', '--head-dim', '64', '--density', '0.1', '--block', '300'],
+      /--block: FlashAttention-2 tiled at the block \(304×304\): .*does not fit.*multiples of 128 run on flex/,
+    ],
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 
   it('compare --workloads alone still runs the file', async () => {
     const { code, stdout } = await runCli(['compare', 'h100-sxm', 'h200-sxm', '--workloads', workloads]);
@@ -162,10 +216,23 @@ describe('work too large to finish in seconds is refused up front, naming the li
     [['dataflow', 'fifo-sweep', '--depths', '1-100000000'], /--depths: at most 64 depths per sweep/],
     [['dataflow', 'fifo-sweep', '--depths', '5-1'], /--depths: a range runs from low to high/],
     [['dataflow', 'fifo-sweep', '--block-k', '100000'], /--block-k: a key block of 100000 tokens is longer than the sequence \(N = 64\)/],
-    [['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '1', '--q-len', '10M', '--head-dim', '64'], /workload: 10485760 queries in 1-query blocks are 10485760 query blocks per sequence, above the dataflow planner's limit of 1048576/],
-    [['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '32', '--kv-heads', '8', '--q-len', '1', '--kv-len', '1M', '--head-dim', '128', '--phase', 'decode', '--batch', '64'], /workload: simulating pipeline .* takes ~1\.5e\+8 events, above the dataflow engine's limit of 4\.0e\+7/],
-    [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '128k', '--batch', '64'], /compare: no workload runs on any of the machines \(llama-3\.1-8b prefill 128k b64 on h100-sxm: workload: does not fit/],
-  ])('%j', async (args, pattern) => {
-    await expectOneLineError(args, pattern);
-  }, HANG_GUARD_MS);
+    [
+      ['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '1', '--q-len', '10M', '--head-dim', '64'],
+      /workload: 10485760 queries in 1-query blocks are 10485760 query blocks per sequence, above the dataflow planner's limit of 1048576/,
+    ],
+    [
+      ['simulate', '--hardware', 'streaming-dataflow-generic', '--heads', '32', '--kv-heads', '8', '--q-len', '1', '--kv-len', '1M', '--head-dim', '128', '--phase', 'decode', '--batch', '64'],
+      /workload: simulating pipeline .* takes ~1\.5e\+8 events, above the dataflow engine's limit of 4\.0e\+7/,
+    ],
+    [
+      ['compare', 'h100-sxm', 'h200-sxm', '--contexts', '128k', '--batch', '64'],
+      /compare: no workload runs on any of the machines \(llama-3\.1-8b prefill 128k b64 on h100-sxm: workload: does not fit/,
+    ],
+  ])(
+    '%j',
+    async (args, pattern) => {
+      await expectOneLineError(args, pattern);
+    },
+    HANG_GUARD_MS,
+  );
 });

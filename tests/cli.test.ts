@@ -23,8 +23,20 @@ describe('attnsim simulate', () => {
   });
 
   it('simulate with explicit shapes, mask and --set', async () => {
-    const { code, stdout } = await runCli(['simulate', '--heads', '16', '--q-len', '4096', '--head-dim', '64', '--mask', 'sinks:4,window:512',
-      '--set', 'memory.hbm.bandwidthBytesPerSecond=2TB/s', '--json']);
+    const { code, stdout } = await runCli([
+      'simulate',
+      '--heads',
+      '16',
+      '--q-len',
+      '4096',
+      '--head-dim',
+      '64',
+      '--mask',
+      'sinks:4,window:512',
+      '--set',
+      'memory.hbm.bandwidthBytesPerSecond=2TB/s',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
     expect(r.workload.mask).toEqual({ kind: 'sink_window', sinks: 4, window: 512 });

@@ -4,9 +4,25 @@ import { runPipeline } from '../sim/engines/dataflow/engine.js';
 import { NO_WORK, withFifoDepths, type PipelineGraph, type UnitSpec } from '../workloads/pipelines/graph.js';
 
 /** Hand-checkable pipelines: a source, some maps, a sink, joined by FIFOs a → b → ... */
-function unit(name: string, kind: UnitSpec['kind'], latency: number, ii: number, rows: number, rowLength: number, inputs: string[], outputs: string[], rates?: { in?: 'rowFirst' | 'rowLast'; out?: 'rowFirst' | 'rowLast' }): UnitSpec {
+function unit(
+  name: string,
+  kind: UnitSpec['kind'],
+  latency: number,
+  ii: number,
+  rows: number,
+  rowLength: number,
+  inputs: string[],
+  outputs: string[],
+  rates?: { in?: 'rowFirst' | 'rowLast'; out?: 'rowFirst' | 'rowLast' },
+): UnitSpec {
   return {
-    name, kind, latencyCycles: latency, initiationIntervalCycles: ii, rows, rowLength, work: NO_WORK,
+    name,
+    kind,
+    latencyCycles: latency,
+    initiationIntervalCycles: ii,
+    rows,
+    rowLength,
+    work: NO_WORK,
     inputs: inputs.map((fifo) => ({ fifo, rate: rates?.in ?? 'each' })),
     outputs: outputs.map((fifo) => ({ fifo, rate: rates?.out ?? 'each' })),
   };
@@ -24,13 +40,25 @@ function chain(tokens: number, stages: Array<{ latency: number; ii: number }>, d
 
 describe('runPipeline on hand-checkable chains', () => {
   it('source → map → sink, M tokens at II 1: cycles = Σ latency + (M − 1)', () => {
-    const r = runPipeline(chain(10, [{ latency: 2, ii: 1 }, { latency: 3, ii: 1 }, { latency: 1, ii: 1 }]));
+    const r = runPipeline(
+      chain(10, [
+        { latency: 2, ii: 1 },
+        { latency: 3, ii: 1 },
+        { latency: 1, ii: 1 },
+      ]),
+    );
     expect(r.completed).toBe(true);
     expect(r.cycles).toBe(2 + 3 + 1 + 9);
   });
 
   it('the slowest II sets the rate: cycles = Σ latency + (M − 1) · II_max', () => {
-    const r = runPipeline(chain(10, [{ latency: 1, ii: 1 }, { latency: 4, ii: 3 }, { latency: 1, ii: 1 }]));
+    const r = runPipeline(
+      chain(10, [
+        { latency: 1, ii: 1 },
+        { latency: 4, ii: 3 },
+        { latency: 1, ii: 1 },
+      ]),
+    );
     expect(r.cycles).toBe(1 + 4 + 1 + 9 * 3);
     const map = r.units.find((u) => u.name === 'u1')!;
     expect(map.busyCycles).toBe(30);
@@ -38,29 +66,60 @@ describe('runPipeline on hand-checkable chains', () => {
   });
 
   it('a fractional II fires on the ceilings of a steady schedule (1.5 → cycles 0, 2, 3, 5, 6, ...)', () => {
-    const r = runPipeline(chain(7, [{ latency: 1, ii: 1.5 }, { latency: 1, ii: 1 }, { latency: 1, ii: 1 }]));
+    const r = runPipeline(
+      chain(7, [
+        { latency: 1, ii: 1.5 },
+        { latency: 1, ii: 1 },
+        { latency: 1, ii: 1 },
+      ]),
+    );
     // Last source firing at ceil(1.5 · 6) = 9, then three latencies of 1.
     expect(r.cycles).toBe(9 + 3);
   });
 
   it('a FIFO of depth 1 keeps full rate between units that pop what arrives', () => {
-    expect(runPipeline(chain(20, [{ latency: 1, ii: 1 }, { latency: 1, ii: 1 }, { latency: 1, ii: 1 }], 1)).cycles).toBe(3 + 19);
+    expect(
+      runPipeline(
+        chain(
+          20,
+          [
+            { latency: 1, ii: 1 },
+            { latency: 1, ii: 1 },
+            { latency: 1, ii: 1 },
+          ],
+          1,
+        ),
+      ).cycles,
+    ).toBe(3 + 19);
   });
 
   it('backpressure: a slow sink holds its FIFO full and the source blocks, without changing the rate', () => {
-    const r = runPipeline(chain(12, [{ latency: 1, ii: 1 }, { latency: 1, ii: 1 }, { latency: 1, ii: 4 }], 2));
+    const r = runPipeline(
+      chain(
+        12,
+        [
+          { latency: 1, ii: 1 },
+          { latency: 1, ii: 1 },
+          { latency: 1, ii: 4 },
+        ],
+        2,
+      ),
+    );
     expect(r.cycles).toBe(3 + 11 * 4);
     expect(r.fifos.find((f) => f.name === 'f1')!.peakOccupancy).toBe(2);
     expect(r.units.find((u) => u.name === 'u1')!.stallCycles).toBeGreaterThan(0);
   });
 
   it('a row reduction emits once per row and a broadcast operand is taken once per row', () => {
-    const units = [
-      unit('src', 'memory-read', 1, 1, 3, 4, [], ['x']),
-      unit('sum', 'reduce', 1, 1, 3, 4, ['x'], ['s'], { out: 'rowLast' }),
-      unit('sink', 'memory-write', 1, 1, 3, 1, ['s'], []),
-    ];
-    const r = runPipeline({ name: 'rows', units, fifos: [{ name: 'x', depth: 2, tokenBytes: 4 }, { name: 's', depth: 2, tokenBytes: 4 }] });
+    const units = [unit('src', 'memory-read', 1, 1, 3, 4, [], ['x']), unit('sum', 'reduce', 1, 1, 3, 4, ['x'], ['s'], { out: 'rowLast' }), unit('sink', 'memory-write', 1, 1, 3, 1, ['s'], [])];
+    const r = runPipeline({
+      name: 'rows',
+      units,
+      fifos: [
+        { name: 'x', depth: 2, tokenBytes: 4 },
+        { name: 's', depth: 2, tokenBytes: 4 },
+      ],
+    });
     expect(r.completed).toBe(true);
     expect(r.fifos.find((f) => f.name === 's')!.pushes).toBe(3);
     // Row r's sum leaves at its last element: source fires 0..11, sum at 1..12, row-last at 4, 8, 12.
@@ -75,12 +134,20 @@ describe('runPipeline deadlock reports', () => {
     const units = [
       unit('src', 'memory-read', 1, 1, 2, 4, [], ['a', 'b']),
       unit('max', 'reduce', 1, 1, 2, 4, ['a'], ['m'], { out: 'rowLast' }),
-      { ...unit('sub', 'map', 1, 1, 2, 4, ['b', 'm'], ['o']), inputs: [{ fifo: 'b', rate: 'each' as const }, { fifo: 'm', rate: 'rowFirst' as const }] },
+      {
+        ...unit('sub', 'map', 1, 1, 2, 4, ['b', 'm'], ['o']),
+        inputs: [
+          { fifo: 'b', rate: 'each' as const },
+          { fifo: 'm', rate: 'rowFirst' as const },
+        ],
+      },
       unit('sink', 'memory-write', 1, 1, 2, 4, ['o'], []),
     ];
     const fifos = [
-      { name: 'a', depth: 2, tokenBytes: 4 }, { name: 'b', depth: bypassDepth, tokenBytes: 4, bypass: true },
-      { name: 'm', depth: 2, tokenBytes: 4 }, { name: 'o', depth: 2, tokenBytes: 4 },
+      { name: 'a', depth: 2, tokenBytes: 4 },
+      { name: 'b', depth: bypassDepth, tokenBytes: 4, bypass: true },
+      { name: 'm', depth: 2, tokenBytes: 4 },
+      { name: 'o', depth: 2, tokenBytes: 4 },
     ];
     return { name: 'fork', units, fifos };
   }
@@ -111,11 +178,29 @@ describe('runPipeline input checks', () => {
     [(g: PipelineGraph) => ({ ...g, units: g.units.map((u, i) => (i === 1 ? { ...u, latencyCycles: 0 } : u)) }), /latency must be a whole number of cycles ≥ 1/],
     [(g: PipelineGraph) => ({ ...g, units: g.units.map((u, i) => (i === 0 ? { ...u, rowLength: 9 } : u)) }), /producer writes 9 tokens but consumer reads 4/],
   ])('a malformed pipeline is refused with a message naming the fault', (mutate, pattern) => {
-    expect(() => runPipeline(mutate(chain(4, [{ latency: 1, ii: 1 }, { latency: 1, ii: 1 }, { latency: 1, ii: 1 }])))).toThrow(pattern);
+    expect(() =>
+      runPipeline(
+        mutate(
+          chain(4, [
+            { latency: 1, ii: 1 },
+            { latency: 1, ii: 1 },
+            { latency: 1, ii: 1 },
+          ]),
+        ),
+      ),
+    ).toThrow(pattern);
   });
 
   it('withFifoDepths refuses an unknown FIFO', () => {
-    expect(() => withFifoDepths(chain(4, [{ latency: 1, ii: 1 }, { latency: 1, ii: 1 }]), { nope: 3 })).toThrow(/no FIFO "nope"/);
+    expect(() =>
+      withFifoDepths(
+        chain(4, [
+          { latency: 1, ii: 1 },
+          { latency: 1, ii: 1 },
+        ]),
+        { nope: 3 },
+      ),
+    ).toThrow(/no FIFO "nope"/);
   });
 });
 
@@ -123,12 +208,11 @@ describe('runCompressed', () => {
   function rowsPipeline(ii: number) {
     return (rows: number): PipelineGraph => ({
       name: 'rows',
-      units: [
-        unit('src', 'memory-read', 3, ii, rows, 5, [], ['x']),
-        unit('sum', 'reduce', 2, 1, rows, 5, ['x'], ['s'], { out: 'rowLast' }),
-        unit('sink', 'memory-write', 1, 1, rows, 1, ['s'], []),
+      units: [unit('src', 'memory-read', 3, ii, rows, 5, [], ['x']), unit('sum', 'reduce', 2, 1, rows, 5, ['x'], ['s'], { out: 'rowLast' }), unit('sink', 'memory-write', 1, 1, rows, 1, ['s'], [])],
+      fifos: [
+        { name: 'x', depth: 2, tokenBytes: 4 },
+        { name: 's', depth: 2, tokenBytes: 4 },
       ],
-      fifos: [{ name: 'x', depth: 2, tokenBytes: 4 }, { name: 's', depth: 2, tokenBytes: 4 }],
     });
   }
 

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec,
-} from '../hardware/dataflow/index.js';
+import { deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec } from '../hardware/dataflow/index.js';
 import { listPresets } from '../hardware/index.js';
 
 function presetFile(id: string): Record<string, unknown> {
@@ -72,11 +70,36 @@ describe('loadDataflowSpec errors', () => {
   });
 
   it.each([
-    [(r: Record<string, unknown>) => { (r.memory as Record<string, unknown>).inputTier = 'hbm'; }, /memory.inputTier: "hbm" is neither "onChip" nor a DRAM tier/],
-    [(r: Record<string, unknown>) => { (r.memory as Record<string, unknown>).fifoBudgetBytes = '1 GiB'; }, /fifoBudgetBytes: the FIFO budget cannot exceed the on-chip memory/],
-    [(r: Record<string, unknown>) => { r.clockHz = '1 GB'; }, /clockHz: "1 GB" is not in Hz/],
-    [(r: Record<string, unknown>) => { r.kind = 'gpu'; }, /kind/],
-    [(r: Record<string, unknown>) => { r.bogus = 1; }, /Unrecognized key/],
+    [
+      (r: Record<string, unknown>) => {
+        (r.memory as Record<string, unknown>).inputTier = 'hbm';
+      },
+      /memory.inputTier: "hbm" is neither "onChip" nor a DRAM tier/,
+    ],
+    [
+      (r: Record<string, unknown>) => {
+        (r.memory as Record<string, unknown>).fifoBudgetBytes = '1 GiB';
+      },
+      /fifoBudgetBytes: the FIFO budget cannot exceed the on-chip memory/,
+    ],
+    [
+      (r: Record<string, unknown>) => {
+        r.clockHz = '1 GB';
+      },
+      /clockHz: "1 GB" is not in Hz/,
+    ],
+    [
+      (r: Record<string, unknown>) => {
+        r.kind = 'gpu';
+      },
+      /kind/,
+    ],
+    [
+      (r: Record<string, unknown>) => {
+        r.bogus = 1;
+      },
+      /Unrecognized key/,
+    ],
   ])('a bad spec is refused with the field named (%#)', (mutate, pattern) => {
     const raw = base();
     mutate(raw);

@@ -74,7 +74,11 @@ describe('dataflow engine properties', () => {
     const device = getDataflowPreset('streaming-dataflow-generic');
     fc.assert(
       fc.property(
-        fc.constantFrom('naive', 'incremental'), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 40 }), fc.constantFrom(16, 64), fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom('naive', 'incremental'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 4, max: 40 }),
+        fc.constantFrom(16, 64),
+        fc.integer({ min: 1, max: 6 }),
         (kernel, heads, qLen, headDim, replicas) => {
           const w = makeWorkload({ heads, qLen, headDim });
           const at = (maxReplicas: number) => simulateDataflow({ hardware: device, workload: w, kernel, options: { maxReplicas } }).latencySeconds;
@@ -88,8 +92,12 @@ describe('dataflow engine properties', () => {
   it('property: energy and each of its parts are ≥ 0 on every dataflow preset', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...listDataflowPresets()), fc.constantFrom('naive', 'incremental'), fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 1, max: 600 }), fc.constantFrom(32, 64, 128), fc.constantFrom('none', 'causal'),
+        fc.constantFrom(...listDataflowPresets()),
+        fc.constantFrom('naive', 'incremental'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.constantFrom(32, 64, 128),
+        fc.constantFrom('none', 'causal'),
         (id, kernel, heads, qLen, headDim, mask) => {
           const w = makeWorkload({ heads, qLen, headDim, mask: { kind: mask } as { kind: 'none' } });
           const r = simulateDataflow({ hardware: getDataflowPreset(id), workload: w, kernel });

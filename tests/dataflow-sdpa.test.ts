@@ -48,7 +48,12 @@ describe('naive streaming SDPA (seed paper): bypass FIFOs need depth N+1', () =>
     expect(second.deadlock!.waiting).toContainEqual(expect.objectContaining({ unit: 'sub-exp', waitsOn: 'output', fifos: ['e>div'] }));
   });
 
-  it.each([[4, 4], [8, 16], [16, 64], [32, 128]])('N = %i, d = %i: cycles = N² + 2N + (1 + log2 d) + 4, exactly', (n, d) => {
+  it.each([
+    [4, 4],
+    [8, 16],
+    [16, 64],
+    [32, 128],
+  ])('N = %i, d = %i: cycles = N² + 2N + (1 + log2 d) + 4, exactly', (n, d) => {
     // Hand derivation (all FIFOs deep enough), Lq = 1 + log2 d: QKᵀ fires at 1 + iN + j for
     // score (i, j) (K arrives a cycle after it is generated). Row i's max arrives at
     // iN + N + Lq + 1, so subtract/exp fires (i, j) at (i+1)N + Lq + 1 + j: one row behind.

@@ -68,8 +68,9 @@ describe('simulateDataflow fills the report contract', () => {
 
   it('a bypass FIFO forced below N deadlocks and the error names it', () => {
     const w = makeWorkload({ heads: 1, qLen: 64, headDim: 64 });
-    expect(() => simulateDataflow({ hardware: generic(), workload: w, kernel: 'naive', options: { bypassDepth: 40, maxReplicas: 1 } }))
-      .toThrow(/fifo: sdpa-naive: deadlock at cycle \d+: full FIFOs: .*s>sub \(40\/40\)/);
+    expect(() => simulateDataflow({ hardware: generic(), workload: w, kernel: 'naive', options: { bypassDepth: 40, maxReplicas: 1 } })).toThrow(
+      /fifo: sdpa-naive: deadlock at cycle \d+: full FIFOs: .*s>sub \(40\/40\)/,
+    );
   });
 
   it('bound is "fifo" when bypass FIFOs of depth N stall the pipeline', () => {
@@ -104,9 +105,7 @@ describe('simulateDataflow fills the report contract', () => {
     expect(Object.keys(r.dataflow!.bytesByLevel)).toEqual(['onChip']);
   });
 
-  it.each([
-    ['fa9', /unknown pipeline "fa9" for a dataflow device/],
-  ])('kernel %s is refused', (kernel, pattern) => {
+  it.each([['fa9', /unknown pipeline "fa9" for a dataflow device/]])('kernel %s is refused', (kernel, pattern) => {
     expect(() => simulateDataflow({ hardware: generic(), workload: makeWorkload({ heads: 1, qLen: 8, headDim: 8 }), kernel })).toThrow(pattern);
   });
 });

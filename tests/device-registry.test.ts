@@ -33,17 +33,25 @@ describe('device kinds and engines plug in through their registries', () => {
     expect(r.energyJoules).toBeCloseTo(33.554432e-6 * 3 + 262144e-11, 12);
     expect(r.utilization.matrix).toBeCloseTo(1, 12);
     // Its two levels, innermost first, with the bytes counted at each.
-    expect(r.memory.map((m) => [m.level, m.scope, m.read])).toEqual([['sram', 'unit', pairs * 256], ['dram', 'device', 3 * 2 * 256 * 64 * 2]]);
+    expect(r.memory.map((m) => [m.level, m.scope, m.read])).toEqual([
+      ['sram', 'unit', pairs * 256],
+      ['dram', 'device', 3 * 2 * 256 * 64 * 2],
+    ]);
     expect(r.memory[0]!.utilization).toBeCloseTo(1, 12);
   });
 
-  it('every report lists the device\'s memory levels innermost first: GPU, MI300X (private L2 slices, an LLC no engine counts), dataflow', () => {
+  it("every report lists the device's memory levels innermost first: GPU, MI300X (private L2 slices, an LLC no engine counts), dataflow", () => {
     const w = makeWorkload({ heads: 8, qLen: 2048, headDim: 64 });
     const h200 = simulate({ hardware: getDevicePreset('h200-sxm'), workload: w, kernel: 'fa2' });
     expect(h200.memory.map((m) => m.level)).toEqual(['smem', 'l2', 'hbm']);
     expect(h200.memory.map((m) => m.read)).toEqual([h200.bytes.smem.read, h200.bytes.l2.read, h200.bytes.hbm.read]);
     const mi300x = simulate({ hardware: getDevicePreset('mi300x'), workload: w, kernel: 'fa2' });
-    expect(mi300x.memory.map((m) => [m.level, m.scope])).toEqual([['smem', 'unit'], ['l2', 'slice'], ['llc', 'device'], ['hbm', 'device']]);
+    expect(mi300x.memory.map((m) => [m.level, m.scope])).toEqual([
+      ['smem', 'unit'],
+      ['l2', 'slice'],
+      ['llc', 'device'],
+      ['hbm', 'device'],
+    ]);
     expect(mi300x.memory[2]).toMatchObject({ read: null, write: null, utilization: null });
     const sn40l = simulate({ hardware: getDevicePreset('sn40l-like'), workload: w, kernel: 'fa2' });
     expect(sn40l.memory.map((m) => m.level)).toEqual(['onChip', 'hbm', 'ddr']);

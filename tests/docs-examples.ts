@@ -75,9 +75,7 @@ export const NUMBER_REL_TOL = 0.005;
  * whether it started worker threads (decided from how long its first chunk took). Both sides are
  * reduced to the placeholder before comparing.
  */
-const VOLATILE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/ in \d+(?:\.\d+)? s(?:, \d+(?:\.\d+)?k? points\/s)?, (?:in-process|\d+ threads?)/g, ' in <wall time>'],
-];
+const VOLATILE: ReadonlyArray<readonly [RegExp, string]> = [[/ in \d+(?:\.\d+)? s(?:, \d+(?:\.\d+)?k? points\/s)?, (?:in-process|\d+ threads?)/g, ' in <wall time>']];
 
 const NOT_CHECKED = /^<!--\s*not checked:\s*(.+?)\s*-->$/;
 const FENCE = /^```/;
@@ -90,7 +88,9 @@ export const EXAMPLE_HANG_GUARD_MS = 300_000;
 
 /** The docs the check covers: README.md and every docs/*.md, as paths relative to the repository. */
 export function docFiles(repoRoot: string): string[] {
-  const docs = readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort();
+  const docs = readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort();
   return ['README.md', ...docs.map((f) => `docs/${f}`)];
 }
 
@@ -100,7 +100,10 @@ export function parseDoc(doc: string, text: string): DocBlock[] {
   const blocks: DocBlock[] = [];
   let i = 0;
   while (i < lines.length) {
-    if (!FENCE.test(lines[i]!)) { i++; continue; }
+    if (!FENCE.test(lines[i]!)) {
+      i++;
+      continue;
+    }
     const open = i;
     let close = open + 1;
     while (close < lines.length && !FENCE.test(lines[close]!)) close++;
@@ -194,7 +197,10 @@ export function compareOutput(expected: string[], actual: string[]): Mismatch | 
   return undefined;
 }
 
-interface Segment { lines: string[]; start: number }
+interface Segment {
+  lines: string[];
+  start: number;
+}
 
 /** The expected lines between ellipses, with where each run starts (0-based). */
 function splitAtEllipses(expected: string[]): Segment[] {
@@ -258,12 +264,7 @@ function decimalPlaces(n: string): number {
 export function describeMismatch(r: ExampleResult): string {
   const m = r.mismatch!;
   const show = (s: string | undefined): string => (s === undefined ? '(no line)' : JSON.stringify(s));
-  return [
-    `${r.example.doc}:${r.example.line}: $ ${r.example.command}`,
-    `  output line ${m.expectedLine} differs`,
-    `    expected: ${show(m.expected)}`,
-    `    actual:   ${show(m.actual)}`,
-  ].join('\n');
+  return [`${r.example.doc}:${r.example.line}: $ ${r.example.command}`, `  output line ${m.expectedLine} differs`, `    expected: ${show(m.expected)}`, `    actual:   ${show(m.actual)}`].join('\n');
 }
 
 /**
@@ -281,7 +282,10 @@ export function updateDoc(text: string, results: ExampleResult[]): { text: strin
     .map((r) => ({ r, replacement: rewrittenOutput(r.example.expected, r.actual) }))
     .sort((x, y) => y.r.example.outputStart - x.r.example.outputStart);
   for (const { r, replacement } of edits) {
-    if (replacement === undefined) { unplaced.push(r.example); continue; }
+    if (replacement === undefined) {
+      unplaced.push(r.example);
+      continue;
+    }
     lines.splice(r.example.outputStart, r.example.outputEnd - r.example.outputStart, ...replacement);
   }
   return { text: lines.join('\n'), unplaced };

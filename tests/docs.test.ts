@@ -1,10 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  compareOutput, describeMismatch, docFiles, linesMatch, loadDoc, parseDoc, runDocExamples, showsCrash, unmarkedBlocks, updateDoc,
-  type ExampleResult,
-} from './docs-examples.js';
+import { compareOutput, describeMismatch, docFiles, linesMatch, loadDoc, parseDoc, runDocExamples, showsCrash, unmarkedBlocks, updateDoc, type ExampleResult } from './docs-examples.js';
 
 /**
  * The docs cannot drift: every shell example in README.md and docs/*.md runs against the built
@@ -47,7 +44,11 @@ describe('docs examples checker', () => {
 
   it('parseDoc: finds each $ line, its output up to the next $ line, and the not-checked marker', () => {
     const blocks = parseDoc('x.md', doc);
-    expect(blocks.map((b) => [b.line, b.examples.length, b.notChecked])).toEqual([[3, 2, undefined], [13, 1, 'starts a server'], [18, 1, undefined]]);
+    expect(blocks.map((b) => [b.line, b.examples.length, b.notChecked])).toEqual([
+      [3, 2, undefined],
+      [13, 1, 'starts a server'],
+      [18, 1, undefined],
+    ]);
     const [models, cmp] = blocks[0]!.examples;
     expect(models).toMatchObject({ line: 4, command: 'attnsim models', expected: ['id    name', 'a     A'], outputStart: 4, outputEnd: 6 });
     expect(cmp).toMatchObject({ line: 8, command: 'cmp a b && echo IDENTICAL', expected: ['IDENTICAL'] });
@@ -68,10 +69,9 @@ describe('docs examples checker', () => {
   });
 
   it("linesMatch: a sweep's wall time, rate and thread count are not compared", () => {
-    expect(linesMatch(
-      'computed 180 (46 infeasible) in 0.43 s, 423 points/s, in-process; 0 already in the file',
-      'computed 180 (46 infeasible) in 1.97 s, 91 points/s, 2 threads; 0 already in the file',
-    )).toBe(true);
+    expect(
+      linesMatch('computed 180 (46 infeasible) in 0.43 s, 423 points/s, in-process; 0 already in the file', 'computed 180 (46 infeasible) in 1.97 s, 91 points/s, 2 threads; 0 already in the file'),
+    ).toBe(true);
     expect(linesMatch('computed 180 (46 infeasible) in 0.43 s, 423 points/s, in-process', 'computed 180 (45 infeasible) in 0.43 s, 423 points/s, in-process')).toBe(false);
   });
 
@@ -116,20 +116,26 @@ describe('docs examples checker', () => {
 
 describe('docs examples', () => {
   for (const doc of docFiles(repoRoot)) {
-    it(`${doc}: every shell example prints what the doc shows`, () => {
-      const { blocks } = loadDoc(repoRoot, doc);
-      const problems = unmarkedBlocks(blocks).map((b) => `${doc}:${b.line}: a block of commands that run no attnsim command needs <!-- not checked: REASON -->`);
-      const results = runDocExamples(repoRoot, blocks);
-      problems.push(...results.filter((r) => r.mismatch).map(describeMismatch));
-      const skipped = blocks.filter((b) => b.notChecked !== undefined);
-      const seconds = results.reduce((s, r) => s + r.seconds, 0);
-      const slowest = [...results].sort((x, y) => y.seconds - x.seconds).slice(0, SLOWEST_SHOWN);
-      console.info([
-        `${doc}: ${results.length} examples in ${seconds.toFixed(1)} s; ${skipped.length} blocks not checked`,
-        ...skipped.map((b) => `  not checked, line ${b.line}: ${b.notChecked}`),
-        ...slowest.map((r) => `  ${r.seconds.toFixed(1)} s, line ${r.example.line}: $ ${r.example.command}`),
-      ].join('\n'));
-      if (problems.length > 0) expect.fail(`${problems.join('\n')}\n(after a deliberate change in behaviour: npm run docs:update, then read the diff)`);
-    }, DOC_HANG_GUARD_MS);
+    it(
+      `${doc}: every shell example prints what the doc shows`,
+      () => {
+        const { blocks } = loadDoc(repoRoot, doc);
+        const problems = unmarkedBlocks(blocks).map((b) => `${doc}:${b.line}: a block of commands that run no attnsim command needs <!-- not checked: REASON -->`);
+        const results = runDocExamples(repoRoot, blocks);
+        problems.push(...results.filter((r) => r.mismatch).map(describeMismatch));
+        const skipped = blocks.filter((b) => b.notChecked !== undefined);
+        const seconds = results.reduce((s, r) => s + r.seconds, 0);
+        const slowest = [...results].sort((x, y) => y.seconds - x.seconds).slice(0, SLOWEST_SHOWN);
+        console.info(
+          [
+            `${doc}: ${results.length} examples in ${seconds.toFixed(1)} s; ${skipped.length} blocks not checked`,
+            ...skipped.map((b) => `  not checked, line ${b.line}: ${b.notChecked}`),
+            ...slowest.map((r) => `  ${r.seconds.toFixed(1)} s, line ${r.example.line}: $ ${r.example.command}`),
+          ].join('\n'),
+        );
+        if (problems.length > 0) expect.fail(`${problems.join('\n')}\n(after a deliberate change in behaviour: npm run docs:update, then read the diff)`);
+      },
+      DOC_HANG_GUARD_MS,
+    );
   }
 });

@@ -62,7 +62,7 @@ describe('attnsim sensitivity', () => {
     expect(latency[1]).toMatch(/^hbmBandwidthBytesPerSecond\s+\d+\.\d%\s+\d\.\d\d×\s+8\.00 TB\/s\s+2\.00 TB\/s$/);
   });
 
-  it('sensitivity SWEEP: one at a time around the base hardware\'s own values, infeasible values named', async () => {
+  it("sensitivity SWEEP: one at a time around the base hardware's own values, infeasible values named", async () => {
     const { code, stdout } = await runCli(['sensitivity', SMALL, '--objectives', 'latency,area']);
     expect(code).toBe(0);
     // h100-sxm has 132 SMs and 228 KiB; its 3.35 TB/s is not swept, so the middle (first of two) value is the baseline.
@@ -90,7 +90,7 @@ describe('attnsim compare', () => {
     expect(stdout).toMatch(/kernels: h100-sxm: fa3, mi300x: fa2/);
   });
 
-  it('compare --workloads SWEEP --csv -: the sweep file\'s workloads, one CSV row per workload × machine', async () => {
+  it("compare --workloads SWEEP --csv -: the sweep file's workloads, one CSV row per workload × machine", async () => {
     const { code, stdout } = await runCli(['compare', 'h100-sxm', 'h200-sxm', 'b200', '--workloads', SMALL, '--objectives', 'latency,cost', '--csv', '-']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');

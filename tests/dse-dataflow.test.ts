@@ -42,7 +42,10 @@ async function sweep(spec: string, ...flags: string[]): Promise<{ output: string
   const { code, stdout, stderr } = await runCli(['sweep', spec, '-o', output, ...flags]);
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  const [header, ...rows] = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  const [header, ...rows] = readFileSync(output, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
   return { output, header: header!, rows, stdout };
 }
 
@@ -68,7 +71,8 @@ describe('sweep over a dataflow preset: memory.fifoBudgetBytes on sn40l-like', (
   let rows: Row[];
   beforeAll(async () => {
     const spec = writeSweep({
-      name: 'fifo-budget', base: 'sn40l-like',
+      name: 'fifo-budget',
+      base: 'sn40l-like',
       parameters: [{ path: 'memory.fifoBudgetBytes', values: ['256 KiB', '512 KiB', '1 MiB', '4 MiB', '260 MB'] }],
       workloads: [WORKLOAD],
       record: ['dataflow.replicas'],
@@ -82,7 +86,7 @@ describe('sweep over a dataflow preset: memory.fifoBudgetBytes on sn40l-like', (
     for (const row of rows) expect(row).toMatchObject({ hardware: 'sn40l-like', kernel: 'fa2', workloadLabel: 'h8 q2k×kv2k d128 none b1 bf16' });
   });
 
-  it('a budget below one replica\'s FIFOs is an infeasible row with the reason', () => {
+  it("a budget below one replica's FIFOs is an infeasible row with the reason", () => {
     expect(rows[0]).toMatchObject({ status: 'infeasible', latencySeconds: null, energyJoules: null, bound: null });
     expect(rows[0]!.reason).toBe(`memory.fifoBudgetBytes: one replica needs ${FIFO_BYTES_PER_REPLICA} B of FIFOs, more than the budget of ${256 * KiB} B`);
   });
@@ -111,9 +115,10 @@ describe('sweep over a dataflow preset: memory.fifoBudgetBytes on sn40l-like', (
     expect(rows[2]!.bound).toBe(report.bound);
   });
 
-  it('pareto and sensitivity read the results like any sweep\'s', async () => {
+  it("pareto and sensitivity read the results like any sweep's", async () => {
     const spec = writeSweep({
-      name: 'fifo-and-units', base: 'sn40l-like',
+      name: 'fifo-and-units',
+      base: 'sn40l-like',
       parameters: [
         { path: 'memory.fifoBudgetBytes', values: ['1 MiB', '4 MiB'] },
         { path: 'units.compute.count', values: [260, 1040] },
@@ -137,7 +142,8 @@ describe('sweep over a dataflow preset: memory.fifoBudgetBytes on sn40l-like', (
 
 describe('sweep over GPUs and dataflow devices together', () => {
   const content = {
-    name: 'mixed', base: 'h200-sxm',
+    name: 'mixed',
+    base: 'h200-sxm',
     parameters: [
       { path: 'hardware', values: ['h200-sxm', 'sn40l-like'] },
       { path: 'clockHz', values: ['1.2 GHz', '1.6 GHz'] },
@@ -154,10 +160,13 @@ describe('sweep over GPUs and dataflow devices together', () => {
     first = await sweep(spec);
   });
 
-  it('each hardware runs its kind\'s engine; --dry-run says which', async () => {
+  it("each hardware runs its kind's engine; --dry-run says which", async () => {
     const plan = planSweep(readSweepInput(spec));
     expect(plan.engine).toBe('analytical');
-    expect([...plan.engines]).toEqual([['h200-sxm', 'analytical'], ['sn40l-like', 'dataflow-cycle']]);
+    expect([...plan.engines]).toEqual([
+      ['h200-sxm', 'analytical'],
+      ['sn40l-like', 'dataflow-cycle'],
+    ]);
     const dry = await runCli(['sweep', spec, '--dry-run']);
     expect(dry.stdout.split('\n')[0]).toBe('mixed: 8 designs × 1 workload = 8 points; fa2 on h200-sxm, engines: analytical (h200-sxm), dataflow-cycle (sn40l-like)');
   });
@@ -169,9 +178,7 @@ describe('sweep over GPUs and dataflow devices together', () => {
       expect(row.status).toBe('ok');
       const clock = row.clockHz as number;
       const tileQ = row['kernel.tileQ'] as number;
-      const hardware = row.hardware === 'h200-sxm'
-        ? withClockHz(getPreset('h200-sxm'), clock)
-        : deriveDataflowSpec(getDataflowPreset('sn40l-like'), { clockHz: clock });
+      const hardware = row.hardware === 'h200-sxm' ? withClockHz(getPreset('h200-sxm'), clock) : deriveDataflowSpec(getDataflowPreset('sn40l-like'), { clockHz: clock });
       const report = simulate({ hardware, workload, kernel: 'fa2', kernelOptions: { tileQ } });
       expect(row.latencySeconds).toBe(report.latencySeconds);
       expect(row.energyJoules).toBe(report.energyJoules);
@@ -225,12 +232,14 @@ describe('a dataflow spec file as the base', () => {
   });
 });
 
-describe('limits between a dataflow spec\'s numbers', () => {
+describe("limits between a dataflow spec's numbers", () => {
   it('a combination the device cannot have is an infeasible row with the reason; the others run', async () => {
     const spec = writeSweep({
       // Each value is checked alone on the base when the sweep is planned (as a GPU's are):
       // with the preset's 260 MB FIFO budget, 2 MiB of on-chip memory would be refused there.
-      name: 'on-chip', base: 'sn40l-like', set: { 'memory.fifoBudgetBytes': '1 MiB' },
+      name: 'on-chip',
+      base: 'sn40l-like',
+      set: { 'memory.fifoBudgetBytes': '1 MiB' },
       parameters: [
         { path: 'memory.onChip.bytes', values: ['2 MiB', '520 MB'] },
         { path: 'memory.fifoBudgetBytes', values: ['1 MiB', '4 MiB'] },
@@ -243,16 +252,18 @@ describe('limits between a dataflow spec\'s numbers', () => {
     expect(rows[1]!.reason).toBe(`memory.fifoBudgetBytes: the FIFO budget cannot exceed the on-chip memory: ${4 * MiB} B is above the ${2 * MiB} B of memory.onChip.bytes`);
   });
 
-  it('an idle power at or above the power cap is refused like a GPU\'s', async () => {
+  it("an idle power at or above the power cap is refused like a GPU's", async () => {
     const stderr = await refused({ base: 'sn40l-like', parameters: [{ path: 'maxWatts', values: ['100 W', '600 W'] }], workloads: [WORKLOAD] });
-    expect(stderr).toBe('attnsim: error: sweep.parameters[0].values[0]: power.maxWatts: 100 W is not above sn40l-like\'s idle power (power.idleWatts = 150 W): the device could do no work\n');
+    expect(stderr).toBe("attnsim: error: sweep.parameters[0].values[0]: power.maxWatts: 100 W is not above sn40l-like's idle power (power.idleWatts = 150 W): the device could do no work\n");
   });
 
   it('checkDataflowLimits: power headroom and the FIFO budget within on-chip memory; checkDeviceLimits dispatches by kind', () => {
     const sn40l = getDataflowPreset('sn40l-like');
     expect(() => checkDataflowLimits(sn40l)).not.toThrow();
     expect(() => checkDataflowLimits({ ...sn40l, power: { idleWatts: 150, maxWatts: 150 } })).toThrow(/power\.maxWatts: 150 W is not above sn40l-like's idle power/);
-    expect(() => checkDeviceLimits({ ...sn40l, memory: { ...sn40l.memory, fifoBudgetBytes: sn40l.memory.onChip.bytes + 1 } }, 'x')).toThrow(/^x: memory\.fifoBudgetBytes: the FIFO budget cannot exceed the on-chip memory/);
+    expect(() => checkDeviceLimits({ ...sn40l, memory: { ...sn40l.memory, fifoBudgetBytes: sn40l.memory.onChip.bytes + 1 } }, 'x')).toThrow(
+      /^x: memory\.fifoBudgetBytes: the FIFO budget cannot exceed the on-chip memory/,
+    );
     const h200 = getPreset('h200-sxm');
     expect(() => checkDeviceLimits({ ...h200, power: { ...h200.power, maxWatts: 100 } })).toThrow(/the board could do no work/);
   });
@@ -261,22 +272,48 @@ describe('limits between a dataflow spec\'s numbers', () => {
 describe('refused at plan time, in one line', () => {
   it.each([
     ['sms', 'sms', [66], /^attnsim: error: sweep\.parameters\[0\]\.path: "sms" changes a GPU's SM count .*; sn40l-like is a dataflow device: sweep units\.compute\.count/],
-    ['sramBytesPerSm', 'sramBytesPerSm', ['128 KiB'], /"sramBytesPerSm" changes a GPU's shared memory per SM; sn40l-like is a dataflow device: sweep memory\.onChip\.bytes or memory\.fifoBudgetBytes instead/],
+    [
+      'sramBytesPerSm',
+      'sramBytesPerSm',
+      ['128 KiB'],
+      /"sramBytesPerSm" changes a GPU's shared memory per SM; sn40l-like is a dataflow device: sweep memory\.onChip\.bytes or memory\.fifoBudgetBytes instead/,
+    ],
     ['compute.clockHz', 'compute.clockHz', ['1 GHz'], /"compute\.clockHz" changes a GPU's SM clock; sn40l-like is a dataflow device: sweep clockHz/],
-    ['hbmBandwidthBytesPerSecond', 'hbmBandwidthBytesPerSecond', ['2 TB/s'], /sn40l-like is a dataflow device: sweep memory\.dram\.hbm\.bandwidthBytesPerSecond or memory\.dram\.ddr\.bandwidthBytesPerSecond instead/],
+    [
+      'hbmBandwidthBytesPerSecond',
+      'hbmBandwidthBytesPerSecond',
+      ['2 TB/s'],
+      /sn40l-like is a dataflow device: sweep memory\.dram\.hbm\.bandwidthBytesPerSecond or memory\.dram\.ddr\.bandwidthBytesPerSecond instead/,
+    ],
     ['kernel.splits', 'kernel.splits', [2], /"kernel\.splits" changes split-KV, a GPU kernel option .*; sn40l-like is a dataflow device/],
   ])('a GPU-only shortcut on a dataflow device: %s', async (_name, path, values, pattern) => {
     expect(await refused({ base: 'sn40l-like', parameters: [{ path, values }], workloads: [WORKLOAD] })).toMatch(pattern);
   });
 
   it('a GPU-only shortcut in a sweep whose hardware parameter brings a dataflow device', async () => {
-    const stderr = await refused({ base: 'h200-sxm', parameters: [{ path: 'sms', values: [66] }, { path: 'hardware', values: ['h200-sxm', 'sn40l-like'] }], workloads: [WORKLOAD] });
+    const stderr = await refused({
+      base: 'h200-sxm',
+      parameters: [
+        { path: 'sms', values: [66] },
+        { path: 'hardware', values: ['h200-sxm', 'sn40l-like'] },
+      ],
+      workloads: [WORKLOAD],
+    });
     expect(stderr).toMatch(/^attnsim: error: sweep\.parameters\[0\]\.path: "sms" changes a GPU's SM count .*; sn40l-like is a dataflow device/);
   });
 
   it('a field of one kind in a sweep of both', async () => {
-    const stderr = await refused({ base: 'h200-sxm', parameters: [{ path: 'hardware', values: ['h200-sxm', 'sn40l-like'] }, { path: 'memory.fifoBudgetBytes', values: ['1 MiB'] }], workloads: [WORKLOAD] });
-    expect(stderr).toMatch(/sweep\.parameters\[1\]\.path: "memory\.fifoBudgetBytes" is a field of sn40l-like \(a dataflow device\) but not of h200-sxm \(a gpu device\); a parameter applies to every hardware of a sweep/);
+    const stderr = await refused({
+      base: 'h200-sxm',
+      parameters: [
+        { path: 'hardware', values: ['h200-sxm', 'sn40l-like'] },
+        { path: 'memory.fifoBudgetBytes', values: ['1 MiB'] },
+      ],
+      workloads: [WORKLOAD],
+    });
+    expect(stderr).toMatch(
+      /sweep\.parameters\[1\]\.path: "memory\.fifoBudgetBytes" is a field of sn40l-like \(a dataflow device\) but not of h200-sxm \(a gpu device\); a parameter applies to every hardware of a sweep/,
+    );
   });
 
   it.each([['area'], ['cost']])('the %s objective on a dataflow device', async (objective) => {

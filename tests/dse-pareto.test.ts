@@ -14,18 +14,24 @@ describe('paretoFront', () => {
   it('paretoFront equals the brute-force definition on random sets of 1 to 4 objectives (ties and duplicates included)', () => {
     // Small integer coordinates make ties and exact duplicates common.
     const vectors = fc.integer({ min: 1, max: 4 }).chain((k) => fc.array(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: k, maxLength: k }), { maxLength: 60 }));
-    fc.assert(fc.property(vectors, (vs) => {
-      expect([...paretoFront(vs)].sort((a, b) => a - b)).toEqual(bruteForceFront(vs));
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(vectors, (vs) => {
+        expect([...paretoFront(vs)].sort((a, b) => a - b)).toEqual(bruteForceFront(vs));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('paretoFront on real-valued points: the front is sorted by the first objective and mutually non-dominated', () => {
     const vectors = fc.array(fc.tuple(fc.double({ min: 1e-6, max: 1e3, noNaN: true }), fc.double({ min: 1e-6, max: 1e3, noNaN: true })), { maxLength: 200 });
-    fc.assert(fc.property(vectors, (vs) => {
-      const front = paretoFront(vs);
-      expect([...front].sort((a, b) => a - b)).toEqual(bruteForceFront(vs));
-      for (let i = 1; i < front.length; i++) expect(vs[front[i]!]![0]).toBeGreaterThanOrEqual(vs[front[i - 1]!]![0]);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(vectors, (vs) => {
+        const front = paretoFront(vs);
+        expect([...front].sort((a, b) => a - b)).toEqual(bruteForceFront(vs));
+        for (let i = 1; i < front.length; i++) expect(vs[front[i]!]![0]).toBeGreaterThanOrEqual(vs[front[i - 1]!]![0]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('paretoFront on 100,000 points that are all on the front (time falling as energy rises): every one, in order, without n² work', () => {
@@ -47,8 +53,18 @@ describe('paretoFront', () => {
 describe('candidatesFrom', () => {
   const columns = ['index', 'design', 'workload', 'sms', 'hardware', 'kernel', 'workloadLabel', 'status', 'bound', 'latencySeconds', 'energyJoules', 'reason'];
   const row = (index: number, design: number, workload: number, sms: number, latency: number | null, energy: number | null) => ({
-    index, design, workload, sms, hardware: 'h', kernel: 'k', workloadLabel: `w${workload}`, status: latency === null ? 'infeasible' : 'ok',
-    bound: 'hbm', latencySeconds: latency, energyJoules: energy, reason: null,
+    index,
+    design,
+    workload,
+    sms,
+    hardware: 'h',
+    kernel: 'k',
+    workloadLabel: `w${workload}`,
+    status: latency === null ? 'infeasible' : 'ok',
+    bound: 'hbm',
+    latencySeconds: latency,
+    energyJoules: energy,
+    reason: null,
   });
 
   it('candidatesFrom(design mode): time and energy add over workloads, EDP is their product; infeasible and incomplete designs are left out', () => {

@@ -23,10 +23,30 @@ describe('planSweep', () => {
     const p = planSweep(readSweepInput(SMALL));
     expect(p.designCount).toBe(8);
     expect(p.pointCount).toBe(24);
-    expect(p.parameters.map((x) => x.values)).toEqual([[2e12, 4e12], [66, 132], [96 * 1024, 228 * 1024]]);
+    expect(p.parameters.map((x) => x.values)).toEqual([
+      [2e12, 4e12],
+      [66, 132],
+      [96 * 1024, 228 * 1024],
+    ]);
     expect(p.columns).toEqual([
-      'index', 'design', 'workload', 'hbmBandwidthBytesPerSecond', 'sms', 'sramBytesPerSm', 'hardware', 'kernel', 'workloadLabel', 'status', 'bound',
-      'latencySeconds', 'energyJoules', 'edpJouleSeconds', 'areaMm2', 'costDollars', 'report.bytes.hbm.read', 'reason',
+      'index',
+      'design',
+      'workload',
+      'hbmBandwidthBytesPerSecond',
+      'sms',
+      'sramBytesPerSm',
+      'hardware',
+      'kernel',
+      'workloadLabel',
+      'status',
+      'bound',
+      'latencySeconds',
+      'energyJoules',
+      'edpJouleSeconds',
+      'areaMm2',
+      'costDollars',
+      'report.bytes.hbm.read',
+      'reason',
     ]);
   });
 
@@ -36,26 +56,30 @@ describe('planSweep', () => {
   });
 
   it('designValueIndices and designIndexOf are inverse (last parameter fastest)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 5 }), fc.nat(), (radices, seed) => {
-      const p = { parameters: radices.map((n) => ({ values: Array.from({ length: n }, (_, i) => i) })) } as never;
-      const designs = radices.reduce((a, b) => a * b, 1);
-      const d = seed % designs;
-      expect(designIndexOf(p, designValueIndices(p, d))).toBe(d);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 5 }), fc.nat(), (radices, seed) => {
+        const p = { parameters: radices.map((n) => ({ values: Array.from({ length: n }, (_, i) => i) })) } as never;
+        const designs = radices.reduce((a, b) => a * b, 1);
+        const d = seed % designs;
+        expect(designIndexOf(p, designValueIndices(p, d))).toBe(d);
+      }),
+    );
     const p = { parameters: [{ values: [0, 1] }, { values: [0, 1, 2] }] } as never;
     expect(designValueIndices(p, 4)).toEqual([1, 1]);
   });
 
   it('shardRange: the shards of a sweep cover every point exactly once', () => {
-    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 64 }), (points, count) => {
-      let next = 0;
-      for (let index = 0; index < count; index++) {
-        const r = shardRange(points, { index, count });
-        expect(r.start).toBe(next);
-        next = r.end;
-      }
-      expect(next).toBe(points);
-    }));
+    fc.assert(
+      fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 64 }), (points, count) => {
+        let next = 0;
+        for (let index = 0; index < count; index++) {
+          const r = shardRange(points, { index, count });
+          expect(r.start).toBe(next);
+          next = r.end;
+        }
+        expect(next).toBe(points);
+      }),
+    );
   });
 });
 
@@ -111,11 +135,7 @@ describe('area and cost proxies', () => {
   });
 
   it('the proxies grow with SMs, SRAM, L2, HBM capacity and HBM bandwidth', () => {
-    const more = [
-      withSpecNumber(h100, ['compute', 'sms'], 200),
-      withSramBytesPerSm(h100, 256 * 1024),
-      withSpecNumber(h100, ['memory', 'l2', 'bytes'], 100 * MIB),
-    ];
+    const more = [withSpecNumber(h100, ['compute', 'sms'], 200), withSramBytesPerSm(h100, 256 * 1024), withSpecNumber(h100, ['memory', 'l2', 'bytes'], 100 * MIB)];
     for (const spec of more) expect(areaProxyMm2(spec)).toBeGreaterThan(areaProxyMm2(h100));
     expect(costProxyDollars(withSpecNumber(h100, ['memory', 'hbm', 'bytes'], 2 * h100.memory.hbm.bytes))).toBeGreaterThan(costProxyDollars(h100));
     expect(costProxyDollars(withSpecNumber(h100, ['memory', 'hbm', 'bandwidthBytesPerSecond'], 8e12))).toBeGreaterThan(costProxyDollars(h100));
@@ -126,15 +146,18 @@ describe('result rows', () => {
   it('encodeRow then parseResults gives the row back, in JSONL and CSV, whatever the text', () => {
     const text = fc.string().filter((s) => !/[\r\n]/.test(s));
     const cell = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), text, fc.constant(null));
-    fc.assert(fc.property(fc.array(cell, { minLength: 1, maxLength: 6 }), fc.nat(), (cells, index) => {
-      const columns = ['index', ...cells.map((_, i) => `c${i}`)];
-      const row: ResultRow = { index, ...Object.fromEntries(cells.map((c, i) => [`c${i}`, Object.is(c, -0) ? 0 : c])) };
-      for (const format of ['jsonl', 'csv'] as const) {
-        const header = format === 'csv' ? `${columns.join(',')}\n` : '';
-        const parsed = parseResults(`${header}${encodeRow(row, columns, format)}\n`, format, 'test');
-        expect(parsed.rows).toEqual([row]);
-        expect(parsed.partialTail).toBe(false);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 6 }), fc.nat(), (cells, index) => {
+        const columns = ['index', ...cells.map((_, i) => `c${i}`)];
+        const row: ResultRow = { index, ...Object.fromEntries(cells.map((c, i) => [`c${i}`, Object.is(c, -0) ? 0 : c])) };
+        for (const format of ['jsonl', 'csv'] as const) {
+          const header = format === 'csv' ? `${columns.join(',')}\n` : '';
+          const parsed = parseResults(`${header}${encodeRow(row, columns, format)}\n`, format, 'test');
+          expect(parsed.rows).toEqual([row]);
+          expect(parsed.partialTail).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -47,23 +47,34 @@ function racer(args: string[], out: string, plan: KillPlan): Promise<Finished> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   let killed = false;
-  const kill = () => { killed = child.kill('SIGKILL'); };
+  const kill = () => {
+    killed = child.kill('SIGKILL');
+  };
   let timer: NodeJS.Timeout | undefined;
   if (plan?.after === 'start') timer = setTimeout(kill, plan.ms);
-  const poll = plan?.after === 'rows' ? setInterval(() => {
-    if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > ROWS_SEEN) {
+  const poll =
+    plan?.after === 'rows'
+      ? setInterval(() => {
+          if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > ROWS_SEEN) {
+            clearInterval(poll);
+            timer = setTimeout(kill, plan.ms);
+          }
+        }, POLL_MS)
+      : undefined;
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
       clearInterval(poll);
-      timer = setTimeout(kill, plan.ms);
-    }
-  }, POLL_MS) : undefined;
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    clearInterval(poll);
-    resolve({ code, stdout, stderr, killed: killed && code === null });
-  }));
+      resolve({ code, stdout, stderr, killed: killed && code === null });
+    }),
+  );
 }
 
 async function uninterrupted(spec: string, out: string): Promise<string> {
@@ -73,48 +84,53 @@ async function uninterrupted(spec: string, out: string): Promise<string> {
 }
 
 describe('attnsim sweep: one output, several runs', () => {
-  it.runIf(built)('two sweeps racing on one output (a full run and a --limit run), SIGKILLed at random moments, then resumed: the file of one uninterrupted run, byte for byte', async () => {
-    const expected = await uninterrupted(MEDIUM, join(dir, 'reference.jsonl'));
-    const next = random(SEED);
-    for (let round = 0; round < ROUNDS; round++) {
-      const work = join(dir, `round-${round}`);
-      rmSync(work, { recursive: true, force: true });
-      const out = join(work, 'race.jsonl');
-      mkdirSync(work);
-      const killPlan = (): KillPlan => (next() < KILLED_SHARE ? { after: next() < 0.5 ? 'start' : 'rows', ms: Math.floor(next() * KILL_WINDOW_MS) } : null);
-      const runs = await Promise.all([
-        racer(['sweep', MEDIUM, '-o', out], out, killPlan()),
-        racer(['sweep', MEDIUM, '-o', out, '--limit', '700'], out, killPlan()),
-      ]);
-      for (const run of runs) {
-        if (run.killed) continue;
-        // A run that says it is done has left every row, whatever the other run did meanwhile.
-        if (run.code === 0 && !/points left/.test(run.stdout)) expect(readFileSync(out, 'utf8')).toBe(expected);
-        // A run that was not killed either finished or was refused, in one line, because the other held the file.
-        if (run.code !== 0) {
-          expect(run.code).toBe(2);
-          expect(run.stderr).toMatch(/^attnsim: error: --output: another attnsim run \(pid \d+\) is writing ".*race\.jsonl"; wait for it to finish or use another output file \(if no run is writing it, delete ".*race\.jsonl\.lock"\)\n$/);
-        } else {
-          expect(run.stderr).toBe('');
+  it.runIf(built)(
+    'two sweeps racing on one output (a full run and a --limit run), SIGKILLed at random moments, then resumed: the file of one uninterrupted run, byte for byte',
+    async () => {
+      const expected = await uninterrupted(MEDIUM, join(dir, 'reference.jsonl'));
+      const next = random(SEED);
+      for (let round = 0; round < ROUNDS; round++) {
+        const work = join(dir, `round-${round}`);
+        rmSync(work, { recursive: true, force: true });
+        const out = join(work, 'race.jsonl');
+        mkdirSync(work);
+        const killPlan = (): KillPlan => (next() < KILLED_SHARE ? { after: next() < 0.5 ? 'start' : 'rows', ms: Math.floor(next() * KILL_WINDOW_MS) } : null);
+        const runs = await Promise.all([racer(['sweep', MEDIUM, '-o', out], out, killPlan()), racer(['sweep', MEDIUM, '-o', out, '--limit', '700'], out, killPlan())]);
+        for (const run of runs) {
+          if (run.killed) continue;
+          // A run that says it is done has left every row, whatever the other run did meanwhile.
+          if (run.code === 0 && !/points left/.test(run.stdout)) expect(readFileSync(out, 'utf8')).toBe(expected);
+          // A run that was not killed either finished or was refused, in one line, because the other held the file.
+          if (run.code !== 0) {
+            expect(run.code).toBe(2);
+            expect(run.stderr).toMatch(
+              /^attnsim: error: --output: another attnsim run \(pid \d+\) is writing ".*race\.jsonl"; wait for it to finish or use another output file \(if no run is writing it, delete ".*race\.jsonl\.lock"\)\n$/,
+            );
+          } else {
+            expect(run.stderr).toBe('');
+          }
         }
+        // A killed run's lock names a dead pid: the next run takes it over and finishes the file.
+        const resumed = await runCli(['sweep', MEDIUM, '-o', out]);
+        expect(resumed.stderr).toBe('');
+        expect(resumed.code).toBe(0);
+        expect(resumed.stdout).not.toMatch(/points left/);
+        expect(readFileSync(out, 'utf8')).toBe(expected);
+        // Nothing is left beside it: no lock, no half-taken lock, no temporary file.
+        expect(readdirSync(work)).toEqual(['race.jsonl']);
       }
-      // A killed run's lock names a dead pid: the next run takes it over and finishes the file.
-      const resumed = await runCli(['sweep', MEDIUM, '-o', out]);
-      expect(resumed.stderr).toBe('');
-      expect(resumed.code).toBe(0);
-      expect(resumed.stdout).not.toMatch(/points left/);
-      expect(readFileSync(out, 'utf8')).toBe(expected);
-      // Nothing is left beside it: no lock, no half-taken lock, no temporary file.
-      expect(readdirSync(work)).toEqual(['race.jsonl']);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('a live run holds the output: a second run on it is refused in one line, and the file is not touched', async () => {
     const out = join(dir, 'held.jsonl');
     writeFileSync(`${out}.lock`, JSON.stringify({ pid: process.pid, host: hostname() }));
     const result = await runCli(['sweep', SMALL, '-o', out]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`attnsim: error: --output: another attnsim run (pid ${process.pid}) is writing "${out}"; wait for it to finish or use another output file (if no run is writing it, delete "${out}.lock")\n`);
+    expect(result.stderr).toBe(
+      `attnsim: error: --output: another attnsim run (pid ${process.pid}) is writing "${out}"; wait for it to finish or use another output file (if no run is writing it, delete "${out}.lock")\n`,
+    );
     expect(existsSync(out)).toBe(false);
     rmSync(`${out}.lock`);
   });
@@ -134,37 +150,45 @@ describe('attnsim sweep: one output, several runs', () => {
     writeFileSync(`${remote}.lock`, JSON.stringify({ pid: deadPid, host: `not-${hostname()}` }));
     const refused = await runCli(['sweep', SMALL, '-o', remote]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(new RegExp(`^attnsim: error: --output: a run on not-${hostname()} \\(pid ${deadPid}\\) is writing ".*remote\\.jsonl"; .*; its lock is taken over once unrefreshed for 300 s\\n$`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`^attnsim: error: --output: a run on not-${hostname()} \\(pid ${deadPid}\\) is writing ".*remote\\.jsonl"; .*; its lock is taken over once unrefreshed for 300 s\\n$`),
+    );
     const longAgo = new Date(Date.now() - (LOCK_STALE_SECONDS + 1) * 1000);
     utimesSync(`${remote}.lock`, longAgo, longAgo);
     expect((await runCli(['sweep', SMALL, '-o', remote])).code).toBe(0);
     expect(existsSync(`${remote}.lock`)).toBe(false);
   });
 
-  it.runIf(built)('SIGTERM (a scheduler preempting the job) stops a sweep cleanly: exit 143, the lock released, and a rerun finishes the same file', async () => {
-    const out = join(dir, 'term.jsonl');
-    const expected = await uninterrupted(MEDIUM, join(dir, 'term-reference.jsonl'));
-    const child = spawn(process.execPath, [BIN, 'sweep', MEDIUM, '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout!.on('data', (d) => { stdout += d; });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const poll = setInterval(() => {
-      if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > ROWS_SEEN) {
-        clearInterval(poll);
-        child.kill('SIGTERM');
+  it.runIf(built)(
+    'SIGTERM (a scheduler preempting the job) stops a sweep cleanly: exit 143, the lock released, and a rerun finishes the same file',
+    async () => {
+      const out = join(dir, 'term.jsonl');
+      const expected = await uninterrupted(MEDIUM, join(dir, 'term-reference.jsonl'));
+      const child = spawn(process.execPath, [BIN, 'sweep', MEDIUM, '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout!.on('data', (d) => {
+        stdout += d;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const poll = setInterval(() => {
+        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > ROWS_SEEN) {
+          clearInterval(poll);
+          child.kill('SIGTERM');
+        }
+      }, POLL_MS);
+      const code = await exited;
+      clearInterval(poll);
+      // A machine fast enough to finish before the signal lands ends with 0; either way nothing is left but the file.
+      if (code !== 0) {
+        expect(code).toBe(143);
+        expect(stdout).toMatch(/interrupted: \d+ points left; rerun the same command to continue/);
       }
-    }, POLL_MS);
-    const code = await exited;
-    clearInterval(poll);
-    // A machine fast enough to finish before the signal lands ends with 0; either way nothing is left but the file.
-    if (code !== 0) {
-      expect(code).toBe(143);
-      expect(stdout).toMatch(/interrupted: \d+ points left; rerun the same command to continue/);
-    }
-    expect(readdirSync(dir).filter((f) => f.startsWith('term.jsonl'))).toEqual(['term.jsonl']);
-    expect((await runCli(['sweep', MEDIUM, '-o', out])).code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toBe(expected);
-  }, 120_000);
+      expect(readdirSync(dir).filter((f) => f.startsWith('term.jsonl'))).toEqual(['term.jsonl']);
+      expect((await runCli(['sweep', MEDIUM, '-o', out])).code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(expected);
+    },
+    120_000,
+  );
 
   it('merge -o takes the same lock: it does not replace a file a sweep is writing', async () => {
     const input = join(dir, 'input.jsonl');

@@ -43,7 +43,10 @@ async function uninterrupted(spec: string, extension: string): Promise<string> {
 describe('attnsim sweep', () => {
   it('sweep small.yaml: one sorted row per point, infeasible designs recorded with their reason', async () => {
     const text = await uninterrupted(SMALL, '.jsonl');
-    const [header, ...rows] = text.trim().split('\n').map((l) => JSON.parse(l));
+    const [header, ...rows] = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(header).toEqual({ sweep: 'small', specHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(rows.map((r) => r.index)).toEqual([...Array(24).keys()]);
     expect(rows[3]).toMatchObject({ design: 1, workload: 0, hbmBandwidthBytesPerSecond: 2e12, sms: 66, sramBytesPerSm: 228 * 1024, hardware: 'h100-sxm', kernel: 'fa3', status: 'ok' });
@@ -202,7 +205,9 @@ describe('attnsim sweep: resume edge cases', () => {
       writeFileSync(out, text);
       const result = await runCli(['sweep', SMALL, '-o', out]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`^attnsim: error: --output: ".*${name.replace('.', '\\.')}" ${pattern.source}; it is not this sweep's results file: choose another --output, or delete it to start afresh\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^attnsim: error: --output: ".*${name.replace('.', '\\.')}" ${pattern.source}; it is not this sweep's results file: choose another --output, or delete it to start afresh\n$`),
+      );
       expect(readFileSync(out, 'utf8')).toBe(text);
     }
   });

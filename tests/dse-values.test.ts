@@ -54,8 +54,14 @@ describe('sweep workloads', () => {
   it('expandWorkloads: a model entry expands over phases × contexts × batches, with readable labels', () => {
     const list = expandWorkloads([{ model: 'llama-3.1-8b', phase: ['prefill', 'decode'], contexts: '2^(15:16)', batch: [1, 8] }], 'w');
     expect(list.map((w) => w.label)).toEqual([
-      'llama-3.1-8b prefill 32k b1', 'llama-3.1-8b prefill 32k b8', 'llama-3.1-8b prefill 64k b1', 'llama-3.1-8b prefill 64k b8',
-      'llama-3.1-8b decode 32k b1', 'llama-3.1-8b decode 32k b8', 'llama-3.1-8b decode 64k b1', 'llama-3.1-8b decode 64k b8',
+      'llama-3.1-8b prefill 32k b1',
+      'llama-3.1-8b prefill 32k b8',
+      'llama-3.1-8b prefill 64k b1',
+      'llama-3.1-8b prefill 64k b8',
+      'llama-3.1-8b decode 32k b1',
+      'llama-3.1-8b decode 32k b8',
+      'llama-3.1-8b decode 64k b1',
+      'llama-3.1-8b decode 64k b8',
     ]);
     expect(list[4]!.workload).toMatchObject({ qLen: 1, kvLen: 32768, phase: 'decode', heads: 32, kvHeads: 8 });
   });

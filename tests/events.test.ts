@@ -17,7 +17,11 @@ describe('EventQueue', () => {
     q.push(5, 'c');
     q.push(1, 'a');
     q.push(3, 'b');
-    expect(drain(q)).toEqual([[1, 'a'], [3, 'b'], [5, 'c']]);
+    expect(drain(q)).toEqual([
+      [1, 'a'],
+      [3, 'b'],
+      [5, 'c'],
+    ]);
     expect(q.pop()).toBeUndefined();
     expect(q.peekCycle()).toBeUndefined();
   });
@@ -43,25 +47,22 @@ describe('EventQueue', () => {
 
   it('property: draining gives a stable sort by (cycle, priority), whatever the push and pop interleaving', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.record({ cycle: fc.integer({ min: 0, max: 20 }), priority: fc.integer({ min: 0, max: 2 }), popAfter: fc.boolean() }), { maxLength: 200 }),
-        (ops) => {
-          const q = new EventQueue<number>();
-          const popped: number[] = [];
-          const pending: Array<{ cycle: number; priority: number; id: number }> = [];
-          ops.forEach((op, id) => {
-            q.push(op.cycle, id, op.priority);
-            pending.push({ cycle: op.cycle, priority: op.priority, id });
-            if (op.popAfter) {
-              pending.sort((a, b) => a.cycle - b.cycle || a.priority - b.priority || a.id - b.id);
-              expect(q.pop()).toBe(pending.shift()!.id);
-            }
-          });
-          pending.sort((a, b) => a.cycle - b.cycle || a.priority - b.priority || a.id - b.id);
-          while (q.size > 0) popped.push(q.pop()!);
-          expect(popped).toEqual(pending.map((p) => p.id));
-        },
-      ),
+      fc.property(fc.array(fc.record({ cycle: fc.integer({ min: 0, max: 20 }), priority: fc.integer({ min: 0, max: 2 }), popAfter: fc.boolean() }), { maxLength: 200 }), (ops) => {
+        const q = new EventQueue<number>();
+        const popped: number[] = [];
+        const pending: Array<{ cycle: number; priority: number; id: number }> = [];
+        ops.forEach((op, id) => {
+          q.push(op.cycle, id, op.priority);
+          pending.push({ cycle: op.cycle, priority: op.priority, id });
+          if (op.popAfter) {
+            pending.sort((a, b) => a.cycle - b.cycle || a.priority - b.priority || a.id - b.id);
+            expect(q.pop()).toBe(pending.shift()!.id);
+          }
+        });
+        pending.sort((a, b) => a.cycle - b.cycle || a.priority - b.priority || a.id - b.id);
+        while (q.size > 0) popped.push(q.pop()!);
+        expect(popped).toEqual(pending.map((p) => p.id));
+      }),
     );
   });
 });

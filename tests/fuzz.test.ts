@@ -55,8 +55,17 @@ afterAll(() => {
   const reportPath = process.env.ATTNSIM_FUZZ_REPORT;
   if (reportPath) {
     const runs = finished.map((f) => ({
-      command: commandOf(f.entry), args: f.entry.args, expect: f.entry.expect, field: f.entry.field === undefined ? null : String(f.entry.field), why: f.entry.why,
-      code: f.result.code, ms: f.result.ms, maxRssKb: f.result.maxRssKb, stderr: f.result.stderr.slice(0, 2000), stdout: f.result.stdout.slice(0, 500), problems: f.problems,
+      command: commandOf(f.entry),
+      args: f.entry.args,
+      expect: f.entry.expect,
+      field: f.entry.field === undefined ? null : String(f.entry.field),
+      why: f.entry.why,
+      code: f.result.code,
+      ms: f.result.ms,
+      maxRssKb: f.result.maxRssKb,
+      stderr: f.result.stderr.slice(0, 2000),
+      stdout: f.result.stdout.slice(0, 500),
+      problems: f.problems,
     }));
     writeFileSync(reportPath, `${JSON.stringify({ wallSeconds, runs }, null, 1)}\n`);
   }

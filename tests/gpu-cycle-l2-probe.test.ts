@@ -21,7 +21,7 @@ describe('L2 constants from the L2 probe', () => {
     expect(calibration.l2FittedOn?.points).toBe(points.length);
   });
 
-  it('with the shipped constants, the engine\'s L2 loses what the H200 lost in the probe', () => {
+  it("with the shipped constants, the engine's L2 loses what the H200 lost in the probe", () => {
     const errors = points.map((p) => modelLostFraction(p, h200.memory.l2.bytes, constants) - p.lostFraction);
     const rms = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
     expect(rms).toBeLessThan(0.05);

@@ -20,7 +20,12 @@ const h200 = getPreset('h200-sxm');
 /** Equal compute-only tiles: no memory traffic, so only SM slots and waves decide the time. */
 function equalTiles(tiles: number, sms: number, slotsPerSm: number, cycles: number) {
   return runFluid({
-    sms, slotsPerSm, slots: sms * slotsPerSm, tiles, hbmBytesPerCycle: 1, l2BytesPerCycle: 1,
+    sms,
+    slotsPerSm,
+    slots: sms * slotsPerSm,
+    tiles,
+    hbmBytesPerCycle: 1,
+    l2BytesPerCycle: 1,
     phase: (_tile, index) => (index === 0 ? { cycles, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
   });
 }
@@ -44,10 +49,17 @@ describe('runFluid: CTAs on SMs', () => {
   });
 
   it('runFluid: a CTA alone reaches only its solo fraction of the SM; two CTAs fill it', () => {
-    const run = (tiles: number, soloFraction: number) => runFluid({
-      sms: 1, slotsPerSm: 2, slots: 2, tiles, hbmBytesPerCycle: 1, l2BytesPerCycle: 1, soloFraction,
-      phase: (_tile, index) => (index === 0 ? { cycles: 100, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
-    }).cycles;
+    const run = (tiles: number, soloFraction: number) =>
+      runFluid({
+        sms: 1,
+        slotsPerSm: 2,
+        slots: 2,
+        tiles,
+        hbmBytesPerCycle: 1,
+        l2BytesPerCycle: 1,
+        soloFraction,
+        phase: (_tile, index) => (index === 0 ? { cycles: 100, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
+      }).cycles;
     expect([run(1, 1), run(1, 0.5), run(1, 0.8)]).toEqual([100, 200, 125]);
     // Two CTAs share the SM: 200 cycles for both, whether one alone could fill it or not.
     expect([run(2, 1), run(2, 0.5)]).toEqual([200, 200]);
@@ -59,7 +71,12 @@ describe('runFluid: CTAs on SMs', () => {
     // Counted as work, the wait would make it 400.
     const cost = (cycles: number, waitCycles: number) => ({ cycles, waitCycles, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 });
     const out = runFluid({
-      sms: 1, slotsPerSm: 2, slots: 2, tiles: 2, hbmBytesPerCycle: 1, l2BytesPerCycle: 1,
+      sms: 1,
+      slotsPerSm: 2,
+      slots: 2,
+      tiles: 2,
+      hbmBytesPerCycle: 1,
+      l2BytesPerCycle: 1,
       phase: (tile, index) => (index > 0 ? null : tile === 0 ? cost(100, 100) : cost(200, 0)),
     });
     expect(out.cycles).toBe(300);
@@ -71,10 +88,17 @@ describe('runFluid: CTAs on SMs', () => {
   it('runFluid: the block scheduler starts one CTA every dispatchCycles, even with free slots', () => {
     // 1000 CTAs of 10 cycles, one per SM, all resident at once; started 5 cycles apart, the
     // last starts at 4995 and ends at 5005. Without the dispatch rate: 10 cycles.
-    const run = (dispatchCycles: number) => runFluid({
-      sms: 1000, slotsPerSm: 1, slots: 1000, tiles: 1000, hbmBytesPerCycle: 1, l2BytesPerCycle: 1, dispatchCycles,
-      phase: (_t, i) => (i === 0 ? { cycles: 10, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
-    });
+    const run = (dispatchCycles: number) =>
+      runFluid({
+        sms: 1000,
+        slotsPerSm: 1,
+        slots: 1000,
+        tiles: 1000,
+        hbmBytesPerCycle: 1,
+        l2BytesPerCycle: 1,
+        dispatchCycles,
+        phase: (_t, i) => (i === 0 ? { cycles: 10, hbmBytes: 0, l2Bytes: 0, l2HitBytes: 0, l2ReadBytes: 0 } : null),
+      });
     expect(run(0).cycles).toBe(10);
     expect(run(5).cycles).toBe(5005);
   });
@@ -82,7 +106,12 @@ describe('runFluid: CTAs on SMs', () => {
   it('runFluid: HBM contention slows every CTA alike', () => {
     // 4 tiles of 100 cycles each wanting 10 B/cycle = 40 B/cycle against 20 B/cycle: twice as long.
     const r = runFluid({
-      sms: 4, slotsPerSm: 1, slots: 4, tiles: 4, hbmBytesPerCycle: 20, l2BytesPerCycle: 1e9,
+      sms: 4,
+      slotsPerSm: 1,
+      slots: 4,
+      tiles: 4,
+      hbmBytesPerCycle: 20,
+      l2BytesPerCycle: 1e9,
       phase: (_t, i) => (i === 0 ? { cycles: 100, hbmBytes: 1000, l2Bytes: 1000, l2HitBytes: 0, l2ReadBytes: 1000 } : null),
     });
     expect(r.cycles).toBeCloseTo(200, 9);
@@ -104,12 +133,25 @@ function tinyLaunch(): LaunchPlan {
   const perSmWgmma = 8e12 / 4;
   const perSmL2 = 4e12 / 4;
   return {
-    name: 'tiny', role: 'attention', matrixPath: 'wgmma', dtype: 'bf16', tileQ: null, tileK: null,
-    threadsPerCta: 128, sharedBytesPerCta: 0, registersPerThread: 32, ctaCount: 1, persistent: false,
-    ctasPerSm: 1, occupancyLimiter: 'CTA slots',
-    work: [{ count: 1, iterations: 4, matrixFlops: 4 * 1e-6 * perSmWgmma, vectorFlops: 0, exps: 0,
-      globalReadBytes: 4 * 0.5e-6 * perSmL2, globalWriteBytes: 0, smemReadBytes: 0, smemWriteBytes: 0 }],
-    softmaxOverlap: 0, compulsoryReadBytes: 4 * 0.5e-6 * perSmL2, compulsoryWriteBytes: 0, sharedOperands: [], usefulFlops: 0,
+    name: 'tiny',
+    role: 'attention',
+    matrixPath: 'wgmma',
+    dtype: 'bf16',
+    tileQ: null,
+    tileK: null,
+    threadsPerCta: 128,
+    sharedBytesPerCta: 0,
+    registersPerThread: 32,
+    ctaCount: 1,
+    persistent: false,
+    ctasPerSm: 1,
+    occupancyLimiter: 'CTA slots',
+    work: [{ count: 1, iterations: 4, matrixFlops: 4 * 1e-6 * perSmWgmma, vectorFlops: 0, exps: 0, globalReadBytes: 4 * 0.5e-6 * perSmL2, globalWriteBytes: 0, smemReadBytes: 0, smemWriteBytes: 0 }],
+    softmaxOverlap: 0,
+    compulsoryReadBytes: 4 * 0.5e-6 * perSmL2,
+    compulsoryWriteBytes: 0,
+    sharedOperands: [],
+    usefulFlops: 0,
   };
 }
 
@@ -248,10 +290,10 @@ describe('CycleLaunchRunner: what the kernel does to the bytes and the time', ()
     const small = makeWorkload({ heads: 8, qLen: 1, kvLen: 1024, headDim: 128, phase: 'decode' });
     const tiny = lowerKernel('split-kv', small, h200);
     const extra = (dirtyL2AtStart: boolean) => new CycleLaunchRunner(h200, tiny, small, { dirtyL2AtStart }).run(tiny.launches[0]!).timing.seconds;
-    expect(extra(true) - extra(false)).toBeLessThan(0.1 * capacity / h200.memory.hbm.bandwidthBytesPerSecond);
+    expect(extra(true) - extra(false)).toBeLessThan((0.1 * capacity) / h200.memory.hbm.bandwidthBytesPerSecond);
   });
 
-  it('a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little\'s law)', () => {
+  it("a CTA streaming from HBM alone is held to its in-flight bytes per round trip (Little's law)", () => {
     // Decode of one sequence without split-KV: 32 CTAs, each streams 8 MiB of K/V from HBM.
     const decode = makeWorkload({ heads: 32, qLen: 1, kvLen: 16384, headDim: 128, phase: 'decode' });
     // Without the kernel's per-iteration waits (its pipeline prologues): only the streaming floor.
@@ -320,7 +362,7 @@ describe('L2Cache and LruDistance', () => {
     expect(survival(150, 100)).toBe(0);
   });
 
-  it('L2Cache: a tile\'s own dirty data (an accumulator) costs nothing while it stays, a write-back and a re-read once pushed out', () => {
+  it("L2Cache: a tile's own dirty data (an accumulator) costs nothing while it stays, a write-back and a re-read once pushed out", () => {
     const cache = new L2Cache(100);
     const own = cache.blocks('own', 1);
     expect(cache.revisit(own, 0, 10)).toEqual({ miss: 0, writtenBack: 0 }); // first touch allocates
@@ -385,32 +427,43 @@ const workloadArb: fc.Arbitrary<Workload> = fc
     headDim: fc.constantFrom(64, 128),
     mask: fc.constantFrom<Mask>({ kind: 'none' }, { kind: 'causal' }, { kind: 'sliding_window', window: 1024 }, { kind: 'block_sparse', blockSize: 128, blockDensity: 0.3 }),
   })
-  .map((r) => makeWorkload({
-    batch: r.batch, heads: r.kvHeads * r.group, kvHeads: r.kvHeads, headDim: r.headDim, mask: r.mask,
-    qLen: r.decode ? 1 : r.len, kvLen: r.len, phase: r.decode ? 'decode' : 'prefill',
-  }));
+  .map((r) =>
+    makeWorkload({
+      batch: r.batch,
+      heads: r.kvHeads * r.group,
+      kvHeads: r.kvHeads,
+      headDim: r.headDim,
+      mask: r.mask,
+      qLen: r.decode ? 1 : r.len,
+      kvLen: r.len,
+      phase: r.decode ? 'decode' : 'prefill',
+    }),
+  );
 
 describe('cycle engine vs the roofline floor', () => {
   it('cycle on h200: every launch takes at least fixed time + max(compute / SMs, longest CTA, HBM bytes / bandwidth)', () => {
-    fc.assert(fc.property(workloadArb, fc.constantFrom('fa2', 'fa3', 'split-kv', 'sdpa-cudnn'), (w, kernel) => {
-      const plan = withCycleConstants(lowerKernel(kernel, w, h200), cycleKernelConstants(h200.id, kernel));
-      const r = simulate({ hardware: h200, workload: w, kernel, engine: 'cycle' });
-      plan.launches.forEach((launch, i) => {
-        let work = 0;
-        let longest = 0;
-        for (const cta of launch.work) {
-          const t = ctaSeconds(cta, launch, h200).total;
-          // Waits (prologue, exposed round trips) do not hold the SM: only the rest is work.
-          const waits = (launch.tileOverheadSeconds ?? 0) + cta.iterations * (launch.iterationStallSeconds ?? 0);
-          work += cta.count * Math.max(0, t - waits);
-          if (cta.count > 0) longest = Math.max(longest, t);
-        }
-        const l = r.breakdown[i]!;
-        const hbm = (l.bytes.hbm.read + l.bytes.hbm.write) / h200.memory.hbm.bandwidthBytesPerSecond;
-        const floor = l.boundSeconds.fixed + Math.max(work / h200.compute.sms, longest, hbm);
-        expect(l.latencySeconds).toBeGreaterThanOrEqual(floor * (1 - 1e-9));
-      });
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(workloadArb, fc.constantFrom('fa2', 'fa3', 'split-kv', 'sdpa-cudnn'), (w, kernel) => {
+        const plan = withCycleConstants(lowerKernel(kernel, w, h200), cycleKernelConstants(h200.id, kernel));
+        const r = simulate({ hardware: h200, workload: w, kernel, engine: 'cycle' });
+        plan.launches.forEach((launch, i) => {
+          let work = 0;
+          let longest = 0;
+          for (const cta of launch.work) {
+            const t = ctaSeconds(cta, launch, h200).total;
+            // Waits (prologue, exposed round trips) do not hold the SM: only the rest is work.
+            const waits = (launch.tileOverheadSeconds ?? 0) + cta.iterations * (launch.iterationStallSeconds ?? 0);
+            work += cta.count * Math.max(0, t - waits);
+            if (cta.count > 0) longest = Math.max(longest, t);
+          }
+          const l = r.breakdown[i]!;
+          const hbm = (l.bytes.hbm.read + l.bytes.hbm.write) / h200.memory.hbm.bandwidthBytesPerSecond;
+          const floor = l.boundSeconds.fixed + Math.max(work / h200.compute.sms, longest, hbm);
+          expect(l.latencySeconds).toBeGreaterThanOrEqual(floor * (1 - 1e-9));
+        });
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 

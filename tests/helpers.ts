@@ -22,8 +22,12 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     readFile: (p) => readFileSync(p, 'utf8'),
   };
   const code = await main(args, io);

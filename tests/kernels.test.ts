@@ -16,8 +16,8 @@ describe('lowerKernel(naive)', () => {
     const write = counts.reduce((a, c) => a + c.bytes.hbm.write, 0);
     const qkv = 256 * 64 * 2; // one head's Q (or K, V, O) in bf16
     const scores = 256 * 256 * 2;
-    expect(read).toBe(2 * (qkv /* Q */ + qkv /* K */ + scores /* S */ + scores /* P */ + qkv /* V */));
-    expect(write).toBe(2 * (scores /* S */ + scores /* P */ + qkv /* O */));
+    expect(read).toBe(2 * (qkv /* Q */ + qkv /* K */ + scores /* S */ + scores /* P */ + qkv) /* V */);
+    expect(write).toBe(2 * (scores /* S */ + scores /* P */ + qkv) /* O */);
     expect(plan.launches.map((l) => l.name)).toEqual(['gemm_qk', 'softmax', 'gemm_pv']);
   });
 });
@@ -131,7 +131,9 @@ describe('sdpa-flash: FlashAttention-2 spills', () => {
     const { readFileSync } = await import('node:fs');
     const { FA2_SPILL_STORE_BYTES_PER_ITERATION } = await import('../sim/kernels/profiles/flash.js');
     const rows = readFileSync(new URL('../validation/data/h200-sxm/raw/spill-writes-probe/p/probe.csv', import.meta.url), 'utf8')
-      .trim().split('\n').map((line) => line.split('","').map((cell) => cell.replace(/^"|"$/g, '')));
+      .trim()
+      .split('\n')
+      .map((line) => line.split('","').map((cell) => cell.replace(/^"|"$/g, '')));
     const [header] = rows;
     const col = (name: string) => header!.indexOf(name);
     const number = (cell: string) => Number(cell.replace(/,/g, ''));
@@ -153,12 +155,14 @@ describe('sdpa-flash: FlashAttention-2 spills', () => {
   });
 });
 
-describe('the block scheduler\'s CTA start rate (launch.ctaDispatchSeconds)', () => {
-  it('is what FlashAttention-2\'s combine kernel shows on two calibration cases: the time 2046 more CTAs add beyond their bytes', async () => {
+describe("the block scheduler's CTA start rate (launch.ctaDispatchSeconds)", () => {
+  it("is what FlashAttention-2's combine kernel shows on two calibration cases: the time 2046 more CTAs add beyond their bytes", async () => {
     const { readFileSync } = await import('node:fs');
     const { isCalibrationCase } = await import('../sim/validate/stats.js');
     const records = readFileSync(new URL('../validation/data/h200-sxm/raw/ncu-kernels.jsonl', import.meta.url), 'utf8')
-      .trim().split('\n').map((line) => JSON.parse(line) as { id: string; kernels: Array<{ name: string; grid: number; durationNs: number; dramReadBytes: number }> });
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; kernels: Array<{ name: string; grid: number; durationNs: number; dramReadBytes: number }> });
     const combineOf = (id: string) => {
       expect(isCalibrationCase(id)).toBe(true);
       return records.find((r) => r.id === id)!.kernels.find((k) => k.name.includes('combine'))!;
@@ -172,4 +176,3 @@ describe('the block scheduler\'s CTA start rate (launch.ctaDispatchSeconds)', ()
     expectClose(perCta, h200.launch.ctaDispatchSeconds!, 0.05);
   });
 });
-

@@ -18,7 +18,9 @@ function keeps(mask: Mask, qLen: number, kvLen: number): (i: number, j: number) 
       return (i, j) => j <= i + off && (j < mask.sinks || i + off - j < mask.window);
     case 'document': {
       const doc: number[] = [];
-      mask.lengths.forEach((len, d) => { for (let k = 0; k < len; k++) doc.push(d); });
+      mask.lengths.forEach((len, d) => {
+        for (let k = 0; k < len; k++) doc.push(d);
+      });
       return (i, j) => doc[i] === doc[j] && (!mask.causal || j <= i);
     }
     case 'block_sparse':
@@ -40,11 +42,12 @@ function keeps(mask: Mask, qLen: number, kvLen: number): (i: number, j: number) 
       };
     case 'neighborhood': {
       const coords = tokenCoordinates(mask.grid, mask.tile);
-      return (i, j) => coords[i]!.every((qc, d) => {
-        const [lo, hi] = window1d(qc, mask.grid[d]!, mask.window[d]!, mask.causal?.[d] === true);
-        const kc = coords[j]![d]!;
-        return kc >= lo && kc < hi;
-      });
+      return (i, j) =>
+        coords[i]!.every((qc, d) => {
+          const [lo, hi] = window1d(qc, mask.grid[d]!, mask.window[d]!, mask.causal?.[d] === true);
+          const kc = coords[j]![d]!;
+          return kc >= lo && kc < hi;
+        });
     }
     case 'per_head':
       throw new Error('per-head masks are checked head by head');
@@ -62,7 +65,11 @@ function tokenCoordinates(grid: number[], tile?: number[]): number[][] {
 /** Brute-force tile classification by visiting every element. */
 function bruteForce(mask: Mask, qLen: number, kvLen: number, tq: number, tk: number) {
   const keep = keeps(mask, qLen, kvLen);
-  let full = 0, partial = 0, skipped = 0, kept = 0, computed = 0;
+  let full = 0,
+    partial = 0,
+    skipped = 0,
+    kept = 0,
+    computed = 0;
   for (let qs = 0; qs < qLen; qs += tq) {
     for (let ks = 0; ks < kvLen; ks += tk) {
       let n = 0;
@@ -91,7 +98,8 @@ const maskArb = (len: number): fc.Arbitrary<Mask> =>
     fc.constant<Mask>({ kind: 'causal' }),
     fc.integer({ min: 1, max: len + 4 }).map((window): Mask => ({ kind: 'sliding_window', window })),
     fc.record({ sinks: fc.integer({ min: 0, max: 8 }), window: fc.integer({ min: 1, max: len }) }).map((r): Mask => ({ kind: 'sink_window', ...r })),
-    fc.record({ blockSize: fc.integer({ min: 1, max: 16 }), blockDensity: fc.double({ min: 0.01, max: 1, noNaN: true }), seed: fc.nat(1000), causal: fc.boolean() })
+    fc
+      .record({ blockSize: fc.integer({ min: 1, max: 16 }), blockDensity: fc.double({ min: 0.01, max: 1, noNaN: true }), seed: fc.nat(1000), causal: fc.boolean() })
       .map((r): Mask => ({ kind: 'block_sparse', ...r })),
     fc.record({ window: fc.integer({ min: 1, max: 12 }), dilation: fc.integer({ min: 1, max: 6 }) }).map((r): Mask => ({ kind: 'dilated', ...r })),
     fc.integer({ min: 1, max: 12 }).map((stride): Mask => ({ kind: 'strided', stride })),
@@ -101,7 +109,10 @@ describe('tileCoverage', () => {
   it('tileCoverage(mask) equals brute-force element counting on random small shapes', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 40 }).chain((len) => maskArb(len)),
         (qLen, extraKv, tq, tk, mask) => {
           const kvLen = qLen + extraKv;
@@ -120,29 +131,36 @@ describe('tileCoverage', () => {
 
   it('tileCoverage(document) equals brute force for causal and non-causal packing', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
         (lengths, causal, tq, tk) => {
           const n = lengths.reduce((a, b) => a + b, 0);
           const mask: Mask = { kind: 'document', lengths, causal };
           const got = tileCoverage(mask, n, n, tq, tk);
           const want = bruteForce(mask, n, n, tq, tk);
           expect([got.fullTiles, got.partialTiles, got.skippedTiles, got.keptElements, got.computedElements]).toEqual([want.full, want.partial, want.skipped, want.kept, want.computed]);
-        }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('tileCoverage(block_list) equals brute force; a block outside the grid is an input error', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(10_000),
-        (len, blockSize, tq, tk, seed) => {
-          const grid = Math.ceil(len / blockSize);
-          const blocks: Array<[number, number]> = [[seed % grid, (seed >> 3) % grid], [(seed >> 5) % grid, (seed >> 7) % grid]];
-          const mask: Mask = { kind: 'block_list', blockSize, blocks };
-          const got = tileCoverage(mask, len, len, tq, tk);
-          const want = bruteForce(mask, len, len, tq, tk);
-          expect([got.fullTiles, got.partialTiles, got.skippedTiles, got.keptElements, got.computedElements]).toEqual([want.full, want.partial, want.skipped, want.kept, want.computed]);
-        }),
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(10_000), (len, blockSize, tq, tk, seed) => {
+        const grid = Math.ceil(len / blockSize);
+        const blocks: Array<[number, number]> = [
+          [seed % grid, (seed >> 3) % grid],
+          [(seed >> 5) % grid, (seed >> 7) % grid],
+        ];
+        const mask: Mask = { kind: 'block_list', blockSize, blocks };
+        const got = tileCoverage(mask, len, len, tq, tk);
+        const want = bruteForce(mask, len, len, tq, tk);
+        expect([got.fullTiles, got.partialTiles, got.skippedTiles, got.keptElements, got.computedElements]).toEqual([want.full, want.partial, want.skipped, want.kept, want.computed]);
+      }),
       { numRuns: 150 },
     );
     expect(() => tileCoverage({ kind: 'block_list', blockSize: 128, blocks: [[0, 8]] }, 1024, 1024, 128, 128)).toThrow(/outside the 8 × 8 grid/);
@@ -150,8 +168,18 @@ describe('tileCoverage', () => {
 
   it('tileCoverage(neighborhood) equals brute force for 2-D and 3-D grids, 1-D and multi-dimensional tiling', () => {
     const gridArb = fc.oneof(
-      fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([a, b, ta, tb]) => ({ tile: [ta, tb], grid: [a * ta, b * tb] })),
-      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }))
+      fc
+        .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
+        .map(([a, b, ta, tb]) => ({ tile: [ta, tb], grid: [a * ta, b * tb] })),
+      fc
+        .tuple(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 3 }),
+        )
         .map(([a, b, c, ta, tb, tc]) => ({ tile: [ta, tb, tc], grid: [a * ta, b * tb, c * tc] })),
     );
     fc.assert(
@@ -211,8 +239,13 @@ describe('tileCoverage', () => {
   it('tileCoverage(block_sparse, causal) on whole blocks of whole tiles (the closed form) equals brute force', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(8, 16), fc.constantFrom(1, 2, 4, 8), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 3 }),
-        fc.double({ min: 0.01, max: 1, noNaN: true }), fc.nat(100),
+        fc.constantFrom(8, 16),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.nat(100),
         (B, tq, tk, qBlocks, extraBlocks, blockDensity, seed) => {
           const qLen = qBlocks * B;
           const kvLen = qLen + extraBlocks * B;
@@ -259,10 +292,22 @@ describe('parseMask', () => {
     expect(parseMask('doc:1024x4,causal')).toEqual({ kind: 'document', lengths: [1024, 1024, 1024, 1024], causal: true });
     expect(parseMask('window:512,dilation:4')).toEqual({ kind: 'dilated', window: 512, dilation: 4 });
     expect(parseMask('strided:128')).toEqual({ kind: 'strided', stride: 128 });
-    expect(parseMask('blocks:128,list:0-0/1-0/1-1')).toEqual({ kind: 'block_list', blockSize: 128, blocks: [[0, 0], [1, 0], [1, 1]] });
+    expect(parseMask('blocks:128,list:0-0/1-0/1-1')).toEqual({
+      kind: 'block_list',
+      blockSize: 128,
+      blocks: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ],
+    });
     expect(parseMask('nbhd:16x32,window:7x7,tile:4x8,causal:1x0')).toEqual({ kind: 'neighborhood', grid: [16, 32], window: [7, 7], tile: [4, 8], causal: [true, false] });
     expect(parseMask('perhead:causal*8|sinks:4,window:1024*24')).toEqual({
-      kind: 'per_head', groups: [{ mask: { kind: 'causal' }, count: 8 }, { mask: { kind: 'sink_window', sinks: 4, window: 1024 }, count: 24 }],
+      kind: 'per_head',
+      groups: [
+        { mask: { kind: 'causal' }, count: 8 },
+        { mask: { kind: 'sink_window', sinks: 4, window: 1024 }, count: 24 },
+      ],
     });
   });
 

@@ -21,12 +21,14 @@ const shape = (c: MeasuredCase) => c.id.split('/')[1]!;
 const dense = new Map(results.filter(({ c }) => c.workload.mask.kind === 'none').map(({ c, r }) => [shape(c), r]));
 // A speedup needs the dense run of the same shape (the GQA head-order series has masked runs
 // without one).
-const speedups = results.filter(({ c }) => c.workload.mask.kind !== 'none' && dense.has(shape(c))).map(({ c, r }) => {
-  const d = dense.get(shape(c))!;
-  const measured = d.measured.latency! / r.measured.latency!;
-  const predicted = d.predicted.latency! / r.predicted.latency!;
-  return { id: c.id, qLen: c.workload.qLen, measured, predicted, error: relativeError(predicted, measured) };
-});
+const speedups = results
+  .filter(({ c }) => c.workload.mask.kind !== 'none' && dense.has(shape(c)))
+  .map(({ c, r }) => {
+    const d = dense.get(shape(c))!;
+    const measured = d.measured.latency! / r.measured.latency!;
+    const predicted = d.predicted.latency! / r.predicted.latency!;
+    return { id: c.id, qLen: c.workload.qLen, measured, predicted, error: relativeError(predicted, measured) };
+  });
 
 describe('flex validation: latency and sparse/dense speedup targets', () => {
   it('predictCase(flex.jsonl): every case is modeled, latency MAPE ≤ 10%', () => {

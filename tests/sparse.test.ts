@@ -28,7 +28,7 @@ function estimatorSeconds(method: SparseMethod, w: Workload): number {
 }
 
 describe('sparseBounds', () => {
-  it('sparseBounds(window) on flex: kept fraction by the closed form Σ min(p + 1, W); ideal = 1/kept × the dense run\'s saveable stretch', () => {
+  it("sparseBounds(window) on flex: kept fraction by the closed form Σ min(p + 1, W); ideal = 1/kept × the dense run's saveable stretch", () => {
     const n = 8192;
     const w = 1024;
     let kept = 0;
@@ -54,11 +54,11 @@ describe('sparseBounds', () => {
 
   it('sparseBounds: (a) ≥ (b) ≥ (c) over static masks, densities and presets', () => {
     const patternArb: fc.Arbitrary<SparseQuery['pattern']> = fc.oneof(
-      fc.constantFrom('window:256', 'window:2048', 'sinks:4,window:1024', 'causal', 'strided:512', 'window:256,dilation:4', 'perhead:causal*2|window:512*6')
+      fc
+        .constantFrom('window:256', 'window:2048', 'sinks:4,window:1024', 'causal', 'strided:512', 'window:256,dilation:4', 'perhead:causal*2|window:512*6')
         .map((text) => ({ kind: 'static' as const, mask: parseMask(text) })),
       fc.double({ min: 0.02, max: 1, noNaN: true }).map((density) => ({ kind: 'dynamic' as const, method: oracleMethod(128, 'none'), density })),
-      fc.tuple(fc.constantFrom('sale', 'spargeattn'), fc.double({ min: 0.02, max: 1, noNaN: true }))
-        .map(([id, density]) => ({ kind: 'dynamic' as const, method: getMethod(id), density })),
+      fc.tuple(fc.constantFrom('sale', 'spargeattn'), fc.double({ min: 0.02, max: 1, noNaN: true })).map(([id, density]) => ({ kind: 'dynamic' as const, method: getMethod(id), density })),
     );
     fc.assert(
       fc.property(fc.constantFrom(4096, 8192, 16384), patternArb, (n, pattern) => {
@@ -78,8 +78,13 @@ describe('sparseBounds', () => {
     const blockArb = fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(1, 7, 128, 256));
     fc.assert(
       fc.property(
-        blockArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.constantFrom(256, 1000, 2048, 4096), fc.constantFrom(64, 128), fc.constantFrom(1, 8),
-        fc.constantFrom('bf16', 'fp16'), fc.constantFrom('none', 'causal') as fc.Arbitrary<'none' | 'causal'>,
+        blockArb,
+        fc.double({ min: 0.001, max: 1, noNaN: true }),
+        fc.constantFrom(256, 1000, 2048, 4096),
+        fc.constantFrom(64, 128),
+        fc.constantFrom(1, 8),
+        fc.constantFrom('bf16', 'fp16'),
+        fc.constantFrom('none', 'causal') as fc.Arbitrary<'none' | 'causal'>,
         (block, density, n, headDim, heads, dtype, base) => {
           const b = sparseBounds({
             hardware: h200,
@@ -101,15 +106,23 @@ describe('sparseBounds', () => {
     // longest row of tiles, and a sparse run shortens that row as well as the tile count.
     fc.assert(
       fc.property(
-        fc.constantFrom(...listMethods()), fc.constantFrom(...listPresets()), fc.constantFrom('flex', 'fa2', 'sdpa-flash', 'fa3'),
-        fc.constantFrom('analytical', 'cycle') as fc.Arbitrary<'analytical' | 'cycle'>, fc.constantFrom(1000, 2048, 4096), fc.constantFrom(8, 32),
+        fc.constantFrom(...listMethods()),
+        fc.constantFrom(...listPresets()),
+        fc.constantFrom('flex', 'fa2', 'sdpa-flash', 'fa3'),
+        fc.constantFrom('analytical', 'cycle') as fc.Arbitrary<'analytical' | 'cycle'>,
+        fc.constantFrom(1000, 2048, 4096),
+        fc.constantFrom(8, 32),
         fc.option(fc.double({ min: 0.02, max: 1, noNaN: true }), { nil: undefined }),
         (method, hw, kernel, engine, n, heads, density) => {
           let b;
           try {
             b = sparseBounds({
-              hardware: getPreset(hw), workload: makeWorkload({ heads, kvHeads: 8, qLen: n, headDim: 128, mask: { kind: method.baseMask } }),
-              kernel, engine, pattern: { kind: 'dynamic', method, ...(density === undefined ? {} : { density }) }, breakEven: false,
+              hardware: getPreset(hw),
+              workload: makeWorkload({ heads, kvHeads: 8, qLen: n, headDim: 128, mask: { kind: method.baseMask } }),
+              kernel,
+              engine,
+              pattern: { kind: 'dynamic', method, ...(density === undefined ? {} : { density }) },
+              breakEven: false,
             });
           } catch (e) {
             // A kernel a chip does not run (fa3 off Hopper), or a block size it cannot visit, is refused.
@@ -138,8 +151,9 @@ describe('sparseBounds', () => {
         expect(b.predicted).toBeGreaterThan(1);
       }
     }
-    expect(() => sparseBounds({ hardware: sn40l, workload: prefill(4096), kernel: 'incremental', pattern: { kind: 'dynamic', method: getMethod('sale') }, breakEven: false }))
-      .toThrow(/sale's estimator runs as GPU kernels; on a dataflow device/);
+    expect(() => sparseBounds({ hardware: sn40l, workload: prefill(4096), kernel: 'incremental', pattern: { kind: 'dynamic', method: getMethod('sale') }, breakEven: false })).toThrow(
+      /sale's estimator runs as GPU kernels; on a dataflow device/,
+    );
   });
 
   it('attnsim sparse --block 7 and --block 1: fa2 on 16 × 16 tiles (whole mma instructions), the predicted speedup within the tile-level bound', async () => {
@@ -155,7 +169,13 @@ describe('sparseBounds', () => {
   });
 
   it('sparseBounds on a short flex call: the mask-free dense run launches two more kernels; (a) and (b) count its fixed costs as saveable, and a note says so', () => {
-    const b = sparseBounds({ hardware: getPreset('b200'), workload: makeWorkload({ heads: 8, qLen: 256, headDim: 128 }), kernel: 'flex', pattern: { kind: 'dynamic', method: oracleMethod(256, 'none'), density: 0.5 }, breakEven: false });
+    const b = sparseBounds({
+      hardware: getPreset('b200'),
+      workload: makeWorkload({ heads: 8, qLen: 256, headDim: 128 }),
+      kernel: 'flex',
+      pattern: { kind: 'dynamic', method: oracleMethod(256, 'none'), density: 0.5 },
+      breakEven: false,
+    });
     expect(b.predicted).toBeGreaterThan(1);
     expect(b.predicted).toBeLessThanOrEqual(b.tileLevel);
     expect(b.tileLevel).toBeLessThanOrEqual(b.ideal);
@@ -170,7 +190,10 @@ describe('sparseBounds', () => {
   });
 
   it('predictedAt: lower density is never slower (flex, fa2 and a causal base)', () => {
-    for (const [kernel, base] of [['flex', { kind: 'none' }], ['fa2', { kind: 'causal' }]] as const) {
+    for (const [kernel, base] of [
+      ['flex', { kind: 'none' }],
+      ['fa2', { kind: 'causal' }],
+    ] as const) {
       fc.assert(
         fc.property(fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }), (x, y) => {
           const q: SparseQuery = { ...query(16384, { kind: 'dynamic', method: getMethod('sale') }, base), kernel };

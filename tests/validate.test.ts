@@ -170,7 +170,10 @@ describe('attnsim validate', () => {
 
   it('validate --repeat: a pass that puts a pair within the tie fraction makes it a tie; a missing pass file exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attnsim-'));
-    const [a, b] = readFileSync(shippedDataFiles()[0]!, 'utf8').split('\n').slice(0, 2).map((l) => JSON.parse(l));
+    const [a, b] = readFileSync(shippedDataFiles()[0]!, 'utf8')
+      .split('\n')
+      .slice(0, 2)
+      .map((l) => JSON.parse(l));
     // Two kernels on one workload, 20% apart in the main measurement, 2% apart in the repeat pass.
     const bId = `other-kernel${a.id.slice(a.id.indexOf('/'))}`;
     const withDram = (c: typeof a, id: string, bytes: number) => ({ ...c, id, measured: { ...c.measured, dramReadBytes: bytes, dramWriteBytes: 0 } });

@@ -92,10 +92,14 @@ describe('attnsim plot', () => {
 
   it('plot timeline or sparse on a dataflow device, or a kernel it has no pipeline for: one error line naming the kind, exit 2', async () => {
     const cases: Array<[string[], string]> = [
-      [['plot', 'timeline', '--hardware', 'sn40l-like', '--out', join(outDir, 'x.svg')],
-        "attnsim: error: --hardware: plot timeline draws the GPU cycle engine's CTAs on SMs; sn40l-like is a dataflow device (plot roofline and plot breakdown draw it)\n"],
-      [['plot', 'sparse', '--hardware', 'wafer-mesh-like', '--out', join(outDir, 'x.svg')],
-        'attnsim: error: --hardware: plot sparse draws the block-sparse speedup of a GPU kernel; wafer-mesh-like is a dataflow device (plot roofline and plot breakdown draw it)\n'],
+      [
+        ['plot', 'timeline', '--hardware', 'sn40l-like', '--out', join(outDir, 'x.svg')],
+        "attnsim: error: --hardware: plot timeline draws the GPU cycle engine's CTAs on SMs; sn40l-like is a dataflow device (plot roofline and plot breakdown draw it)\n",
+      ],
+      [
+        ['plot', 'sparse', '--hardware', 'wafer-mesh-like', '--out', join(outDir, 'x.svg')],
+        'attnsim: error: --hardware: plot sparse draws the block-sparse speedup of a GPU kernel; wafer-mesh-like is a dataflow device (plot roofline and plot breakdown draw it)\n',
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

@@ -21,13 +21,17 @@ const prefill8k = modelWorkload({ model: 'llama-3.1-8b', context: 8192 });
 describe('rooflineSeries', () => {
   it('ceilingsOf(h100): bandwidth per level; tensor paths by dtype, equal rates merged; vector and exp', () => {
     const { memory, compute } = ceilingsOf(h100);
-    expect(memory.map((m) => [m.level, m.bandwidthBytesPerSecond])).toEqual([['smem', h100.memory.smem.bandwidthBytesPerSecond], ['l2', h100.memory.l2.bandwidthBytesPerSecond], ['hbm', h100.memory.hbm.bandwidthBytesPerSecond]]);
+    expect(memory.map((m) => [m.level, m.bandwidthBytesPerSecond])).toEqual([
+      ['smem', h100.memory.smem.bandwidthBytesPerSecond],
+      ['l2', h100.memory.l2.bandwidthBytesPerSecond],
+      ['hbm', h100.memory.hbm.bandwidthBytesPerSecond],
+    ]);
     expect(compute.map((c) => c.label)).toContain('wgmma bf16/fp16');
     expect(compute.find((c) => c.kind === 'exp')?.opsPerSecond).toBe(h100.compute.expPerSecond);
     expect(compute.find((c) => c.kind === 'vector')?.opsPerSecond).toBe(h100.compute.vectorFlopsPerSecond.fp32);
   });
 
-  it('rooflineSeries(fa2): a point per launch and level at executed FLOPs over that level\'s bytes', () => {
+  it("rooflineSeries(fa2): a point per launch and level at executed FLOPs over that level's bytes", () => {
     const report = simulate({ hardware: h100, workload: prefill8k, kernel: 'fa2' });
     const series = rooflineSeries(h100, report);
     const launch = report.breakdown[0]!;
@@ -50,7 +54,11 @@ describe('rooflineSeries', () => {
     const report = simulate({ hardware: h100, workload: prefill8k, kernel: 'fa2' });
     const item = breakdownItem(report);
     expect(item.bytes.hbm).toEqual(report.bytes.hbm);
-    expectClose(Object.values(item.energyJoules).reduce((a, b) => a + b, 0), report.energyJoules, 1e-9);
+    expectClose(
+      Object.values(item.energyJoules).reduce((a, b) => a + b, 0),
+      report.energyJoules,
+      1e-9,
+    );
   });
 });
 
@@ -79,7 +87,10 @@ describe('rooflineSeries and breakdownItem of dataflow devices', () => {
     const series = rooflineSeries(sn40l, report);
     const flops = report.flops.matrix + report.flops.vector;
     expect(series.kind).toBe('dataflow');
-    expect(series.points.map((p) => [p.launch, p.level])).toEqual([[report.kernel.id, 'smem'], [report.kernel.id, 'hbm']]);
+    expect(series.points.map((p) => [p.launch, p.level])).toEqual([
+      [report.kernel.id, 'smem'],
+      [report.kernel.id, 'hbm'],
+    ]);
     const hbm = series.points.find((p) => p.level === 'hbm')!;
     expectClose(hbm.intensityFlopsPerByte, flops / (report.bytes.hbm.read + report.bytes.hbm.write), 1e-12);
     expectClose(hbm.achievedFlopsPerSecond, flops / report.latencySeconds, 1e-12);
@@ -94,13 +105,28 @@ describe('rooflineSeries and breakdownItem of dataflow devices', () => {
     expect(item.kind).toBe('dataflow');
     expect(item.bytes.hbm).toEqual(report.bytes.hbm);
     expect(item.bytes.smem).toEqual(report.bytes.smem);
-    expectClose(Object.values(item.energyJoules).reduce((a, b) => a + b, 0), report.energyJoules, 1e-9);
+    expectClose(
+      Object.values(item.energyJoules).reduce((a, b) => a + b, 0),
+      report.energyJoules,
+      1e-9,
+    );
   });
 
   it('levelNamesFor: a level named for each kind shown that has it', () => {
-    expect(levelNamesFor(['gpu'])).toEqual([['smem', 'shared memory'], ['l2', 'L2'], ['hbm', 'HBM']]);
-    expect(levelNamesFor(['dataflow'])).toEqual([['smem', 'on-chip'], ['hbm', 'DRAM']]);
-    expect(levelNamesFor(['dataflow', 'gpu'])).toEqual([['smem', 'smem / on-chip'], ['l2', 'L2'], ['hbm', 'HBM / DRAM']]);
+    expect(levelNamesFor(['gpu'])).toEqual([
+      ['smem', 'shared memory'],
+      ['l2', 'L2'],
+      ['hbm', 'HBM'],
+    ]);
+    expect(levelNamesFor(['dataflow'])).toEqual([
+      ['smem', 'on-chip'],
+      ['hbm', 'DRAM'],
+    ]);
+    expect(levelNamesFor(['dataflow', 'gpu'])).toEqual([
+      ['smem', 'smem / on-chip'],
+      ['l2', 'L2'],
+      ['hbm', 'HBM / DRAM'],
+    ]);
   });
 });
 
@@ -121,8 +147,11 @@ describe('sparseSpeedupCurve', () => {
     const points = sparseSpeedupCurve({ hardware: h100, workload: prefill8k, kernel: 'fa2', densities: [0.05, 0.3], blockSizeTokens: 64 });
     for (const p of points) {
       const b = sparseBounds({
-        hardware: h100, workload: { ...prefill8k, mask: { kind: 'none' } }, kernel: 'fa2',
-        pattern: { kind: 'dynamic', method: oracleMethod(64, 'none'), density: p.density }, breakEven: false,
+        hardware: h100,
+        workload: { ...prefill8k, mask: { kind: 'none' } },
+        kernel: 'fa2',
+        pattern: { kind: 'dynamic', method: oracleMethod(64, 'none'), density: p.density },
+        breakEven: false,
       });
       expect([p.idealSpeedup, p.tileBoundSpeedup, p.simulatedSpeedup]).toEqual([b.ideal, b.tileLevel, b.predicted]);
     }
@@ -145,11 +174,13 @@ describe('parseResultsJsonl', () => {
   });
 
   it('parseResultsJsonl: null objectives (infeasible designs) keep the field an axis; text fields with few values become filters', () => {
-    const table = parseResultsJsonl([
-      '{"workload":"8k","status":"ok","latencySeconds":1,"energyJoules":2}',
-      '{"workload":"32k","status":"infeasible","latencySeconds":null,"energyJoules":null}',
-      '{"workload":"32k","status":"ok","latencySeconds":3,"energyJoules":1}',
-    ].join('\n'));
+    const table = parseResultsJsonl(
+      [
+        '{"workload":"8k","status":"ok","latencySeconds":1,"energyJoules":2}',
+        '{"workload":"32k","status":"infeasible","latencySeconds":null,"energyJoules":null}',
+        '{"workload":"32k","status":"ok","latencySeconds":3,"energyJoules":1}',
+      ].join('\n'),
+    );
     expect(table.numericFields).toEqual(['latencySeconds', 'energyJoules']);
     expect(table.filters).toContainEqual({ field: 'workload', value: '32k' });
     expect(plottableRows(table, 'latencySeconds', 'energyJoules', null)).toHaveLength(2);
@@ -157,7 +188,12 @@ describe('parseResultsJsonl', () => {
   });
 
   it('paretoRows: the rows no other row beats on both fields', () => {
-    const rows = [{ x: 1, y: 5 }, { x: 2, y: 2 }, { x: 3, y: 3 }, { x: 4, y: 1 }];
+    const rows = [
+      { x: 1, y: 5 },
+      { x: 2, y: 2 },
+      { x: 3, y: 3 },
+      { x: 4, y: 1 },
+    ];
     expect(paretoRows(rows, 'x', 'y').sort()).toEqual([0, 1, 3]);
   });
 });
@@ -189,7 +225,7 @@ describe('visualizer state', () => {
     expect(shaped).toMatchObject({ heads: 16, kvHeads: 4, headDim: 64, qLen: 8192, mask: { kind: 'block_sparse', blockDensity: 0.2 } });
   });
 
-  it('compute: the page gets the same report the CLI\'s simulate gives', () => {
+  it("compute: the page gets the same report the CLI's simulate gives", () => {
     const computed = compute({ ...initialState, compare: ['h100-sxm'] });
     expect(computed.reports).toHaveLength(2);
     expect(computed.reports[0]).toEqual(simulate({ hardware: getPreset('h200-sxm'), workload: workloadFor(initialState), kernel: 'fa2' }));
@@ -200,7 +236,10 @@ describe('visualizer state', () => {
     const computed = compute(state);
     expect(computed.reports.map((r) => r.engine)).toEqual(['dataflow-cycle', 'analytical']);
     expect(computed.reports[0]).toEqual(simulate({ hardware: getDataflowPreset('sn40l-like'), workload: workloadFor(state), kernel: 'fa2' }));
-    expect(computed.series.map((s) => [s.hardwareId, s.kind])).toEqual([['sn40l-like', 'dataflow'], ['h200-sxm', 'gpu']]);
+    expect(computed.series.map((s) => [s.hardwareId, s.kind])).toEqual([
+      ['sn40l-like', 'dataflow'],
+      ['h200-sxm', 'gpu'],
+    ]);
     expect(computed.breakdown.map((b) => b.kind)).toEqual(['dataflow', 'gpu']);
     expect(computed.sparse).toBeNull();
   });

@@ -51,7 +51,18 @@ describe('startVizServer', () => {
   });
 
   it('startVizServer: `../`, encoded dots, backslashes and absolute paths get 404', async () => {
-    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..\\..\\secret.txt', `/${join(root, 'secret.txt')}`, `//${join(root, 'secret.txt')}`, join(root, 'secret.txt'), '/etc/passwd', '/nope.html']) {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets/..\\..\\secret.txt',
+      `/${join(root, 'secret.txt')}`,
+      `//${join(root, 'secret.txt')}`,
+      join(root, 'secret.txt'),
+      '/etc/passwd',
+      '/nope.html',
+    ]) {
       const r = await get(server.port, path);
       expect({ path, status: r.status }).toEqual({ path, status: 404 });
       expect(r.body).not.toContain('secret');

@@ -35,7 +35,13 @@ const toySeries: RooflineSeries = {
     { launch: 'flash_fwd', level: 'smem', intensityFlopsPerByte: 20, achievedFlopsPerSecond: 500e12, bound: 'compute' },
   ],
 };
-const otherSeries: RooflineSeries = { ...toySeries, hardwareId: 'toy2', label: 'Toy GPU ×2', memory: toySeries.memory.map((m) => ({ ...m, bandwidthBytesPerSecond: m.bandwidthBytesPerSecond * 2 })), points: [] };
+const otherSeries: RooflineSeries = {
+  ...toySeries,
+  hardwareId: 'toy2',
+  label: 'Toy GPU ×2',
+  memory: toySeries.memory.map((m) => ({ ...m, bandwidthBytesPerSecond: m.bandwidthBytesPerSecond * 2 })),
+  points: [],
+};
 
 describe('rooflineView', () => {
   it('rooflineView(toy): a ceiling per memory level and compute path, a point per level', () => {

@@ -16,7 +16,9 @@ const SWEEP_WORKLOAD = { heads: 32, kvHeads: 8, qLen: 8192, headDim: 128, mask: 
 function numericPaths(node: unknown, prefix = ''): string[] {
   if (typeof node === 'number') return [prefix];
   if (node === null || typeof node !== 'object') return [];
-  return Object.entries(node).filter(([k]) => k !== 'provenance').flatMap(([k, v]) => numericPaths(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(node)
+    .filter(([k]) => k !== 'provenance')
+    .flatMap(([k, v]) => numericPaths(v, prefix ? `${prefix}.${k}` : k));
 }
 
 function valueAt(spec: GpuSpec, path: string): number {
@@ -77,8 +79,15 @@ describe('what-if: --set and sweeps change the same thing', () => {
   });
 
   it.each(PARAMETER_SHORTCUTS.filter((n) => !n.startsWith('kernel') && n !== 'hardware'))('shortcut %s: the sweep equals --set on the path it stands for', (name) => {
-    const path = { sms: 'compute.sms', clockHz: 'compute.clockHz', sramBytesPerSm: 'compute.sharedMemoryBytesPerSm' }[name]
-      ?? { l2Bytes: 'memory.l2.bytes', l2BandwidthBytesPerSecond: 'memory.l2.bandwidthBytesPerSecond', hbmBytes: 'memory.hbm.bytes', hbmBandwidthBytesPerSecond: 'memory.hbm.bandwidthBytesPerSecond', maxWatts: 'power.maxWatts' }[name]!;
+    const path =
+      { sms: 'compute.sms', clockHz: 'compute.clockHz', sramBytesPerSm: 'compute.sharedMemoryBytesPerSm' }[name] ??
+      {
+        l2Bytes: 'memory.l2.bytes',
+        l2BandwidthBytesPerSecond: 'memory.l2.bandwidthBytesPerSecond',
+        hbmBytes: 'memory.hbm.bytes',
+        hbmBandwidthBytesPerSecond: 'memory.hbm.bandwidthBytesPerSecond',
+        maxWatts: 'power.maxWatts',
+      }[name]!;
     const value = changed(h200, path);
     const set = viaSet(path, value) as { latency: number };
     const swept = viaSweep(name, value) as { latency: number };
@@ -117,7 +126,14 @@ describe('what-if: --set and sweeps change the same thing', () => {
 
   it('a sweep combining an idle power and a cap that are each fine alone but not together: that design is infeasible, not computed', () => {
     const plan = planSweep({
-      sweep: { base: 'h200-sxm', parameters: [{ path: 'power.idleWatts', values: [300] }, { path: 'maxWatts', values: [250, 700] }], workloads: [SWEEP_WORKLOAD] },
+      sweep: {
+        base: 'h200-sxm',
+        parameters: [
+          { path: 'power.idleWatts', values: [300] },
+          { path: 'maxWatts', values: [250, 700] },
+        ],
+        workloads: [SWEEP_WORKLOAD],
+      },
       hardwareFiles: {},
     });
     const evaluator = new PointEvaluator(plan);

@@ -5,8 +5,13 @@ import { makeWorkload, validateWorkload } from '../workloads/workload.js';
 describe('workloads', () => {
   it('modelWorkload: layer L of model M at context C, prefill and decode', () => {
     expect(modelWorkload({ model: 'llama-3.1-8b', context: 32768 })).toMatchObject({ heads: 32, kvHeads: 8, qLen: 32768, kvLen: 32768, headDim: 128, mask: { kind: 'causal' } });
-    expect(modelWorkload({ model: 'mistral-7b', layer: 31, context: 8192, phase: 'decode', batch: 4 }))
-      .toMatchObject({ batch: 4, qLen: 1, kvLen: 8192, phase: 'decode', mask: { kind: 'sliding_window', window: 4096 } });
+    expect(modelWorkload({ model: 'mistral-7b', layer: 31, context: 8192, phase: 'decode', batch: 4 })).toMatchObject({
+      batch: 4,
+      qLen: 1,
+      kvLen: 8192,
+      phase: 'decode',
+      mask: { kind: 'sliding_window', window: 4096 },
+    });
     expect(() => maskForLayer(getModel('qwen2.5-7b'), 28)).toThrow(/layer: qwen2.5-7b has layers 0..27/);
   });
 

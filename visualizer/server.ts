@@ -113,10 +113,11 @@ export function startVizServer(options: VizServerOptions): Promise<VizServer> {
       resolve({
         url: `http://${LOOPBACK_HOST}:${port}/`,
         port,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -22,7 +22,10 @@ export interface Workload {
 }
 
 const size = (name: string) =>
-  z.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+  z
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`);
 
 export const workloadSchema = z.strictObject({
   batch: size('batch'),

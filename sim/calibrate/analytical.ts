@@ -186,10 +186,12 @@ export function fitRetainedDirty(prepared: readonly PreparedCase[], spec: GpuSpe
   const withBytes = prepared.filter((p) => p.c.measured.dramReadBytes !== undefined && p.c.measured.dramWriteBytes !== undefined);
   const score = (bytes: number) => {
     const s = withRetainedDirtyBytes(spec, bytes, 'attnsim calibrate');
-    return mape(withBytes.map((p) => {
-      const r = simulatePlan(p.plan, s, p.workload, p.c.kernel);
-      return relativeError(r.bytes.hbm.read + r.bytes.hbm.write, p.c.measured.dramReadBytes! + p.c.measured.dramWriteBytes!);
-    }));
+    return mape(
+      withBytes.map((p) => {
+        const r = simulatePlan(p.plan, s, p.workload, p.c.kernel);
+        return relativeError(r.bytes.hbm.read + r.bytes.hbm.write, p.c.measured.dramReadBytes! + p.c.measured.dramWriteBytes!);
+      }),
+    );
   };
   // No profiler byte counts: nothing to fit, no dirty bytes assumed (the uncalibrated model).
   if (withBytes.length === 0) return { retainedDirtyBytes: 0, calibrationCases: 0, fitMape: NaN };
@@ -213,7 +215,10 @@ export function calibrate(cases: readonly MeasuredCase[], hardware: string, file
   const kernels: HardwareCalibration['kernels'] = {};
   const familyOf = (p: PreparedCase) => calibrationFamilyOf(p.plan, p.c.kernel);
   for (const family of [...new Set(prepared.map(familyOf))].sort()) {
-    kernels[family] = fitKernel(prepared.filter((p) => familyOf(p) === family), calibratedSpec);
+    kernels[family] = fitKernel(
+      prepared.filter((p) => familyOf(p) === family),
+      calibratedSpec,
+    );
   }
   return {
     hardware,

@@ -69,24 +69,38 @@ function goldenMinimum(f: (x: number) => number, lo: number, hi: number): number
   let fd = f(d);
   for (let i = 0; i < GOLDEN_STEPS; i++) {
     if (fc < fd) {
-      b = d; d = c; fd = fc; c = b - GOLDEN * (b - a); fc = f(c);
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - GOLDEN * (b - a);
+      fc = f(c);
     } else {
-      a = c; c = d; fc = fd; d = a + GOLDEN * (b - a); fd = f(d);
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + GOLDEN * (b - a);
+      fd = f(d);
     }
   }
-  const ends = [[lo, f(lo)], [hi, f(hi)], [(a + b) / 2, f((a + b) / 2)]] as const;
+  const ends = [
+    [lo, f(lo)],
+    [hi, f(hi)],
+    [(a + b) / 2, f((a + b) / 2)],
+  ] as const;
   return ends.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
 }
 
 /** DRAM bytes MAPE of the calibration cases with these L2 constants (a check on the probe's constants, not a fit). */
 export function dramMape(cases: readonly FitCase[], spec: GpuSpec, l2: L2Engine): number {
   const withDram = cases.filter((c) => c.measuredDramBytes !== undefined && c.measuredDramBytes > 0);
-  return mapePct(withDram.map((c) => {
-    // As Nsight Compute measured them: the L2 flushed before every kernel of the call.
-    const run = runCyclePlan(c.plan, spec, c.workload, { ...l2, coldLaunches: true });
-    const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
-    return bytes / c.measuredDramBytes! - 1;
-  }));
+  return mapePct(
+    withDram.map((c) => {
+      // As Nsight Compute measured them: the L2 flushed before every kernel of the call.
+      const run = runCyclePlan(c.plan, spec, c.workload, { ...l2, coldLaunches: true });
+      const bytes = run.launches.reduce((s, l) => s + l.counts.bytes.hbm.read + l.counts.bytes.hbm.write, 0);
+      return bytes / c.measuredDramBytes! - 1;
+    }),
+  );
 }
 
 export function fitKernelLatency(cases: readonly FitCase[], l2: EngineConstants, start: Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>, latencyOf: LatencyOf): CycleKernelConstants {
@@ -141,9 +155,15 @@ function fitRoundTrip(cases: readonly FitCase[], l2: L2Engine, start: (kernel: s
  * Fit every constant; `start` gives each family's starting point (its analytical constants),
  * `probe` the L2 probe points the L2 constants come from (`table`: the files they were read from).
  */
-export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, probe: { table: string; points: readonly L2ProbePoint[] },
+export function fitCycleCalibration(
+  cases: readonly FitCase[],
+  spec: GpuSpec,
+  probe: { table: string; points: readonly L2ProbePoint[] },
   start: (kernel: string) => Omit<CycleKernelConstants, 'calibrationCases' | 'fitMape'>,
-  latencyOf: LatencyOf, dynamicOf: DynamicEnergyOf, date: string): CycleCalibration {
+  latencyOf: LatencyOf,
+  dynamicOf: DynamicEnergyOf,
+  date: string,
+): CycleCalibration {
   const measured = fitL2FromProbe(probe.points, spec.memory.l2.bytes);
   const l2Engine: L2Engine = { l2EffectiveFraction: measured.fraction, l2SurvivalSpread: measured.spread, l2SharedRoom: measured.sharedRoom };
   const l2 = { ...l2Engine, dramRoundTripSeconds: fitRoundTrip(cases, l2Engine, start, latencyOf) };
@@ -159,7 +179,13 @@ export function fitCycleCalibration(cases: readonly FitCase[], spec: GpuSpec, pr
   return {
     ...l2,
     l2FittedOn: { table: probe.table, points: measured.points, rmsLostFraction: Number(measured.rmsError.toFixed(4)) },
-    fittedOn: { rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here', cases: cases.length, command: 'attnsim calibrate --engine cycle --write', date, dramFitMape: dramMape(cases, spec, l2Engine) },
+    fittedOn: {
+      rule: 'calibration split: FNV-1a(case id) mod 4 = 0; held-out cases are never used here',
+      cases: cases.length,
+      command: 'attnsim calibrate --engine cycle --write',
+      date,
+      dramFitMape: dramMape(cases, spec, l2Engine),
+    },
     kernels,
   };
 }
@@ -179,7 +205,10 @@ export function prepareCycleCases(cases: readonly MeasuredCase[], hardware: stri
     const m = c.measured;
     const plan = profile.lower(workload, spec);
     out.push({
-      kernel: calibrationFamilyOf(plan, c.kernel), plan, workload, measuredSeconds: m.latencyMs / 1e3,
+      kernel: calibrationFamilyOf(plan, c.kernel),
+      plan,
+      workload,
+      measuredSeconds: m.latencyMs / 1e3,
       ...(m.dramReadBytes !== undefined && m.dramWriteBytes !== undefined ? { measuredDramBytes: m.dramReadBytes + m.dramWriteBytes } : {}),
       ...(m.energyMilliJoules !== undefined ? { measuredJoules: m.energyMilliJoules / 1e3 } : {}),
     });
@@ -198,7 +227,9 @@ export function calibrateCycle(cases: readonly MeasuredCase[], hardware: string,
   const start = (kernel: string) => {
     const k = calibrationFor(hardware, kernel);
     return {
-      matrixEfficiency: k?.matrixEfficiency ?? 1, extraFixedSeconds: k?.extraFixedSeconds ?? 0, tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,
+      matrixEfficiency: k?.matrixEfficiency ?? 1,
+      extraFixedSeconds: k?.extraFixedSeconds ?? 0,
+      tileOverheadSeconds: k?.tileOverheadSeconds ?? 0,
       iterationOverheadSeconds: k?.iterationOverheadSeconds ?? 0,
     };
   };

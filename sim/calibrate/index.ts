@@ -5,6 +5,17 @@
  * cycle]` runs them.
  */
 export { calibrate, prepareCases, fitEnergy, fitEnergyScale, fitKernel, fitRetainedDirty, latencyMape, withEnergyFit, type EnergyFit, type PreparedCase } from './analytical.js';
-export { calibrateCycle, prepareCycleCases, fitCycleCalibration, fitKernelLatency, fitDynamicEnergyScale, dramMape, type FitCase, type LatencyOf, type DynamicEnergyOf, type EngineConstants } from './cycle.js';
+export {
+  calibrateCycle,
+  prepareCycleCases,
+  fitCycleCalibration,
+  fitKernelLatency,
+  fitDynamicEnergyScale,
+  dramMape,
+  type FitCase,
+  type LatencyOf,
+  type DynamicEnergyOf,
+  type EngineConstants,
+} from './cycle.js';
 export { fitL2FromProbe } from './l2-probe.js';
 export { nnls } from './nnls.js';

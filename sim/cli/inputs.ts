@@ -64,7 +64,13 @@ export function resolveHardware(name: string, overrides: readonly string[], io: 
       spec = getPreset(name);
     } catch (e) {
       // Presets of every kind reach this point only when no other kind has the name.
-      if (e instanceof InputError && e.field === 'hardware') throw new InputError(flag, `unknown preset "${name}"; valid presets: ${listDevicePresets().map((p) => p.id).join(', ')}`);
+      if (e instanceof InputError && e.field === 'hardware')
+        throw new InputError(
+          flag,
+          `unknown preset "${name}"; valid presets: ${listDevicePresets()
+            .map((p) => p.id)
+            .join(', ')}`,
+        );
       throw e;
     }
   }
@@ -107,7 +113,11 @@ export function workloadFromFlags(f: SimulateFlags): Workload {
   if (phase) explicit.phase = phase;
   const merged = { ...base, ...explicit };
   if (!f.model && shapeGiven) {
-    for (const [key, flag] of [['heads', '--heads'], ['qLen', '--q-len'], ['headDim', '--head-dim']] as const) {
+    for (const [key, flag] of [
+      ['heads', '--heads'],
+      ['qLen', '--q-len'],
+      ['headDim', '--head-dim'],
+    ] as const) {
       if (merged[key] === undefined) throw new InputError(flag, 'is required with explicit shapes (or use --model)');
     }
   }
@@ -122,14 +132,25 @@ export function workloadFromFlags(f: SimulateFlags): Workload {
 /** `--hardware` and `--set`: the machine, as every simulating command takes it (see resolveHardware). */
 export function addHardwareOptions(command: Command): Command {
   return command
-    .option('--hardware <id|file>', `hardware preset (${listDevicePresets().map((p) => p.id).join(', ')}) or a spec file`, DEFAULT_CALL.hardware)
+    .option(
+      '--hardware <id|file>',
+      `hardware preset (${listDevicePresets()
+        .map((p) => p.id)
+        .join(', ')}) or a spec file`,
+      DEFAULT_CALL.hardware,
+    )
     .option('--set <path=value>', 'override a spec number, e.g. memory.hbm.bandwidthBytesPerSecond=6TB/s (repeatable)', (v, acc: string[]) => [...acc, v], []);
 }
 
 /** The model and shape flags every simulating command takes (see workloadFromFlags); masks are each command's own. */
 export function addWorkloadOptions(command: Command): Command {
   return command
-    .option('--model <id>', `model config (${listModels().map((m) => m.id).join(', ')})`)
+    .option(
+      '--model <id>',
+      `model config (${listModels()
+        .map((m) => m.id)
+        .join(', ')})`,
+    )
     .option('--layer <n>', 'layer of the model (default 0)')
     .option('--context <tokens>', 'context length with --model: prompt for prefill, cache for decode (e.g. 32k)')
     .addOption(new Option('--phase <phase>', 'prefill or decode'))

@@ -60,10 +60,26 @@ function buildProgram(io: CliIo): Command {
  * with a file or a list in front (`sweep.yaml: …`, `workloads[0].heads`) are left as they are.
  */
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
-  batch: '--batch', heads: '--heads', kvHeads: '--kv-heads', qLen: '--q-len', kvLen: '--kv-len',
-  headDim: '--head-dim', valueHeadDim: '--value-head-dim', dtype: '--dtype', phase: '--phase',
-  model: '--model', layer: '--layer', context: '--context', kernel: '--kernel', engine: '--engine', tile: '--tile-q/--tile-k',
-  tileQ: '--tile-q', tileK: '--tile-k', splits: '--splits', mask: '--mask', hardware: '--hardware',
+  batch: '--batch',
+  heads: '--heads',
+  kvHeads: '--kv-heads',
+  qLen: '--q-len',
+  kvLen: '--kv-len',
+  headDim: '--head-dim',
+  valueHeadDim: '--value-head-dim',
+  dtype: '--dtype',
+  phase: '--phase',
+  model: '--model',
+  layer: '--layer',
+  context: '--context',
+  kernel: '--kernel',
+  engine: '--engine',
+  tile: '--tile-q/--tile-k',
+  tileQ: '--tile-q',
+  tileK: '--tile-k',
+  splits: '--splits',
+  mask: '--mask',
+  hardware: '--hardware',
 };
 
 export function flagOf(field: string): string {

@@ -43,7 +43,7 @@ export function ctaSeconds(work: CtaWork, launch: LaunchPlan, spec: GpuSpec): { 
  * another on the stream was launched while the previous ran and pays only the GPU-side start.
  */
 export function launchOverheadSeconds(spec: GpuSpec, chained: boolean): number {
-  return chained ? spec.launch.chainedOverheadSeconds ?? spec.launch.overheadSeconds : spec.launch.overheadSeconds;
+  return chained ? (spec.launch.chainedOverheadSeconds ?? spec.launch.overheadSeconds) : spec.launch.overheadSeconds;
 }
 
 /**
@@ -51,7 +51,7 @@ export function launchOverheadSeconds(spec: GpuSpec, chained: boolean): number {
  * (spec.launch.ctaDispatchSeconds); a persistent kernel's CTAs fetch their next tiles themselves.
  */
 export function ctaDispatchInterval(launch: LaunchPlan, spec: GpuSpec): number {
-  return launch.persistent ? 0 : spec.launch.ctaDispatchSeconds ?? 0;
+  return launch.persistent ? 0 : (spec.launch.ctaDispatchSeconds ?? 0);
 }
 
 /**
@@ -124,8 +124,12 @@ export function powerLimitedSeconds(seconds: number, dynamicJoules: number, idle
  * static part at that time) give the capped time and, when the cap binds, the one warning every
  * report prints for it. `label` names the part of the call (a launch), or is empty for the whole.
  */
-export function applyPowerCap(seconds: number, atFullSpeed: { total: number; static: number }, device: { id: string; power: { idleWatts: number; maxWatts: number } },
-  label = ''): { seconds: number; warning: string | null } {
+export function applyPowerCap(
+  seconds: number,
+  atFullSpeed: { total: number; static: number },
+  device: { id: string; power: { idleWatts: number; maxWatts: number } },
+  label = '',
+): { seconds: number; warning: string | null } {
   const capped = powerLimitedSeconds(seconds, atFullSpeed.total - atFullSpeed.static, device.power.idleWatts, device.power.maxWatts);
   if (capped <= seconds) return { seconds, warning: null };
   return {

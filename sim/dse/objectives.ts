@@ -24,7 +24,13 @@ export const OBJECTIVES = {
   energy: { column: 'energyJoules', description: 'energy of the attention call', combine: 'sum', of: (r) => r.energyJoules },
   edp: { column: 'edpJouleSeconds', description: 'energy × latency', combine: 'product-of-sums', of: (r) => r.energyJoules * r.latencySeconds },
   area: { column: 'areaMm2', description: 'die-area proxy: SMs with their SRAM, plus L2 (sim/dse/proxies.ts)', combine: 'same', kinds: ['gpu'], of: (_r, s) => areaProxyMm2(gpuOnly(s, 'area')) },
-  cost: { column: 'costDollars', description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)', combine: 'same', kinds: ['gpu'], of: (_r, s) => costProxyDollars(gpuOnly(s, 'cost')) },
+  cost: {
+    column: 'costDollars',
+    description: 'cost proxy: die area, HBM capacity and bandwidth (sim/dse/proxies.ts)',
+    combine: 'same',
+    kinds: ['gpu'],
+    of: (_r, s) => costProxyDollars(gpuOnly(s, 'cost')),
+  },
 } as const satisfies Record<string, Objective>;
 
 /** The area and cost proxies count SMs, their SRAM, L2 and HBM: GPU parts only. */

@@ -53,9 +53,7 @@ const SCALED: Readonly<Record<string, ParameterTarget>> = {
 };
 
 /** Every name a parameter may use besides spec paths, for help and error messages. */
-export const PARAMETER_SHORTCUTS: readonly string[] = [
-  'hardware', 'kernel', ...KERNEL_OPTIONS.map((o) => `kernel.${o}`), 'sms', 'clockHz', 'sramBytesPerSm', ...Object.keys(SPEC_ALIASES),
-];
+export const PARAMETER_SHORTCUTS: readonly string[] = ['hardware', 'kernel', ...KERNEL_OPTIONS.map((o) => `kernel.${o}`), 'sms', 'clockHz', 'sramBytesPerSm', ...Object.keys(SPEC_ALIASES)];
 
 /**
  * GPU-only names, refused on a dataflow device with what to sweep instead. None is mapped: the
@@ -63,19 +61,19 @@ export const PARAMETER_SHORTCUTS: readonly string[] = [
  * of the same meaning; L2 has no counterpart; and where a GPU has one HBM a dataflow device has
  * any number of DRAM tiers, so the tier must be named.
  */
-const SM_COUNT = { what: 'a GPU\'s SM count (with the rates that scale with it)', instead: () => 'units.compute.count (compute units) or units.memory.count (memory units)' };
-const SRAM = { what: 'a GPU\'s shared memory per SM', instead: () => 'memory.onChip.bytes or memory.fifoBudgetBytes' };
+const SM_COUNT = { what: "a GPU's SM count (with the rates that scale with it)", instead: () => 'units.compute.count (compute units) or units.memory.count (memory units)' };
+const SRAM = { what: "a GPU's shared memory per SM", instead: () => 'memory.onChip.bytes or memory.fifoBudgetBytes' };
 const GPU_ONLY: Readonly<Record<string, { what: string; instead: (spec: DataflowSpec) => string }>> = {
   sms: SM_COUNT,
   'compute.sms': SM_COUNT,
   sramBytesPerSm: SRAM,
   'compute.sharedMemoryBytesPerSm': SRAM,
-  'compute.clockHz': { what: 'a GPU\'s SM clock', instead: () => 'clockHz (the array clock; the shortcut means it on both kinds)' },
-  l2Bytes: { what: 'a GPU\'s L2 capacity', instead: () => 'memory.onChip.bytes' },
-  l2BandwidthBytesPerSecond: { what: 'a GPU\'s L2 bandwidth', instead: () => 'units.memory.portBytesPerCycle' },
-  hbmBytes: { what: 'a GPU\'s HBM capacity', instead: (spec) => dramFields(spec, 'bytes') },
-  hbmBandwidthBytesPerSecond: { what: 'a GPU\'s HBM bandwidth', instead: (spec) => dramFields(spec, 'bandwidthBytesPerSecond') },
-  'kernel.splits': { what: 'split-KV, a GPU kernel option (dataflow pipelines stream the whole key range)', instead: () => 'kernel.tileQ or kernel.tileK (the pipeline\'s query and key blocks)' },
+  'compute.clockHz': { what: "a GPU's SM clock", instead: () => 'clockHz (the array clock; the shortcut means it on both kinds)' },
+  l2Bytes: { what: "a GPU's L2 capacity", instead: () => 'memory.onChip.bytes' },
+  l2BandwidthBytesPerSecond: { what: "a GPU's L2 bandwidth", instead: () => 'units.memory.portBytesPerCycle' },
+  hbmBytes: { what: "a GPU's HBM capacity", instead: (spec) => dramFields(spec, 'bytes') },
+  hbmBandwidthBytesPerSecond: { what: "a GPU's HBM bandwidth", instead: (spec) => dramFields(spec, 'bandwidthBytesPerSecond') },
+  'kernel.splits': { what: 'split-KV, a GPU kernel option (dataflow pipelines stream the whole key range)', instead: () => "kernel.tileQ or kernel.tileK (the pipeline's query and key blocks)" },
 };
 
 function dramFields(spec: DataflowSpec, field: string): string {
@@ -118,7 +116,10 @@ export function resolveTarget(name: string, specs: readonly DeviceSpec[], place:
   const lacking = specs.find((spec) => !has(spec));
   const having = specs.find((spec) => spec.kind !== lacking?.kind && has(spec));
   if (lacking && having) {
-    throw new InputError(place, `"${name}" is a field of ${having.id} (a ${having.kind} device) but not of ${lacking.id} (a ${lacking.kind} device); a parameter applies to every hardware of a sweep: sweep each kind's own fields in a sweep of its own`);
+    throw new InputError(
+      place,
+      `"${name}" is a field of ${having.id} (a ${having.kind} device) but not of ${lacking.id} (a ${lacking.kind} device); a parameter applies to every hardware of a sweep: sweep each kind's own fields in a sweep of its own`,
+    );
   }
   for (const spec of specs) checkNumericField(spec, keys, name, place);
   return { kind: 'specField', keys };

@@ -65,7 +65,6 @@ const DEFAULT_OBJECTIVES: readonly ObjectiveId[] = ['latency', 'energy'];
 /** The device kinds whose specs a design can be derived from (evaluate.ts). */
 const SWEPT_KINDS: readonly string[] = ['gpu', 'dataflow'];
 
-
 export function planSweep(input: SweepInput): SweepPlan {
   const file = validateSweepFile(input.sweep);
   if (file.engine !== undefined && !engineIds().includes(file.engine)) throw new InputError('sweep.engine', `unknown engine "${file.engine}"; valid engines: ${engineIds().join(', ')}`);
@@ -127,7 +126,11 @@ export function planSweep(input: SweepInput): SweepPlan {
     // A proxy that cannot price a device would fail on every one of its rows; say so once.
     const kinds = objectiveKinds(id);
     const other = kinds && specs.find((spec) => !kinds.includes(spec.kind));
-    if (other) throw new InputError(`sweep.objectives[${i}]`, `${id} is defined for ${kinds.join(', ')} devices only (its proxy, sim/dse/proxies.ts, prices SMs, SRAM, L2 and HBM); ${other.id} is a ${other.kind} device: drop ${id} from the objectives, or sweep the ${other.kind} devices on their own`);
+    if (other)
+      throw new InputError(
+        `sweep.objectives[${i}]`,
+        `${id} is defined for ${kinds.join(', ')} devices only (its proxy, sim/dse/proxies.ts, prices SMs, SRAM, L2 and HBM); ${other.id} is a ${other.kind} device: drop ${id} from the objectives, or sweep the ${other.kind} devices on their own`,
+      );
   });
   const record = file.record ?? [];
   checkRecordPaths(record, hardware, engines, kernel);
@@ -135,7 +138,10 @@ export function planSweep(input: SweepInput): SweepPlan {
   const designCount = parameters.reduce((n, p) => n * p.values.length, 1);
   const pointCount = designCount * workloads.length;
   if (pointCount > MAX_POINTS) {
-    throw new InputError('sweep.parameters', `${designCount} designs × ${workloads.length} workload${workloads.length === 1 ? '' : 's'} = ${pointCount} points, more than the ${MAX_POINTS} a sweep may have; narrow the ranges or split the sweep`);
+    throw new InputError(
+      'sweep.parameters',
+      `${designCount} designs × ${workloads.length} workload${workloads.length === 1 ? '' : 's'} = ${pointCount} points, more than the ${MAX_POINTS} a sweep may have; narrow the ranges or split the sweep`,
+    );
   }
   const columns = [
     ...ID_COLUMNS,

@@ -49,7 +49,5 @@ export function areaProxyMm2(spec: GpuSpec): number {
 /** Dollars: the die at its area proxy, plus HBM capacity and bandwidth. */
 export function costProxyDollars(spec: GpuSpec): number {
   const hbm = spec.memory.hbm;
-  return areaProxyMm2(spec) * DIE_DOLLARS_PER_MM2
-    + (hbm.bytes / BYTES_PER_GB) * HBM_DOLLARS_PER_GB
-    + (hbm.bandwidthBytesPerSecond / BYTES_PER_SECOND_PER_TBPS) * HBM_DOLLARS_PER_TBPS;
+  return areaProxyMm2(spec) * DIE_DOLLARS_PER_MM2 + (hbm.bytes / BYTES_PER_GB) * HBM_DOLLARS_PER_GB + (hbm.bandwidthBytesPerSecond / BYTES_PER_SECOND_PER_TBPS) * HBM_DOLLARS_PER_TBPS;
 }

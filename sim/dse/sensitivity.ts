@@ -85,14 +85,28 @@ export function baselineIndices(plan: SweepPlan): number[] {
   return plan.parameters.map((p) => {
     let own: number | string | undefined;
     switch (p.target.kind) {
-      case 'hardware': own = plan.baseHardware; break;
-      case 'kernel': own = plan.kernel; break;
+      case 'hardware':
+        own = plan.baseHardware;
+        break;
+      case 'kernel':
+        own = plan.kernel;
+        break;
       // The planner refuses the SM and SRAM shortcuts on dataflow devices.
-      case 'smCount': own = base.kind === 'gpu' ? base.compute.sms : undefined; break;
-      case 'clock': own = base.kind === 'gpu' ? base.compute.clockHz : base.clockHz; break;
-      case 'sram': own = base.kind === 'gpu' ? base.compute.sharedMemoryBytesPerSm : undefined; break;
-      case 'specField': own = p.target.keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], base) as number; break;
-      case 'kernelOption': own = undefined; break;
+      case 'smCount':
+        own = base.kind === 'gpu' ? base.compute.sms : undefined;
+        break;
+      case 'clock':
+        own = base.kind === 'gpu' ? base.compute.clockHz : base.clockHz;
+        break;
+      case 'sram':
+        own = base.kind === 'gpu' ? base.compute.sharedMemoryBytesPerSm : undefined;
+        break;
+      case 'specField':
+        own = p.target.keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], base) as number;
+        break;
+      case 'kernelOption':
+        own = undefined;
+        break;
     }
     const at = own === undefined ? -1 : p.values.indexOf(own);
     return at >= 0 ? at : Math.floor((p.values.length - 1) / 2);

@@ -1,6 +1,21 @@
 import {
-  ArrayNode, FunctionNode, isArrayNode, isConstantNode, isFunctionNode, isMatrix, isOperatorNode, isParenthesisNode, isRangeNode, isSymbolNode, isUnit,
-  OperatorNode, ParenthesisNode, parse, range, type MathNode, type Unit,
+  ArrayNode,
+  FunctionNode,
+  isArrayNode,
+  isConstantNode,
+  isFunctionNode,
+  isMatrix,
+  isOperatorNode,
+  isParenthesisNode,
+  isRangeNode,
+  isSymbolNode,
+  isUnit,
+  OperatorNode,
+  ParenthesisNode,
+  parse,
+  range,
+  type MathNode,
+  type Unit,
 } from 'mathjs';
 import { InputError } from '../../hardware/errors.js';
 
@@ -37,8 +52,7 @@ export function expandValues(spec: unknown, place: string): RawValue[] {
   if (Array.isArray(spec)) {
     if (spec.length > MAX_PARAMETER_VALUES) throw new InputError(place, `a list of ${spec.length} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
     values = spec.map((v, i) => scalar(v, `${place}[${i}]`));
-  }
-  else if (typeof spec === 'number') values = [scalar(spec, place)];
+  } else if (typeof spec === 'number') values = [scalar(spec, place)];
   else if (typeof spec === 'string') values = expressionValues(spec, place);
   else if (typeof spec === 'object') values = rangeValues(parseRange(spec as Record<string, unknown>, place));
   else throw new InputError(place, `expected a list, a range or an expression, got ${JSON.stringify(spec)}`);
@@ -125,7 +139,30 @@ function expressionValues(expression: string, place: string): RawValue[] {
  * reshape). Each step's result is checked against MAX_PARAMETER_VALUES and each range before it
  * is built, so no expression can allocate much more than a parameter may take.
  */
-const ALLOWED_FUNCTIONS = new Set(['round', 'floor', 'ceil', 'fix', 'abs', 'sqrt', 'cbrt', 'exp', 'log', 'log2', 'log10', 'pow', 'min', 'max', 'mod', 'range', 'concat', 'sort', 'flatten', 'unit', 'number', 'to']);
+const ALLOWED_FUNCTIONS = new Set([
+  'round',
+  'floor',
+  'ceil',
+  'fix',
+  'abs',
+  'sqrt',
+  'cbrt',
+  'exp',
+  'log',
+  'log2',
+  'log10',
+  'pow',
+  'min',
+  'max',
+  'mod',
+  'range',
+  'concat',
+  'sort',
+  'flatten',
+  'unit',
+  'number',
+  'to',
+]);
 const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'dotMultiply', 'dotDivide', 'pow', 'dotPow', 'mod', 'unaryMinus', 'unaryPlus', 'to']);
 /** The longest value expression: a one-line formula (the longest in examples/ has 29 characters). */
 const MAX_EXPRESSION_CHARS = 100;
@@ -138,7 +175,13 @@ function restricted(node: MathNode): { evaluate: (scope: Map<string, unknown>) =
   const walk = (n: MathNode, insideList: boolean): MathNode => {
     if (isConstantNode(n) || isSymbolNode(n)) return guard(n);
     if (isParenthesisNode(n)) return guard(new ParenthesisNode(walk(n.content, insideList)));
-    if (isRangeNode(n)) return guard(new FunctionNode(RANGE_GUARD, [n.start, n.end, ...(n.step ? [n.step] : [])].map((c) => walk(c, false))));
+    if (isRangeNode(n))
+      return guard(
+        new FunctionNode(
+          RANGE_GUARD,
+          [n.start, n.end, ...(n.step ? [n.step] : [])].map((c) => walk(c, false)),
+        ),
+      );
     if (isArrayNode(n)) {
       // A list of lists would let a short expression multiply its sizes: values are one list.
       if (insideList) throw new Error('a list inside a list; values are one flat list');
@@ -146,12 +189,24 @@ function restricted(node: MathNode): { evaluate: (scope: Map<string, unknown>) =
     }
     if (isOperatorNode(n)) {
       if (!ALLOWED_OPERATORS.has(n.fn)) throw new Error(`operator "${n.op}" is not allowed here; use + - * / ^ .* ./ mod and "to"`);
-      return guard(new OperatorNode(n.op, n.fn, n.args.map((c) => walk(c, false)), n.implicit));
+      return guard(
+        new OperatorNode(
+          n.op,
+          n.fn,
+          n.args.map((c) => walk(c, false)),
+          n.implicit,
+        ),
+      );
     }
     if (isFunctionNode(n)) {
       const name = isSymbolNode(n.fn) ? n.fn.name : '';
       if (!ALLOWED_FUNCTIONS.has(name)) throw new Error(`function ${name || n.fn.toString()} is not allowed here; functions: ${[...ALLOWED_FUNCTIONS].join(', ')}`);
-      return guard(new FunctionNode(name === 'range' ? RANGE_GUARD : name, n.args.map((c) => walk(c, false))));
+      return guard(
+        new FunctionNode(
+          name === 'range' ? RANGE_GUARD : name,
+          n.args.map((c) => walk(c, false)),
+        ),
+      );
     }
     throw new Error(`${n.type.replace(/Node$/, '').toLowerCase()} "${n.toString()}" is not allowed in a value expression`);
   };
@@ -165,7 +220,8 @@ const GUARDS = {
     if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number') throw new Error('a range takes plain numbers: start:end or start:step:end');
     if (step === 0) throw new Error('a range with a step of 0 never ends');
     const length = Math.floor((end - start) / step) + 1;
-    if (!(length <= MAX_PARAMETER_VALUES)) throw new Error(`the range ${start}:${step}:${end} has ${Number.isFinite(length) ? length : 'endless'} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
+    if (!(length <= MAX_PARAMETER_VALUES))
+      throw new Error(`the range ${start}:${step}:${end} has ${Number.isFinite(length) ? length : 'endless'} values, more than the ${MAX_PARAMETER_VALUES} a parameter may take`);
     // mathjs's expression syntax includes the end (1:3 is 1, 2, 3); range() alone would not.
     return range(start, end, step, true);
   },

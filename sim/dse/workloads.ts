@@ -63,7 +63,8 @@ function expandModelEntry(e: Record<string, unknown>, place: string, room: numbe
   const contexts = expandValues(e[contextKey], `${place}.${contextKey}`).map((v) => tokens(v, `${place}.${contextKey}`));
   const model = relocated(place, () => getModel(e.model as string));
   for (const context of contexts) {
-    if (context > model.maxContext) throw new InputError(`${place}.${contextKey}`, `${formatTokens(context)} tokens is past ${model.id}'s context of ${formatTokens(model.maxContext)} (${model.maxContext} tokens)`);
+    if (context > model.maxContext)
+      throw new InputError(`${place}.${contextKey}`, `${formatTokens(context)} tokens is past ${model.id}'s context of ${formatTokens(model.maxContext)} (${model.maxContext} tokens)`);
   }
   const phases = listOf(e.phase ?? 'prefill', `${place}.phase`).map((p) => phase(p, `${place}.phase`));
   const batches = e.batch === undefined ? [1] : expandValues(e.batch, `${place}.batch`).map((v) => tokens(v, `${place}.batch`));

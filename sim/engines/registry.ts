@@ -71,23 +71,34 @@ function gpu(request: EngineRequest): EngineRequest<GpuSpec> {
 }
 
 registerEngine({
-  id: 'analytical', kinds: ['gpu'], timeline: false, validates: true,
+  id: 'analytical',
+  kinds: ['gpu'],
+  timeline: false,
+  validates: true,
   description: 'closed-form counts per launch from the tiling; a roofline per launch with wave quantization',
   run: (r) => simulateGpu(gpu(r), 'analytical'),
 });
 registerEngine({
-  id: 'cycle', kinds: ['gpu'], timeline: true, validates: true,
+  id: 'cycle',
+  kinds: ['gpu'],
+  timeline: true,
+  validates: true,
   description: 'event-driven: CTAs on SMs, a simulated L2, HBM and L2 bandwidth shared in time',
   run: (r) => simulateGpu(gpu(r), 'cycle'),
 });
 registerEngine({
-  id: 'dataflow-cycle', kinds: ['dataflow'], timeline: false, validates: false,
+  id: 'dataflow-cycle',
+  kinds: ['dataflow'],
+  timeline: false,
+  validates: false,
   description: 'cycle by cycle: the pipeline of compute and memory units joined by bounded FIFOs',
   run: (r) => {
     const o = r.kernelOptions ?? {};
     if (o.splits !== undefined) throw new InputError('splits', 'split-KV is a GPU kernel option; dataflow pipelines stream the whole key range');
     return simulateDataflow({
-      hardware: r.hardware as DataflowSpec, workload: r.workload, kernel: r.kernel,
+      hardware: r.hardware as DataflowSpec,
+      workload: r.workload,
+      kernel: r.kernel,
       options: { ...(o.tileQ !== undefined ? { blockQ: o.tileQ } : {}), ...(o.tileK !== undefined ? { blockK: o.tileK } : {}) },
     });
   },

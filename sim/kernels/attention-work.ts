@@ -1,11 +1,6 @@
 import { ACCUMULATOR_BYTES } from '../../workloads/dtype.js';
 import type { CtaWork } from './plan.js';
-import {
-  FINAL_NORMALIZE_FLOPS_PER_OUTPUT,
-  MASK_FLOPS_PER_ELEMENT,
-  RESCALE_FLOPS_PER_ROW,
-  VECTOR_FLOPS_PER_SCORE,
-} from './softmax-costs.js';
+import { FINAL_NORMALIZE_FLOPS_PER_OUTPUT, MASK_FLOPS_PER_ELEMENT, RESCALE_FLOPS_PER_ROW, VECTOR_FLOPS_PER_SCORE } from './softmax-costs.js';
 
 /** The facts of one fused-attention main loop that decide what each CTA does. */
 export interface TiledLoop {

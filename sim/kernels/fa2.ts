@@ -26,11 +26,41 @@ interface TileChoice {
  */
 const FA2_TILES: ReadonlyArray<{ maxHeadDim: number; candidates: TileChoice[] }> = [
   { maxHeadDim: 32, candidates: [{ tileQ: 128, tileK: 128, warps: 4 }] },
-  { maxHeadDim: 64, candidates: [{ tileQ: 128, tileK: 128, warps: 4 }, { tileQ: 128, tileK: 64, warps: 4 }] },
-  { maxHeadDim: 96, candidates: [{ tileQ: 128, tileK: 64, warps: 4 }, { tileQ: 64, tileK: 64, warps: 4 }] },
-  { maxHeadDim: 128, candidates: [{ tileQ: 128, tileK: 64, warps: 4 }, { tileQ: 64, tileK: 64, warps: 4 }] },
-  { maxHeadDim: 160, candidates: [{ tileQ: 128, tileK: 32, warps: 4 }, { tileQ: 64, tileK: 32, warps: 4 }] },
-  { maxHeadDim: 192, candidates: [{ tileQ: 128, tileK: 64, warps: 8 }, { tileQ: 64, tileK: 64, warps: 4 }] },
+  {
+    maxHeadDim: 64,
+    candidates: [
+      { tileQ: 128, tileK: 128, warps: 4 },
+      { tileQ: 128, tileK: 64, warps: 4 },
+    ],
+  },
+  {
+    maxHeadDim: 96,
+    candidates: [
+      { tileQ: 128, tileK: 64, warps: 4 },
+      { tileQ: 64, tileK: 64, warps: 4 },
+    ],
+  },
+  {
+    maxHeadDim: 128,
+    candidates: [
+      { tileQ: 128, tileK: 64, warps: 4 },
+      { tileQ: 64, tileK: 64, warps: 4 },
+    ],
+  },
+  {
+    maxHeadDim: 160,
+    candidates: [
+      { tileQ: 128, tileK: 32, warps: 4 },
+      { tileQ: 64, tileK: 32, warps: 4 },
+    ],
+  },
+  {
+    maxHeadDim: 192,
+    candidates: [
+      { tileQ: 128, tileK: 64, warps: 8 },
+      { tileQ: 64, tileK: 64, warps: 4 },
+    ],
+  },
   // PyTorch's build runs 64×64 with 4 warps at head dim 256 on the H200 even though 128×64 fits:
   // ncu launch records in validation/data/h200-sxm (grid N/64 × B × H, 128 threads, 96 KiB).
   { maxHeadDim: 256, candidates: [{ tileQ: 64, tileK: 64, warps: 4 }] },
@@ -80,7 +110,10 @@ function chooseTile(w: Workload, spec: GpuSpec, options: KernelOptions): TileCho
   const rounded = { ...w, headDim: Math.ceil(w.headDim / HEAD_DIM_ROUNDING) * HEAD_DIM_ROUNDING, valueHeadDim: Math.ceil(w.valueHeadDim / HEAD_DIM_ROUNDING) * HEAD_DIM_ROUNDING };
   for (const c of row.candidates) if (fusedSharedBytes(rounded, c.tileQ, c.tileK, FA2_KV_STAGES) <= limit) return c;
   const smallest = row.candidates[row.candidates.length - 1]!;
-  throw new InputError('headDim', `no FlashAttention-2 tile for head dim ${d} fits in ${limit} B of shared memory per CTA on ${spec.id} (the smallest, ${smallest.tileQ}×${smallest.tileK}, needs ${fusedSharedBytes(rounded, smallest.tileQ, smallest.tileK, FA2_KV_STAGES)} B)`);
+  throw new InputError(
+    'headDim',
+    `no FlashAttention-2 tile for head dim ${d} fits in ${limit} B of shared memory per CTA on ${spec.id} (the smallest, ${smallest.tileQ}×${smallest.tileK}, needs ${fusedSharedBytes(rounded, smallest.tileQ, smallest.tileK, FA2_KV_STAGES)} B)`,
+  );
 }
 
 export function lowerFa2(w: Workload, spec: GpuSpec, options: KernelOptions = {}): KernelPlan {

@@ -54,7 +54,10 @@ export function lowerFa3(w: Workload, spec: GpuSpec, options: KernelOptions = {}
   const threads = (row.consumerWarpGroups + 1) * WARP_GROUP_THREADS;
   const shared = fusedSharedBytes(w, tileQ, tileK, FA3_KV_STAGES);
   if (shared > spec.compute.maxSharedMemoryBytesPerCta) {
-    throw new InputError(options.tileQ || options.tileK ? chosenTileField(options) : 'headDim', `FlashAttention-3 ${tileQ}×${tileK} tiles for head dim ${d} need ${shared} B of shared memory; ${spec.id} allows ${spec.compute.maxSharedMemoryBytesPerCta} B per CTA`);
+    throw new InputError(
+      options.tileQ || options.tileK ? chosenTileField(options) : 'headDim',
+      `FlashAttention-3 ${tileQ}×${tileK} tiles for head dim ${d} need ${shared} B of shared memory; ${spec.id} allows ${spec.compute.maxSharedMemoryBytesPerCta} B per CTA`,
+    );
   }
   const description = 'FlashAttention-3: TMA + wgmma, warp-specialized producer/consumers, ping-pong softmax, persistent tiles';
   if (w.qLen <= FA3_DECODE_MAX_QUERY_ROWS && w.phase === 'decode') {

@@ -30,15 +30,23 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
   const e = bytesPerElement(w.dtype);
   const coverage = tileCoverage(w.mask, w.qLen, w.kvLen, config.tileQ, config.tileK);
   const loop = {
-    tileQ: config.tileQ, tileK: config.tileK, headDim: w.headDim, valueHeadDim: w.valueHeadDim,
-    elementBytes: e, kvSmemReaders: config.kvSmemReaders, outputBytes: e,
+    tileQ: config.tileQ,
+    tileK: config.tileK,
+    headDim: w.headDim,
+    valueHeadDim: w.valueHeadDim,
+    elementBytes: e,
+    kvSmemReaders: config.kvSmemReaders,
+    outputBytes: e,
   };
   const perHead = w.batch * w.heads;
   const work = coverage.classes.map((cls) => tiledCtaWork(loop, cls, cls.count * perHead));
   const tiles = coverage.qTiles * perHead;
   const occ = occupancy(spec, config.threadsPerCta, config.registersPerThread, config.sharedBytesPerCta);
   if (occ.ctasPerSm < 1) {
-    throw new InputError('tile', `${config.kernelName}: a ${config.tileQ}×${config.tileK} CTA (${config.threadsPerCta} threads, ${config.sharedBytesPerCta} B shared memory) does not fit on one SM of ${spec.id}`);
+    throw new InputError(
+      'tile',
+      `${config.kernelName}: a ${config.tileQ}×${config.tileK} CTA (${config.threadsPerCta} threads, ${config.sharedBytesPerCta} B shared memory) does not fit on one SM of ${spec.id}`,
+    );
   }
   const kvBytes = w.kvLen * (w.headDim + w.valueHeadDim) * e;
   const bytesPerReader = (coverage.computedElements / Math.max(1, w.qLen)) * (w.headDim + w.valueHeadDim) * e;
@@ -63,16 +71,18 @@ export function lowerFused(w: Workload, spec: GpuSpec, config: FusedConfig): Ker
     ...(config.kvEvictLast ? { kvEvictLast: true } : {}),
     compulsoryReadBytes: perHead * w.qLen * w.headDim * e + w.batch * w.kvHeads * kvBytes,
     compulsoryWriteBytes: perHead * w.qLen * (w.valueHeadDim * e + ACCUMULATOR_BYTES),
-    sharedOperands: [{
-      label: 'K/V of one kv head',
-      instances: w.batch * w.kvHeads,
-      bytes: kvBytes,
-      readersPerInstance: g * coverage.qTiles,
-      readerSpan: span,
-      bytesPerReader,
-      readerAdvanceBytes: readerAdvance(w, config.tileQ, bytesPerReader),
-      readerPositions: coverage.qTiles,
-    }],
+    sharedOperands: [
+      {
+        label: 'K/V of one kv head',
+        instances: w.batch * w.kvHeads,
+        bytes: kvBytes,
+        readersPerInstance: g * coverage.qTiles,
+        readerSpan: span,
+        bytesPerReader,
+        readerAdvanceBytes: readerAdvance(w, config.tileQ, bytesPerReader),
+        readerPositions: coverage.qTiles,
+      },
+    ],
     usefulFlops: 2 * coverage.keptElements * (w.headDim + w.valueHeadDim) * perHead,
   };
   return { kernel: config.kernelName, description: config.description, launches: [launch], coverage };

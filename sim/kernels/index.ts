@@ -48,7 +48,10 @@ const INSTRUCTION_TILE: Readonly<Record<MatrixPath, { m: number; k: number }>> =
 function checkInstructionShape(plan: KernelPlan, w: Workload, options: KernelOptions): void {
   const kScale = bytesPerElement(w.dtype) === 1 ? 2 : bytesPerElement(w.dtype) === 4 ? 0.5 : 1;
   const main = plan.launches.filter((l) => l.matrixPath !== null && l.tileQ !== null && l.tileK !== null);
-  for (const [option, flag, axis] of [['tileQ', '--tile-q', 'm'], ['tileK', '--tile-k', 'k']] as const) {
+  for (const [option, flag, axis] of [
+    ['tileQ', '--tile-q', 'm'],
+    ['tileK', '--tile-k', 'k'],
+  ] as const) {
     const asked = options[option];
     if (asked === undefined || main.length === 0) continue;
     const path = main[0]!.matrixPath!;
@@ -97,11 +100,13 @@ const LOWERINGS: Readonly<Record<string, KernelEntry>> = {
 /** The lowerings, then the profiles of measured kernels: `--kernel sdpa-flash` predicts that kernel. */
 export const KERNELS: Readonly<Record<string, KernelEntry>> = {
   ...LOWERINGS,
-  ...Object.fromEntries(listProfiles().map((id) => {
-    const profile = getProfile(id)!;
-    // A profile is the kernel as measured: its tiles and splits are what that kernel launches.
-    return [id, { summary: profile.summary, lower: (w: Workload, s: GpuSpec) => profile.lower(w, s), options: [] }];
-  })),
+  ...Object.fromEntries(
+    listProfiles().map((id) => {
+      const profile = getProfile(id)!;
+      // A profile is the kernel as measured: its tiles and splits are what that kernel launches.
+      return [id, { summary: profile.summary, lower: (w: Workload, s: GpuSpec) => profile.lower(w, s), options: [] }];
+    }),
+  ),
 };
 
 export function listKernels(): string[] {
@@ -124,7 +129,9 @@ export function lowerKernel(kernel: string, w: Workload, spec: GpuSpec, options:
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v <= 0) throw new InputError(OPTION_FLAGS[name] ?? name, `must be a positive integer, got ${v}`);
     if (!entry.options.includes(name)) {
-      const takers = Object.entries(KERNELS).filter(([, e]) => e.options.includes(name)).map(([id]) => id);
+      const takers = Object.entries(KERNELS)
+        .filter(([, e]) => e.options.includes(name))
+        .map(([id]) => id);
       throw new InputError(OPTION_FLAGS[name] ?? name, `kernel ${kernel} chooses its own ${name} (it models a fixed kernel); the option applies to ${takers.join(', ')}`);
     }
   }

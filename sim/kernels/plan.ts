@@ -217,7 +217,10 @@ export interface MainLoopConstants {
 export function withMainLoopConstants(l: LaunchPlan, c: MainLoopConstants): LaunchPlan {
   if (!l.matrixPath) return l;
   return {
-    ...l, matrixEfficiency: c.matrixEfficiency, extraFixedSeconds: c.extraFixedSeconds, tileOverheadSeconds: c.tileOverheadSeconds,
+    ...l,
+    matrixEfficiency: c.matrixEfficiency,
+    extraFixedSeconds: c.extraFixedSeconds,
+    tileOverheadSeconds: c.tileOverheadSeconds,
     ...(c.ctaSoloFraction !== undefined ? { ctaSoloFraction: c.ctaSoloFraction } : {}),
     ...(c.iterationOverheadSeconds !== undefined ? { iterationOverheadSeconds: c.iterationOverheadSeconds } : {}),
   };

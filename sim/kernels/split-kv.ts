@@ -84,9 +84,18 @@ export function lowerSplitKv(w: Workload, spec: GpuSpec, config: SplitKvConfig):
       const tiles = Math.max(0, hi - lo);
       const keys = cls.visitedTiles > 0 ? (tiles / cls.visitedTiles) * cls.visitedKeys : 0;
       const rows = packed ? rowsPerUnit : cls.rows;
-      work.push(tiledCtaWork(loop, {
-        rows, visitedTiles: tiles, partialTiles: Math.min(tiles, cls.partialTiles), visitedKeys: keys,
-      }, cls.count * w.batch * unitHeads));
+      work.push(
+        tiledCtaWork(
+          loop,
+          {
+            rows,
+            visitedTiles: tiles,
+            partialTiles: Math.min(tiles, cls.partialTiles),
+            visitedKeys: keys,
+          },
+          cls.count * w.batch * unitHeads,
+        ),
+      );
     }
   }
   const sharedBytes = (config.tileQ * w.headDim + config.tileK * (w.headDim + w.valueHeadDim)) * e;
@@ -111,18 +120,18 @@ export function lowerSplitKv(w: Workload, spec: GpuSpec, config: SplitKvConfig):
     work,
     softmaxOverlap: config.softmaxOverlap,
     compulsoryReadBytes: qBytes + w.batch * w.kvHeads * kvBytes,
-    compulsoryWriteBytes: splits > 1
-      ? w.batch * w.heads * w.qLen * splits * (w.valueHeadDim + 1) * ACCUMULATOR_BYTES
-      : oBytes + w.batch * w.heads * w.qLen * ACCUMULATOR_BYTES,
-    sharedOperands: [{
-      label: 'K/V slice of one kv head and split',
-      instances: w.batch * w.kvHeads * splits,
-      bytes: kvBytes / splits,
-      // Unpacked GQA: the group's query heads each read the same K/V slice; the grid runs
-      // query tiles fastest, then splits, then heads.
-      readersPerInstance: packed ? qTiles : headsPerUnit * qTiles,
-      readerSpan: packed ? qTiles : ((headsPerUnit - 1) * splits + 1) * qTiles,
-    }],
+    compulsoryWriteBytes: splits > 1 ? w.batch * w.heads * w.qLen * splits * (w.valueHeadDim + 1) * ACCUMULATOR_BYTES : oBytes + w.batch * w.heads * w.qLen * ACCUMULATOR_BYTES,
+    sharedOperands: [
+      {
+        label: 'K/V slice of one kv head and split',
+        instances: w.batch * w.kvHeads * splits,
+        bytes: kvBytes / splits,
+        // Unpacked GQA: the group's query heads each read the same K/V slice; the grid runs
+        // query tiles fastest, then splits, then heads.
+        readersPerInstance: packed ? qTiles : headsPerUnit * qTiles,
+        readerSpan: packed ? qTiles : ((headsPerUnit - 1) * splits + 1) * qTiles,
+      },
+    ],
     usefulFlops: useful,
   };
   const launches: LaunchPlan[] = [main];

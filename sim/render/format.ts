@@ -1,7 +1,11 @@
 /** Human-readable numbers for terminal output (decimal prefixes, as datasheets use). */
 
 const PREFIXES: ReadonlyArray<readonly [number, string]> = [
-  [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'],
+  [1e15, 'P'],
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
 ];
 
 export function withPrefix(value: number, unit: string, digits = 3): string {
@@ -36,6 +40,11 @@ export function percent(x: number): string {
 export function table(rows: string[][], leftAligned = false): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
-    .map((r) => r.map((cell, i) => (i === 0 || leftAligned ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 || leftAligned ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

@@ -160,8 +160,12 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
   const total = sparse.report.latencySeconds + estimator;
   const predicted = dense.latencySeconds / total;
   if (stretch > 1 + STRETCH_NOTE_THRESHOLD) notes.push(`the dense run is slowed ${stretch.toFixed(3)}× by the power limit; (a) and (b) include that factor`);
-  if (idle > 1 + FIXED_NOTE_THRESHOLD) notes.push(`the dense run's SMs are idle for ${(100 * (1 - 1 / idle)).toFixed(1)}% of its tiles' time (a wave's tail, or its longest CTA); (a) and (b) count that time as saveable (× ${idle.toFixed(3)})`);
-  if (fixed > 1 + FIXED_NOTE_THRESHOLD) notes.push(`the dense run spends ${(100 * (1 - 1 / fixed)).toFixed(1)}% of its time at full clocks on fixed launch costs; (a) and (b) count that time as saveable (× ${fixed.toFixed(3)})`);
+  if (idle > 1 + FIXED_NOTE_THRESHOLD)
+    notes.push(
+      `the dense run's SMs are idle for ${(100 * (1 - 1 / idle)).toFixed(1)}% of its tiles' time (a wave's tail, or its longest CTA); (a) and (b) count that time as saveable (× ${idle.toFixed(3)})`,
+    );
+  if (fixed > 1 + FIXED_NOTE_THRESHOLD)
+    notes.push(`the dense run spends ${(100 * (1 - 1 / fixed)).toFixed(1)}% of its time at full clocks on fixed launch costs; (a) and (b) count that time as saveable (× ${fixed.toFixed(3)})`);
   if (w.mask.kind === 'per_head' || sparse.attend.mask.kind === 'per_head') {
     const cycle = (sparse.attend.mask.kind === 'per_head' ? sparse.attend.mask.groups : []).reduce((a, g) => a + g.count, 0);
     if (cycle > 0 && w.heads % cycle !== 0) notes.push(`per-head groups cycle every ${cycle} heads; ${w.heads} heads is not a multiple, so counts are the cycle's average`);
@@ -174,15 +178,25 @@ export function sparseBounds(q: SparseQuery): SparseBounds {
   const t = sparseWork.tiles;
   const breakEvenBlockSize = q.pattern.kind === 'dynamic' ? q.pattern.method.attend.blockSize : STATIC_BREAK_EVEN_BLOCK;
   return {
-    density: q.pattern.kind === 'dynamic' ? q.pattern.density ?? methodDensity(q.pattern.method, w, w.mask) : null,
-    keptFraction, ideal, tileLevel, predicted,
+    density: q.pattern.kind === 'dynamic' ? (q.pattern.density ?? methodDensity(q.pattern.method, w, w.mask)) : null,
+    keptFraction,
+    ideal,
+    tileLevel,
+    predicted,
     ...(q.breakEven === false ? {} : { breakEvenDensity: breakEvenDensity(q, breakEvenBlockSize, dense.latencySeconds) }),
     breakEvenBlockSize,
     seconds: { dense: dense.latencySeconds, attend: sparse.report.latencySeconds, estimator, total },
-    tiles: t ? {
-      tileQ: t.tileQ, tileK: t.tileK, visited: t.full + t.partial, partial: t.partial, skipped: t.skipped,
-      denseVisited: dense.tiles ? dense.tiles.full + dense.tiles.partial : 0, metadataBytes: sparseWork.metadataBytes,
-    } : null,
+    tiles: t
+      ? {
+          tileQ: t.tileQ,
+          tileK: t.tileK,
+          visited: t.full + t.partial,
+          partial: t.partial,
+          skipped: t.skipped,
+          denseVisited: dense.tiles ? dense.tiles.full + dense.tiles.partial : 0,
+          metadataBytes: sparseWork.metadataBytes,
+        }
+      : null,
     operators: sparse.operators,
     attendMask: describeMask(sparse.attend.mask),
     notes,

@@ -24,8 +24,15 @@ export const DEFAULT_SEQ_LENS = [4096, 8192, 16384, 32768, 65536, 131072];
 function row(q: SparseQuery, density: number | null, breakEven: boolean): SparseSweepRow {
   const b = sparseBounds({ ...q, breakEven });
   return {
-    density, seqLen: q.workload.kvLen, keptFraction: b.keptFraction, ideal: b.ideal, tileLevel: b.tileLevel, predicted: b.predicted,
-    denseSeconds: b.seconds.dense, sparseSeconds: b.seconds.total, estimatorSeconds: b.seconds.estimator,
+    density,
+    seqLen: q.workload.kvLen,
+    keptFraction: b.keptFraction,
+    ideal: b.ideal,
+    tileLevel: b.tileLevel,
+    predicted: b.predicted,
+    denseSeconds: b.seconds.dense,
+    sparseSeconds: b.seconds.total,
+    estimatorSeconds: b.seconds.estimator,
     ...(breakEven ? { breakEvenDensity: b.breakEvenDensity ?? null } : {}),
   };
 }
@@ -45,6 +52,6 @@ export function sweepSeq(q: SparseQuery, seqLens: readonly number[] = DEFAULT_SE
   return seqLens.map((n) => {
     const workload = { ...q.workload, kvLen: n, qLen: q.workload.phase === 'decode' ? q.workload.qLen : n };
     const b = row({ ...q, workload }, null, true);
-    return { ...b, density: q.pattern.kind === 'dynamic' ? q.pattern.density ?? methodDensity(q.pattern.method, workload, workload.mask) : null };
+    return { ...b, density: q.pattern.kind === 'dynamic' ? (q.pattern.density ?? methodDensity(q.pattern.method, workload, workload.mask)) : null };
   });
 }

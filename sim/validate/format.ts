@@ -35,7 +35,10 @@ export const measuredCaseSchema = z.looseObject({
   hardware: z.string().min(1),
   kernel: z.string().min(1),
   phase: z.enum(['prefill', 'decode']),
-  workload: workloadSchema.omit({ phase: true, mask: true }).extend({ mask: z.looseObject({ kind: z.string() }) }).loose(),
+  workload: workloadSchema
+    .omit({ phase: true, mask: true })
+    .extend({ mask: z.looseObject({ kind: z.string() }) })
+    .loose(),
   measured: measuredSchema,
   launch: z.array(launchRecordSchema).optional(),
   source: z.looseObject({}).optional(),

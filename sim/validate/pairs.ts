@@ -83,9 +83,7 @@ export function dramOrdering(results: readonly CaseResult[], tieFraction = DRAM_
         const measured: [number, number] = [a.measured.dramBytes!, b.measured.dramBytes!];
         const predicted: [number, number] = [a.predicted.dramBytes!, b.predicted.dramBytes!];
         const distinguishable = orderedInEveryPass([a.id, b.id], measured, passes, tieFraction);
-        const right = distinguishable
-          ? Math.sign(measured[0] - measured[1]) === Math.sign(predicted[0] - predicted[1])
-          : relativeGap(...predicted) <= tieFraction;
+        const right = distinguishable ? Math.sign(measured[0] - measured[1]) === Math.sign(predicted[0] - predicted[1]) : relativeGap(...predicted) <= tieFraction;
         pairs.push({ workload, kernels: [a.kernel, b.kernel], split: [a.split, b.split], measured, predicted, distinguishable, right });
       }
     }

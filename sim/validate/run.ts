@@ -65,9 +65,7 @@ export function predictCase(c: MeasuredCase, engine: GpuEngineId): CaseResult | 
     report = simulatePlan(plan, spec, workload, c.kernel, engine);
     // Bytes were measured by Nsight Compute, which flushes the L2 before every kernel of a call:
     // the cycle engine counts them the same way (a combine kernel reads its partials from HBM).
-    bytes = engine === 'cycle' && plan.launches.length > 1
-      ? simulatePlan(plan, spec, workload, c.kernel, engine, { coldLaunches: true }).bytes
-      : report.bytes;
+    bytes = engine === 'cycle' && plan.launches.length > 1 ? simulatePlan(plan, spec, workload, c.kernel, engine, { coldLaunches: true }).bytes : report.bytes;
   } catch (e) {
     if (isInputError(e)) return { id: c.id, reason: e.message };
     throw e;
@@ -86,8 +84,13 @@ export function predictCase(c: MeasuredCase, engine: GpuEngineId): CaseResult | 
   }
   const baseline = rooflineSeconds(report, spec);
   return {
-    id: c.id, kernel: c.kernel, split: isCalibrationCase(c.id) ? 'calibration' : 'held-out',
-    predicted, measured, error, baseline: { latency: baseline, error: relativeError(baseline, measured.latency!) },
+    id: c.id,
+    kernel: c.kernel,
+    split: isCalibrationCase(c.id) ? 'calibration' : 'held-out',
+    predicted,
+    measured,
+    error,
+    baseline: { latency: baseline, error: relativeError(baseline, measured.latency!) },
   };
 }
 
@@ -108,7 +111,12 @@ export interface OrderingSummary {
 function orderingSummary(o: PairOrdering): OrderingSummary {
   const ties = o.pairs.filter((p) => !p.distinguishable);
   return {
-    tieFraction: o.tieFraction, repeatPasses: o.repeatPasses, scored: o.scored, ordered: o.ordered, ties: ties.length, tiesAgreed: ties.filter((p) => p.right).length,
+    tieFraction: o.tieFraction,
+    repeatPasses: o.repeatPasses,
+    scored: o.scored,
+    ordered: o.ordered,
+    ties: ties.length,
+    tiesAgreed: ties.filter((p) => p.right).length,
     wrong: o.pairs.filter((p) => p.distinguishable && !p.right).map(({ workload, kernels, measured, predicted }) => ({ workload, kernels, measured, predicted })),
   };
 }
@@ -121,7 +129,11 @@ function metricSummary(predicted: readonly number[], measured: readonly number[]
 function summarizeMetric(results: readonly CaseResult[], metric: Metric): MetricSummary | undefined {
   const withMetric = results.filter((r) => r.error[metric] !== undefined);
   if (withMetric.length === 0) return undefined;
-  return metricSummary(withMetric.map((r) => r.predicted[metric]!), withMetric.map((r) => r.measured[metric]!), withMetric.map((r) => r.error[metric]!));
+  return metricSummary(
+    withMetric.map((r) => r.predicted[metric]!),
+    withMetric.map((r) => r.measured[metric]!),
+    withMetric.map((r) => r.error[metric]!),
+  );
 }
 
 function summarize(results: readonly CaseResult[]): Summary {
@@ -135,7 +147,11 @@ function summarize(results: readonly CaseResult[]): Summary {
 
 function baselineSummary(results: readonly CaseResult[]): MetricSummary | null {
   if (results.length === 0) return null;
-  return metricSummary(results.map((r) => r.baseline.latency), results.map((r) => r.measured.latency!), results.map((r) => r.baseline.error));
+  return metricSummary(
+    results.map((r) => r.baseline.latency),
+    results.map((r) => r.measured.latency!),
+    results.map((r) => r.baseline.error),
+  );
 }
 
 /** A repeat pass (the same cases measured again) as the DRAM bytes of each case that has them. */

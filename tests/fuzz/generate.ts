@@ -48,7 +48,10 @@ export function generateInputs(): string {
   const bytes = garbage(GARBAGE_BYTES, GARBAGE_SEED);
   for (const ext of ['json', 'yaml', 'jsonl', 'csv', 'svg']) writeFileSync(join(dir, `garbage.${ext}`), bytes);
   // Invalid UTF-8 inside otherwise well-formed YAML: a name with a lone continuation byte.
-  writeFileSync(join(dir, 'bad-utf8.yaml'), Buffer.concat([Buffer.from('name: '), Buffer.from([0x80, 0xfe, 0xff]), Buffer.from('\nbase: h100-sxm\nworkloads:\n  - {heads: 8, qLen: 1k, headDim: 64}\n')]));
+  writeFileSync(
+    join(dir, 'bad-utf8.yaml'),
+    Buffer.concat([Buffer.from('name: '), Buffer.from([0x80, 0xfe, 0xff]), Buffer.from('\nbase: h100-sxm\nworkloads:\n  - {heads: 8, qLen: 1k, headDim: 64}\n')]),
+  );
   writeFileSync(join(dir, 'empty.json'), '');
   writeFileSync(join(dir, 'empty.yaml'), '');
   writeFileSync(join(dir, 'empty.jsonl'), '');
@@ -69,7 +72,10 @@ function cli(dir: string, args: readonly string[]): boolean {
 }
 
 /** A results file split into what comes before the rows (header, column names) and the rows. */
-interface Results { head: string[]; rows: string[] }
+interface Results {
+  head: string[];
+  rows: string[];
+}
 
 function splitJsonl(text: string): Results {
   const lines = text.split('\n').filter((l) => l !== '');
@@ -119,10 +125,18 @@ function writeResults(dir: string): void {
   put('results-string-number.jsonl', textOf(rowsWith(1, 'latencySeconds', '"fast"')));
   put('results-index-fraction.jsonl', textOf(rowsWith(5, 'index', '4.5')));
   put('results-no-index.jsonl', textOf({ head: jsonl.head, rows: jsonl.rows.map((r) => r.replace(/^\{"index":\d+,/, '{')) }));
-  put('results-all-infeasible.jsonl', textOf({
-    head: jsonl.head,
-    rows: jsonl.rows.map((r) => ['latencySeconds', 'energyJoules', 'costDollars', 'bound'].reduce((row, key) => replaceField(row, key, 'null'), replaceField(replaceField(r, 'status', '"infeasible"'), 'reason', '"tiles do not fit"'))),
-  }));
+  put(
+    'results-all-infeasible.jsonl',
+    textOf({
+      head: jsonl.head,
+      rows: jsonl.rows.map((r) =>
+        ['latencySeconds', 'energyJoules', 'costDollars', 'bound'].reduce(
+          (row, key) => replaceField(row, key, 'null'),
+          replaceField(replaceField(r, 'status', '"infeasible"'), 'reason', '"tiles do not fit"'),
+        ),
+      ),
+    }),
+  );
   put('results-one-design.jsonl', textOf({ head: jsonl.head, rows: jsonl.rows.slice(0, 2) }));
   put('results-bom.csv', `\ufeff${textOf(csv)}`);
   put('results-crlf.csv', `${[...csv.head, ...csv.rows].join('\r\n')}\r\n`);
@@ -133,10 +147,22 @@ function writeResults(dir: string): void {
 function longResults(rows: number): string {
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
-    lines.push(JSON.stringify({
-      index: i, design: i, workload: 0, sms: 1 + i, hardware: 'h100-sxm', kernel: 'fa2', workloadLabel: 'w', status: 'ok', bound: 'compute',
-      latencySeconds: 1 / (1 + i), energyJoules: 1 + i / rows, reason: null,
-    }));
+    lines.push(
+      JSON.stringify({
+        index: i,
+        design: i,
+        workload: 0,
+        sms: 1 + i,
+        hardware: 'h100-sxm',
+        kernel: 'fa2',
+        workloadLabel: 'w',
+        status: 'ok',
+        bound: 'compute',
+        latencySeconds: 1 / (1 + i),
+        energyJoules: 1 + i / rows,
+        reason: null,
+      }),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

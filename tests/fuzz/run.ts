@@ -73,11 +73,7 @@ export interface Places {
 }
 
 export function expand(text: string, places: Places, tmp: string): string {
-  return text
-    .replaceAll('{fx}', FIXTURES_DIR)
-    .replaceAll('{gen}', places.gen)
-    .replaceAll('{repo}', REPO_ROOT)
-    .replaceAll('{tmp}', tmp);
+  return text.replaceAll('{fx}', FIXTURES_DIR).replaceAll('{gen}', places.gen).replaceAll('{repo}', REPO_ROOT).replaceAll('{tmp}', tmp);
 }
 
 /** One CLI process: time limit, memory bound and peak RSS; stdout and stderr as written. */
@@ -166,13 +162,19 @@ export async function runEntry(entry: FuzzEntry, places: Places): Promise<RunRes
       writeFileSync(path, text);
     }
     for (const before of entry.before ?? []) {
-      const r = await runCli(before.map((a) => expand(a, places, tmp)), tmp);
+      const r = await runCli(
+        before.map((a) => expand(a, places, tmp)),
+        tmp,
+      );
       if (r.code !== 0) {
         return { ...r, setupFailure: `before-run \`${before.join(' ')}\` exited ${r.code ?? r.signal}: ${r.stderr.split('\n')[0]}`, changedFiles: [], badOutputs: [] };
       }
     }
     const was = snapshot(tmp);
-    const r = await runCli(entry.args.map((a) => expand(a, places, tmp)), tmp);
+    const r = await runCli(
+      entry.args.map((a) => expand(a, places, tmp)),
+      tmp,
+    );
     const now = snapshot(tmp);
     const changedFiles = [...was].filter(([name, bytes]) => !now.get(name)?.equals(bytes)).map(([name]) => name);
     const badOutputs: string[] = [];
@@ -250,7 +252,12 @@ export function formatKb(kb: number | null): string {
 
 /** The report of one run: the args, how it ended, time, memory, and the first lines of its output. */
 export function describeRun(entry: FuzzEntry, r: RunResult): string {
-  const head = (text: string) => text.split('\n').slice(0, SHOWN_LINES).map((l) => `    ${l.slice(0, 300)}`).join('\n');
+  const head = (text: string) =>
+    text
+      .split('\n')
+      .slice(0, SHOWN_LINES)
+      .map((l) => `    ${l.slice(0, 300)}`)
+      .join('\n');
   return [
     `attnsim ${entry.args.join(' ')}`,
     `  expected ${entry.expect}${entry.field !== undefined ? ` naming ${String(entry.field)}` : ''}: ${entry.why}`,

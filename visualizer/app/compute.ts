@@ -25,8 +25,6 @@ export function compute(state: AppState): Computed {
     reports,
     series: machines.map((spec, i) => rooflineSeries(spec, reports[i]!)),
     breakdown: reports.map((r, i) => breakdownItem(r, machines[i]!.kind)),
-    sparse: primary.kind === 'gpu'
-      ? sparseSpeedupCurve({ hardware: primary, workload, kernel: state.kernel, densities: defaultSparseDensities, blockSizeTokens: state.blockSizeTokens })
-      : null,
+    sparse: primary.kind === 'gpu' ? sparseSpeedupCurve({ hardware: primary, workload, kernel: state.kernel, densities: defaultSparseDensities, blockSizeTokens: state.blockSizeTokens }) : null,
   };
 }

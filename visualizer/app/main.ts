@@ -57,7 +57,8 @@ let timelineHint = '';
 function buildControls(form: HTMLElement, s: AppState): void {
   const presets = presetChoices();
   form.append(
-    group('Hardware',
+    group(
+      'Hardware',
       selectField('preset', 'hardware', presets.picker, s.hardware),
       checkboxesField('overlay presets', 'compare', presets.overlay, s.compare),
       sliderField('HBM bandwidth', 'hbm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
@@ -65,23 +66,64 @@ function buildControls(form: HTMLElement, s: AppState): void {
       sliderField('SMs', 'sm-scale', 0, SCALE_LOG2.min, SCALE_LOG2.max, SCALE_LOG2.step),
       sliderField('shared memory (SRAM) per SM', 'smem-scale', 0, SCALE_LOG2.min, 0, SCALE_LOG2.step),
     ),
-    group('Kernel', selectField('kernel', 'kernel', listKernels().map((id) => ({ value: id, label: id })), s.kernel)),
-    group('Workload',
-      selectField('from', 'workload-mode', [{ value: 'model', label: 'model layer' }, { value: 'shapes', label: 'shapes' }], s.workloadMode),
-      selectField('model', 'model', listModels().map((m) => ({ value: m.id, label: m.name })), s.model),
+    group(
+      'Kernel',
+      selectField(
+        'kernel',
+        'kernel',
+        listKernels().map((id) => ({ value: id, label: id })),
+        s.kernel,
+      ),
+    ),
+    group(
+      'Workload',
+      selectField(
+        'from',
+        'workload-mode',
+        [
+          { value: 'model', label: 'model layer' },
+          { value: 'shapes', label: 'shapes' },
+        ],
+        s.workloadMode,
+      ),
+      selectField(
+        'model',
+        'model',
+        listModels().map((m) => ({ value: m.id, label: m.name })),
+        s.model,
+      ),
       numberField('layer', 'layer', s.layer, 0, 1000),
       numberField('query heads', 'heads', s.heads, 1, 1024),
       numberField('key/value heads', 'kv-heads', s.kvHeads, 1, 1024),
       numberField('head dim', 'head-dim', s.headDim, 1, 1024),
-      selectField('phase', 'phase', [{ value: 'prefill', label: 'prefill' }, { value: 'decode', label: 'decode' }], s.phase),
+      selectField(
+        'phase',
+        'phase',
+        [
+          { value: 'prefill', label: 'prefill' },
+          { value: 'decode', label: 'decode' },
+        ],
+        s.phase,
+      ),
       numberField('batch', 'batch', s.batch, 1, 4096),
       sliderField('sequence length', 'sequence', Math.log2(s.sequenceTokens), SEQUENCE_LOG2.min, SEQUENCE_LOG2.max, SEQUENCE_LOG2.step),
     ),
-    group('Mask',
-      selectField('mask', 'mask', ['model', 'none', 'causal', 'sliding_window', 'block_sparse'].map((m) => ({ value: m, label: m === 'model' ? "the layer's own" : m })), s.mask),
+    group(
+      'Mask',
+      selectField(
+        'mask',
+        'mask',
+        ['model', 'none', 'causal', 'sliding_window', 'block_sparse'].map((m) => ({ value: m, label: m === 'model' ? "the layer's own" : m })),
+        s.mask,
+      ),
       numberField('window (tokens)', 'window', s.windowTokens, 1, 1 << 20),
       sliderField('block density', 'density', s.density, 0.01, 1, 0.01),
-      selectField('block size', 'block-size', [32, 64, 128, 256].map((b) => ({ value: String(b), label: `${b} tokens` })), String(s.blockSizeTokens)),
+      selectField(
+        'block size',
+        'block-size',
+        [32, 64, 128, 256].map((b) => ({ value: String(b), label: `${b} tokens` })),
+        String(s.blockSizeTokens),
+      ),
     ),
   );
 }
@@ -190,9 +232,11 @@ class App {
       this.renderRoofline();
       $('breakdown').replaceChildren(breakdownView(this.computed.breakdown));
       const sparse = this.computed.sparse;
-      $('sparse').replaceChildren(sparse !== null
-        ? sparseView(sparse, { title: `Block-sparse speedup vs dense (${state.kernel} on ${state.hardware}, ${state.blockSizeTokens}-token blocks)` })
-        : hint(`The sparse speedup bounds come from a GPU kernel's tiles; ${state.hardware} is a ${this.computed.series[0]!.kind} device.`));
+      $('sparse').replaceChildren(
+        sparse !== null
+          ? sparseView(sparse, { title: `Block-sparse speedup vs dense (${state.kernel} on ${state.hardware}, ${state.blockSizeTokens}-token blocks)` })
+          : hint(`The sparse speedup bounds come from a GPU kernel's tiles; ${state.hardware} is a ${this.computed.series[0]!.kind} device.`),
+      );
     } catch (e) {
       // Bad input (an impossible shape, a kernel the chip lacks) is shown, never a blank page.
       errorBox.textContent = (e as Error).message;
@@ -210,8 +254,14 @@ class App {
     const series = this.computed.series;
     const o = rooflineDefaults;
     const auto = autoRooflineDomains(series);
-    const x = d3.scaleLog().domain(auto.x).range([o.margins.left, o.width - o.margins.right]);
-    const y = d3.scaleLog().domain(auto.y).range([o.height - o.margins.bottom, o.margins.top]);
+    const x = d3
+      .scaleLog()
+      .domain(auto.x)
+      .range([o.margins.left, o.width - o.margins.right]);
+    const y = d3
+      .scaleLog()
+      .domain(auto.y)
+      .range([o.height - o.margins.bottom, o.margins.top]);
     const zoomed = this.zoom.k !== 1 || this.zoom.x !== 0 || this.zoom.y !== 0;
     const w = this.computed.reports[0]!.workload;
     const title = `${this.computed.reports[0]!.kernel.id}, ${w.phase} q ${w.qLen} × kv ${w.kvLen}, d ${w.headDim}, ${w.dtype}`;
@@ -222,10 +272,13 @@ class App {
 
   private installZoom(): void {
     const container = d3.select<HTMLElement, unknown>('#roofline');
-    const behaviour = d3.zoom<HTMLElement, unknown>().scaleExtent([1 / 16, 256]).on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
-      this.zoom = event.transform;
-      this.renderRoofline();
-    });
+    const behaviour = d3
+      .zoom<HTMLElement, unknown>()
+      .scaleExtent([1 / 16, 256])
+      .on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
+        this.zoom = event.transform;
+        this.renderRoofline();
+      });
     container.call(behaviour);
     $('reset-zoom').addEventListener('click', () => container.call(behaviour.transform, d3.zoomIdentity));
   }
@@ -243,16 +296,24 @@ class App {
       if (!timeline) return;
       const o = timelineDefaults;
       const end = Math.max(...timeline.launches.map((l) => l.endSeconds), 1e-9);
-      const x = d3.scaleLinear().domain([0, end]).range([o.margins.left, o.width - o.margins.right]);
+      const x = d3
+        .scaleLinear()
+        .domain([0, end])
+        .range([o.margins.left, o.width - o.margins.right]);
       const zoomed = zoom.k !== 1 || zoom.x !== 0;
       const timeDomain = zoomed ? (zoom.rescaleX(x).domain() as [number, number]) : undefined;
       $('timeline').replaceChildren(timelineView(timeline, { title, ...(timeDomain ? { timeDomain } : {}) }));
     };
     const container = d3.select<HTMLElement, unknown>('#timeline');
-    container.call(d3.zoom<HTMLElement, unknown>().scaleExtent([1, 1000]).on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
-      zoom = event.transform;
-      draw();
-    }));
+    container.call(
+      d3
+        .zoom<HTMLElement, unknown>()
+        .scaleExtent([1, 1000])
+        .on('zoom', (event: d3.D3ZoomEvent<HTMLElement, unknown>) => {
+          zoom = event.transform;
+          draw();
+        }),
+    );
     $('run-timeline').addEventListener('click', () => {
       const state = readState();
       const status = $('timeline-status');

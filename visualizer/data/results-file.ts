@@ -68,7 +68,5 @@ export function parseResultsJsonl(text: string, origin = 'results'): ResultsTabl
 
 /** The rows a chart of (x, y) can show: those matching the filter (if any) with a number in both fields. */
 export function plottableRows(table: ResultsTable, x: string, y: string, filter: RowFilter | null): ResultRecord[] {
-  return table.rows.filter(
-    (r) => typeof r[x] === 'number' && typeof r[y] === 'number' && (filter === null || r[filter.field] === filter.value),
-  );
+  return table.rows.filter((r) => typeof r[x] === 'number' && typeof r[y] === 'number' && (filter === null || r[filter.field] === filter.value));
 }

@@ -37,7 +37,7 @@ export function levelNamesFor(kinds: Iterable<string>): Array<[MemoryLevel, stri
   const mixed = present.length > 1;
   const out: Array<[MemoryLevel, string]> = [];
   for (const level of MEMORY_LEVELS) {
-    const names = present.map((k) => (k === 'gpu' && mixed ? SHORT_GPU_NAMES : KIND_LEVEL_NAMES[k] ?? OTHER_KIND_LEVEL_NAMES)[level]).filter((n): n is string => n !== undefined);
+    const names = present.map((k) => (k === 'gpu' && mixed ? SHORT_GPU_NAMES : (KIND_LEVEL_NAMES[k] ?? OTHER_KIND_LEVEL_NAMES))[level]).filter((n): n is string => n !== undefined);
     if (names.length > 0) out.push([level, names.join(' / ')]);
   }
   return out;
@@ -135,9 +135,10 @@ function headlineCeilings(spec: DeviceSpec): Pick<RooflineSeries, 'memory' | 'co
  */
 export function rooflineSeries(spec: DeviceSpec, report: Report): RooflineSeries {
   const points: RooflinePoint[] = [];
-  const launches = spec.kind === 'gpu'
-    ? report.breakdown.map((l) => ({ name: l.name, flops: l.flops, bytes: l.bytes, latencySeconds: l.latencySeconds, bound: l.bound as string }))
-    : [{ name: report.kernel.id, flops: report.flops, bytes: report.bytes, latencySeconds: report.latencySeconds, bound: report.bound as string }];
+  const launches =
+    spec.kind === 'gpu'
+      ? report.breakdown.map((l) => ({ name: l.name, flops: l.flops, bytes: l.bytes, latencySeconds: l.latencySeconds, bound: l.bound as string }))
+      : [{ name: report.kernel.id, flops: report.flops, bytes: report.bytes, latencySeconds: report.latencySeconds, bound: report.bound as string }];
   for (const launch of launches) {
     const flops = launch.flops.matrix + launch.flops.vector;
     if (flops <= 0 || launch.latencySeconds <= 0) continue;

@@ -54,7 +54,12 @@ export function breakdownView(items: readonly BreakdownItem[], options: Partial<
     ...levels.map(([level, name]) => ({
       name: `${name} bytes`,
       unit: 'B',
-      stacks: items.map((item) => stack([['read', item.bytes[level].read, READ_COLOR], ['write', item.bytes[level].write, WRITE_COLOR]])),
+      stacks: items.map((item) =>
+        stack([
+          ['read', item.bytes[level].read, READ_COLOR],
+          ['write', item.bytes[level].write, WRITE_COLOR],
+        ]),
+      ),
     })),
     {
       name: 'energy',
@@ -67,25 +72,57 @@ export function breakdownView(items: readonly BreakdownItem[], options: Partial<
   panels.forEach((panel, pi) => {
     const left = area.x0 + PANEL_GAP_PX + pi * (panelWidth + PANEL_GAP_PX);
     const g = root.append('g').attr('class', `panel ${panel.name.replace(/\W+/g, '-')}`);
-    const x = d3.scaleBand().domain(items.map((it) => it.label)).range([left, left + panelWidth]).padding(BAR_PADDING);
+    const x = d3
+      .scaleBand()
+      .domain(items.map((it) => it.label))
+      .range([left, left + panelWidth])
+      .padding(BAR_PADDING);
     const top = d3.max(panel.stacks, (segments) => d3.max(segments, (s) => s.to)) ?? 0;
-    const y = d3.scaleLinear().domain([0, top > 0 ? top : 1]).nice().range([area.y0, area.y1]);
+    const y = d3
+      .scaleLinear()
+      .domain([0, top > 0 ? top : 1])
+      .nice()
+      .range([area.y0, area.y1]);
     g.append('g').attr('transform', `translate(0,${area.y0})`).call(d3.axisBottom(x).tickSizeOuter(0));
-    g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(TICK_COUNT).tickFormat((v) => formatSi(+v)));
-    g.append('text').attr('class', 'panel-title').attr('x', left + panelWidth / 2).attr('y', area.y1 - 8).attr('text-anchor', 'middle').text(`${panel.name} (${panel.unit})`);
+    g.append('g')
+      .attr('transform', `translate(${left},0)`)
+      .call(
+        d3
+          .axisLeft(y)
+          .ticks(TICK_COUNT)
+          .tickFormat((v) => formatSi(+v)),
+      );
+    g.append('text')
+      .attr('class', 'panel-title')
+      .attr('x', left + panelWidth / 2)
+      .attr('y', area.y1 - 8)
+      .attr('text-anchor', 'middle')
+      .text(`${panel.name} (${panel.unit})`);
     panel.stacks.forEach((segments, ii) => {
       const label = items[ii]!.label;
       for (const s of segments) {
-        g.append('rect').attr('class', `bar ${s.key}`).attr('x', x(label)!).attr('width', x.bandwidth()).attr('y', y(s.to)).attr('height', y(s.from) - y(s.to)).attr('fill', s.color)
-          .append('title').text(`${label} ${panel.name}, ${s.key}: ${formatSi(s.to - s.from, panel.unit)}`);
+        g.append('rect')
+          .attr('class', `bar ${s.key}`)
+          .attr('x', x(label)!)
+          .attr('width', x.bandwidth())
+          .attr('y', y(s.to))
+          .attr('height', y(s.from) - y(s.to))
+          .attr('fill', s.color)
+          .append('title')
+          .text(`${label} ${panel.name}, ${s.key}: ${formatSi(s.to - s.from, panel.unit)}`);
       }
     });
   });
-  drawLegend(root, [
-    { label: 'read', color: READ_COLOR, symbol: 'point' },
-    { label: 'write', color: WRITE_COLOR, symbol: 'point' },
-    ...parts.map((p) => ({ label: p.label, color: p.color, symbol: 'point' as const })),
-  ], area.x1 + LEGEND_GAP_PX, area.y1);
+  drawLegend(
+    root,
+    [
+      { label: 'read', color: READ_COLOR, symbol: 'point' },
+      { label: 'write', color: WRITE_COLOR, symbol: 'point' },
+      ...parts.map((p) => ({ label: p.label, color: p.color, symbol: 'point' as const })),
+    ],
+    area.x1 + LEGEND_GAP_PX,
+    area.y1,
+  );
   return root.node()!;
 }
 

@@ -21,12 +21,35 @@ export function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, unde
   entries.forEach((entry, i) => {
     const row = g.append('g').attr('transform', `translate(0,${i * ROW_HEIGHT_PX})`);
     if (entry.symbol === 'line') {
-      row.append('line').attr('x1', 0).attr('x2', SWATCH_WIDTH_PX).attr('y1', 0).attr('y2', 0).attr('stroke', entry.color).attr('stroke-width', 2).attr('stroke-dasharray', entry.dash ?? null);
+      row
+        .append('line')
+        .attr('x1', 0)
+        .attr('x2', SWATCH_WIDTH_PX)
+        .attr('y1', 0)
+        .attr('y2', 0)
+        .attr('stroke', entry.color)
+        .attr('stroke-width', 2)
+        .attr('stroke-dasharray', entry.dash ?? null);
     } else if (entry.symbol === 'shape') {
-      row.append('path').attr('transform', `translate(${SWATCH_WIDTH_PX / 2},0)`).attr('d', entry.shape ?? '').attr('fill', 'white').attr('stroke', entry.color);
+      row
+        .append('path')
+        .attr('transform', `translate(${SWATCH_WIDTH_PX / 2},0)`)
+        .attr('d', entry.shape ?? '')
+        .attr('fill', 'white')
+        .attr('stroke', entry.color);
     } else {
-      row.append('circle').attr('cx', SWATCH_WIDTH_PX / 2).attr('cy', 0).attr('r', POINT_RADIUS_PX).attr('fill', entry.color);
+      row
+        .append('circle')
+        .attr('cx', SWATCH_WIDTH_PX / 2)
+        .attr('cy', 0)
+        .attr('r', POINT_RADIUS_PX)
+        .attr('fill', entry.color);
     }
-    row.append('text').attr('x', SWATCH_WIDTH_PX + GAP_PX).attr('y', 0).attr('dy', '0.32em').text(entry.label);
+    row
+      .append('text')
+      .attr('x', SWATCH_WIDTH_PX + GAP_PX)
+      .attr('y', 0)
+      .attr('dy', '0.32em')
+      .text(entry.label);
   });
 }

@@ -75,8 +75,14 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
   const root = createSvg(o, 'roofline');
   const area = plotArea(o);
   const auto = autoRooflineDomains(series);
-  const x = d3.scaleLog().domain(o.xDomain ?? auto.x).range([area.x0, area.x1]);
-  const y = d3.scaleLog().domain(o.yDomain ?? auto.y).range([area.y0, area.y1]);
+  const x = d3
+    .scaleLog()
+    .domain(o.xDomain ?? auto.x)
+    .range([area.x0, area.x1]);
+  const y = d3
+    .scaleLog()
+    .domain(o.yDomain ?? auto.y)
+    .range([area.y0, area.y1]);
   drawAxes(root, area, x, y, { x: 'arithmetic intensity (FLOP/B)', y: 'performance (FLOP/s)' });
   const plot = clipToArea(root, area, o.clipId);
   const [xLo, xHi] = x.domain() as [number, number];
@@ -88,21 +94,50 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
     const peak = d3.max(s.compute, (c) => c.opsPerSecond) ?? 0;
     const labelY = spreadLabels(s.compute.map((c) => y(c.opsPerSecond) - LABEL_GAP_PX));
     s.compute.forEach((c, ci) => {
-      g.append('line').attr('class', `ceiling compute ${c.kind}`).attr('x1', x(xLo)).attr('x2', x(xHi)).attr('y1', y(c.opsPerSecond)).attr('y2', y(c.opsPerSecond))
-        .attr('stroke', color).attr('stroke-width', c.kind === 'tensor' ? 1.5 : 1).attr('stroke-dasharray', COMPUTE_DASH[c.kind]).append('title').text(`${s.hardwareId} ${c.label}: ${formatSi(c.opsPerSecond, c.kind === 'exp' ? 'exp/s' : 'FLOP/s')}`);
-      if (labelled) g.append('text').attr('class', 'ceiling-label').attr('x', area.x1 - LABEL_GAP_PX).attr('y', labelY[ci]!).attr('text-anchor', 'end').attr('fill', color).text(c.label);
+      g.append('line')
+        .attr('class', `ceiling compute ${c.kind}`)
+        .attr('x1', x(xLo))
+        .attr('x2', x(xHi))
+        .attr('y1', y(c.opsPerSecond))
+        .attr('y2', y(c.opsPerSecond))
+        .attr('stroke', color)
+        .attr('stroke-width', c.kind === 'tensor' ? 1.5 : 1)
+        .attr('stroke-dasharray', COMPUTE_DASH[c.kind])
+        .append('title')
+        .text(`${s.hardwareId} ${c.label}: ${formatSi(c.opsPerSecond, c.kind === 'exp' ? 'exp/s' : 'FLOP/s')}`);
+      if (labelled)
+        g.append('text')
+          .attr('class', 'ceiling-label')
+          .attr('x', area.x1 - LABEL_GAP_PX)
+          .attr('y', labelY[ci]!)
+          .attr('text-anchor', 'end')
+          .attr('fill', color)
+          .text(c.label);
     });
     for (const m of s.memory) {
       // The bandwidth line ends where it meets the highest compute ceiling (its ridge point).
       const ridge = peak / m.bandwidthBytesPerSecond;
       const end = Math.min(ridge, xHi);
-      g.append('line').attr('class', `ceiling memory ${m.level}`).attr('x1', x(xLo)).attr('y1', y(m.bandwidthBytesPerSecond * xLo)).attr('x2', x(end)).attr('y2', y(m.bandwidthBytesPerSecond * end))
-        .attr('stroke', color).attr('stroke-width', 1.5).attr('stroke-dasharray', m.level === 'hbm' ? null : MEMORY_DASH).append('title').text(`${s.hardwareId} ${m.label}: ${formatSi(m.bandwidthBytesPerSecond, 'B/s')}`);
+      g.append('line')
+        .attr('class', `ceiling memory ${m.level}`)
+        .attr('x1', x(xLo))
+        .attr('y1', y(m.bandwidthBytesPerSecond * xLo))
+        .attr('x2', x(end))
+        .attr('y2', y(m.bandwidthBytesPerSecond * end))
+        .attr('stroke', color)
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', m.level === 'hbm' ? null : MEMORY_DASH)
+        .append('title')
+        .text(`${s.hardwareId} ${m.label}: ${formatSi(m.bandwidthBytesPerSecond, 'B/s')}`);
       if (labelled) {
         const anchorX = xLo * MEMORY_LABEL_OFFSET;
         // The line's on-screen slope: one decade along it, in pixels.
         const angle = (Math.atan2(y(m.bandwidthBytesPerSecond * anchorX * 10) - y(m.bandwidthBytesPerSecond * anchorX), x(anchorX * 10) - x(anchorX)) * 180) / Math.PI;
-        g.append('text').attr('class', 'ceiling-label').attr('transform', `translate(${x(anchorX)},${y(m.bandwidthBytesPerSecond * anchorX) - LABEL_GAP_PX}) rotate(${angle})`).attr('fill', color).text(m.label);
+        g.append('text')
+          .attr('class', 'ceiling-label')
+          .attr('transform', `translate(${x(anchorX)},${y(m.bandwidthBytesPerSecond * anchorX) - LABEL_GAP_PX}) rotate(${angle})`)
+          .attr('fill', color)
+          .text(m.label);
       }
     }
   });
@@ -111,10 +146,20 @@ export function rooflineView(series: readonly RooflineSeries[], options: Partial
     const color = SERIES_COLORS[si % SERIES_COLORS.length]!;
     s.points.forEach((p, pi) => {
       if (!o.levels.includes(p.level)) return;
-      plot.append('path').attr('class', `point ${p.level}`).attr('data-series', si).attr('data-point', pi).attr('data-hardware', s.hardwareId).attr('data-level', p.level)
+      plot
+        .append('path')
+        .attr('class', `point ${p.level}`)
+        .attr('data-series', si)
+        .attr('data-point', pi)
+        .attr('data-hardware', s.hardwareId)
+        .attr('data-level', p.level)
         .attr('transform', `translate(${x(p.intensityFlopsPerByte)},${y(p.achievedFlopsPerSecond)})`)
-        .attr('d', d3.symbol(LEVEL_SYMBOL[p.level], POINT_AREA_PX2)()).attr('fill', color).attr('stroke', 'black').attr('stroke-width', 0.5)
-        .append('title').text(pointTitle(s, p));
+        .attr('d', d3.symbol(LEVEL_SYMBOL[p.level], POINT_AREA_PX2)())
+        .attr('fill', color)
+        .attr('stroke', 'black')
+        .attr('stroke-width', 0.5)
+        .append('title')
+        .text(pointTitle(s, p));
     });
   });
 

@@ -41,10 +41,16 @@ function axisScale(values: readonly number[], log: boolean, range: [number, numb
   const [lo, hi] = d3.extent(values) as [number, number];
   if (log && lo > 0) {
     const pad = (Math.log10(hi / lo) || 1) * PAD_FRACTION;
-    return d3.scaleLog().domain([lo / 10 ** pad, hi * 10 ** pad]).range(range);
+    return d3
+      .scaleLog()
+      .domain([lo / 10 ** pad, hi * 10 ** pad])
+      .range(range);
   }
   const pad = (hi - lo || Math.abs(hi) || 1) * PAD_FRACTION;
-  return d3.scaleLinear().domain([lo - pad, hi + pad]).range(range);
+  return d3
+    .scaleLinear()
+    .domain([lo - pad, hi + pad])
+    .range(range);
 }
 
 /** Sweep rows as points on two chosen numeric fields, the Pareto front in colour and joined by a step line. */
@@ -53,31 +59,68 @@ export function scatterView(rows: readonly ResultRecord[], options: Partial<Scat
   const root = createSvg(o, 'scatter');
   const area = plotArea(o);
   const value = (row: ResultRecord, field: string) => row[field] as number;
-  const x = axisScale(rows.map((r) => value(r, o.x)), o.log, [area.x0, area.x1]);
-  const y = axisScale(rows.map((r) => value(r, o.y)), o.log, [area.y0, area.y1]);
+  const x = axisScale(
+    rows.map((r) => value(r, o.x)),
+    o.log,
+    [area.x0, area.x1],
+  );
+  const y = axisScale(
+    rows.map((r) => value(r, o.y)),
+    o.log,
+    [area.y0, area.y1],
+  );
   drawAxes(root, area, x, y, { x: o.x, y: o.y });
   const plot = clipToArea(root, area, o.clipId);
   const onFront = new Set(o.front);
   rows.forEach((row, i) => {
     if (onFront.has(i)) return;
-    plot.append('circle').attr('class', 'point').attr('data-row', i).attr('cx', x(value(row, o.x))).attr('cy', y(value(row, o.y))).attr('r', POINT_RADIUS_PX).attr('fill', DOMINATED_COLOR)
-      .append('title').text(rowTitle(row));
+    plot
+      .append('circle')
+      .attr('class', 'point')
+      .attr('data-row', i)
+      .attr('cx', x(value(row, o.x)))
+      .attr('cy', y(value(row, o.y)))
+      .attr('r', POINT_RADIUS_PX)
+      .attr('fill', DOMINATED_COLOR)
+      .append('title')
+      .text(rowTitle(row));
   });
   const front = [...o.front].sort((a, b) => value(rows[a]!, o.x) - value(rows[b]!, o.x));
-  const step = d3.line<number>().x((i) => x(value(rows[i]!, o.x))).y((i) => y(value(rows[i]!, o.y))).curve(d3.curveStepAfter);
+  const step = d3
+    .line<number>()
+    .x((i) => x(value(rows[i]!, o.x)))
+    .y((i) => y(value(rows[i]!, o.y)))
+    .curve(d3.curveStepAfter);
   plot.append('path').attr('class', 'front-line').attr('d', step(front)).attr('fill', 'none').attr('stroke', FRONT_COLOR).attr('stroke-width', 1.5);
   for (const i of front) {
     const row = rows[i]!;
-    plot.append('circle').attr('class', 'point front').attr('data-row', i).attr('cx', x(value(row, o.x))).attr('cy', y(value(row, o.y))).attr('r', FRONT_RADIUS_PX).attr('fill', FRONT_COLOR).attr('stroke', 'black').attr('stroke-width', 0.5)
-      .append('title').text(rowTitle(row));
+    plot
+      .append('circle')
+      .attr('class', 'point front')
+      .attr('data-row', i)
+      .attr('cx', x(value(row, o.x)))
+      .attr('cy', y(value(row, o.y)))
+      .attr('r', FRONT_RADIUS_PX)
+      .attr('fill', FRONT_COLOR)
+      .attr('stroke', 'black')
+      .attr('stroke-width', 0.5)
+      .append('title')
+      .text(rowTitle(row));
   }
-  drawLegend(root, [
-    { label: `Pareto front (${front.length})`, color: FRONT_COLOR, symbol: 'point' },
-    { label: `dominated (${rows.length - front.length})`, color: DOMINATED_COLOR, symbol: 'point' },
-  ], area.x1 + LEGEND_GAP_PX, area.y1 + LEGEND_GAP_PX);
+  drawLegend(
+    root,
+    [
+      { label: `Pareto front (${front.length})`, color: FRONT_COLOR, symbol: 'point' },
+      { label: `dominated (${rows.length - front.length})`, color: DOMINATED_COLOR, symbol: 'point' },
+    ],
+    area.x1 + LEGEND_GAP_PX,
+    area.y1 + LEGEND_GAP_PX,
+  );
   return root.node()!;
 }
 
 function rowTitle(row: ResultRecord): string {
-  return Object.entries(row).map(([k, v]) => `${k}: ${typeof v === 'number' ? formatSi(v) : String(v)}`).join('\n');
+  return Object.entries(row)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? formatSi(v) : String(v)}`)
+    .join('\n');
 }

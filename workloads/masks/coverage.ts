@@ -54,12 +54,20 @@ const CACHE_LIMIT = 512;
  * kept or skipped under `mask`. Exact, memoized (sweeps ask for the same few tilings often).
  */
 export function tileCoverage(mask: Mask, qLen: number, kvLen: number, tileQ: number, tileK: number): TileCoverage {
-  for (const [name, v] of [['qLen', qLen], ['kvLen', kvLen], ['tileQ', tileQ], ['tileK', tileK]] as const) {
+  for (const [name, v] of [
+    ['qLen', qLen],
+    ['kvLen', kvLen],
+    ['tileQ', tileQ],
+    ['tileK', tileK],
+  ] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new InputError(name, `must be a positive integer, got ${v}`);
   }
   const qTiles = Math.ceil(qLen / tileQ);
   if (qTiles > MAX_QUERY_TILES) {
-    throw new InputError('qLen', `${qLen} queries in ${tileQ}-row tiles are ${qTiles} query tiles, above the limit of ${MAX_QUERY_TILES} (2^18) that the mask is classified over; use a shorter sequence`);
+    throw new InputError(
+      'qLen',
+      `${qLen} queries in ${tileQ}-row tiles are ${qTiles} query tiles, above the limit of ${MAX_QUERY_TILES} (2^18) that the mask is classified over; use a shorter sequence`,
+    );
   }
   const key = JSON.stringify([mask, qLen, kvLen, tileQ, tileK]);
   const hit = cache.get(key);
@@ -101,8 +109,13 @@ function perHeadCoverage(mask: Extract<Mask, { kind: 'per_head' }>, qLen: number
   const fullTiles = sum('fullTiles');
   const partialTiles = sum('partialTiles');
   return {
-    tileQ, tileK, qTiles: first.qTiles, kTiles: first.kTiles,
-    fullTiles, partialTiles, skippedTiles: first.qTiles * first.kTiles - fullTiles - partialTiles,
+    tileQ,
+    tileK,
+    qTiles: first.qTiles,
+    kTiles: first.kTiles,
+    fullTiles,
+    partialTiles,
+    skippedTiles: first.qTiles * first.kTiles - fullTiles - partialTiles,
     keptElements: sum('keptElements'),
     computedElements: sum('computedElements'),
     totalElements: qLen * kvLen,
@@ -130,7 +143,10 @@ function checkCountingWork(counter: KeptCounter, qLen: number, kvLen: number, ti
   }
   const steps = pairs * (counter.stepsPerCount ?? 1);
   if (steps > MAX_COVERAGE_STEPS) {
-    throw new InputError('mask', `counting this mask tile by tile takes ~${steps.toExponential(1)} steps (${pairs.toExponential(1)} tile pairs of ${tileQ}×${tileK} at qLen ${qLen}, kvLen ${kvLen}), above the limit of ${MAX_COVERAGE_STEPS.toExponential(0)}; use larger blocks or a shorter sequence`);
+    throw new InputError(
+      'mask',
+      `counting this mask tile by tile takes ~${steps.toExponential(1)} steps (${pairs.toExponential(1)} tile pairs of ${tileQ}×${tileK} at qLen ${qLen}, kvLen ${kvLen}), above the limit of ${MAX_COVERAGE_STEPS.toExponential(0)}; use larger blocks or a shorter sequence`,
+    );
   }
 }
 
@@ -252,10 +268,12 @@ function intervalCoverage(mask: IntervalMask, qLen: number, kvLen: number, tileQ
   return finish(tileQ, tileK, qTiles, kTiles, full, partial, kept, computed, qLen * kvLen, collector);
 }
 
-function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, full: number, partial: number,
-  kept: number, computed: number, total: number, collector: ClassCollector): TileCoverage {
+function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, full: number, partial: number, kept: number, computed: number, total: number, collector: ClassCollector): TileCoverage {
   return {
-    tileQ, tileK, qTiles, kTiles,
+    tileQ,
+    tileK,
+    qTiles,
+    kTiles,
     fullTiles: full,
     partialTiles: partial,
     skippedTiles: qTiles * kTiles - full - partial,
@@ -403,7 +421,10 @@ function gridSize(blockSize: number, qLen: number, kvLen: number): { qBlocks: nu
   const qBlocks = Math.ceil(qLen / blockSize);
   const kvBlocks = Math.ceil(kvLen / blockSize);
   if (qBlocks * kvBlocks > MAX_MASK_GRID_CELLS) {
-    throw new InputError('mask', `a grid of ${blockSize}-token blocks over ${qLen} × ${kvLen} tokens has ${qBlocks} × ${kvBlocks} blocks, above the limit of ${MAX_MASK_GRID_CELLS} (2^27); use larger blocks or a shorter sequence`);
+    throw new InputError(
+      'mask',
+      `a grid of ${blockSize}-token blocks over ${qLen} × ${kvLen} tokens has ${qBlocks} × ${kvBlocks} blocks, above the limit of ${MAX_MASK_GRID_CELLS} (2^27); use larger blocks or a shorter sequence`,
+    );
   }
   return { qBlocks, kvBlocks };
 }
@@ -413,7 +434,15 @@ function gridSize(blockSize: number, qLen: number, kvLen: number): { qBlocks: nu
  * count is the area of the kept blocks it overlaps, counted block by block.
  */
 /** `causalOffset`: kept blocks keep only keys k ≤ q + causalOffset; null: kept blocks are kept whole. */
-function blockGridCoverage(makeGrid: () => { kvBlocks: number; kept: Uint8Array }, B: number, qLen: number, kvLen: number, tileQ: number, tileK: number, causalOffset: number | null = null): TileCoverage {
+function blockGridCoverage(
+  makeGrid: () => { kvBlocks: number; kept: Uint8Array },
+  B: number,
+  qLen: number,
+  kvLen: number,
+  tileQ: number,
+  tileK: number,
+  causalOffset: number | null = null,
+): TileCoverage {
   const stepsPerCount = (Math.ceil(tileQ / B) + 1) * (Math.ceil(tileK / B) + 1);
   // The work is known before the grid is drawn: refuse a too-large one before paying for it.
   checkCountingWork({ count: () => 0, reach: () => [0, kvLen], stepsPerCount }, qLen, kvLen, tileQ, tileK);

@@ -84,10 +84,7 @@ export const maskSchema = z.discriminatedUnion('kind', [
 export type Mask = z.infer<typeof maskSchema>;
 export type MaskKind = Mask['kind'];
 export type BaseMask = z.infer<typeof baseMaskSchema>;
-export const MASK_KINDS: readonly MaskKind[] = [
-  'none', 'causal', 'sliding_window', 'sink_window', 'block_sparse', 'document',
-  'dilated', 'strided', 'block_list', 'neighborhood', 'per_head',
-];
+export const MASK_KINDS: readonly MaskKind[] = ['none', 'causal', 'sliding_window', 'sink_window', 'block_sparse', 'document', 'dilated', 'strided', 'block_list', 'neighborhood', 'per_head'];
 
 /**
  * Parse the CLI's mask syntax: `none`, `causal`, `window:4096`, `sinks:4,window:2048`,
@@ -102,7 +99,8 @@ export function parseMask(text: string, field = 'mask'): Mask {
   return validateMask(parseBaseMask(spec, field), field);
 }
 
-const MASK_SYNTAX = 'none, causal, window:W, sinks:S,window:W, window:W,dilation:D, strided:S, block:B,density:D[,causal], blocks:B,list:Q-K/Q-K, doc:LxN[,causal], nbhd:HxW,window:AxB[,tile:AxB] or perhead:MASK*N|MASK*N';
+const MASK_SYNTAX =
+  'none, causal, window:W, sinks:S,window:W, window:W,dilation:D, strided:S, block:B,density:D[,causal], blocks:B,list:Q-K/Q-K, doc:LxN[,causal], nbhd:HxW,window:AxB[,tile:AxB] or perhead:MASK*N|MASK*N';
 
 function parseBaseMask(spec: string, field: string): unknown {
   const parts = Object.fromEntries(
@@ -126,7 +124,9 @@ function parseBaseMask(spec: string, field: string): unknown {
   if (spec === 'none' || spec === 'causal') return { kind: spec };
   if ('nbhd' in parts) {
     return {
-      kind: 'neighborhood', grid: dims('nbhd'), window: dims('window'),
+      kind: 'neighborhood',
+      grid: dims('nbhd'),
+      window: dims('window'),
       ...('tile' in parts ? { tile: dims('tile') } : {}),
       ...('causal' in parts ? { causal: dims('causal').map((v) => v !== 0) } : {}),
     };
@@ -137,8 +137,11 @@ function parseBaseMask(spec: string, field: string): unknown {
   if ('strided' in parts) return { kind: 'strided', stride: num('strided') };
   if ('block' in parts) {
     return {
-      kind: 'block_sparse', blockSize: num('block'), blockDensity: num('density'),
-      ...('seed' in parts ? { seed: num('seed') } : {}), ...('causal' in parts ? { causal: true } : {}),
+      kind: 'block_sparse',
+      blockSize: num('block'),
+      blockDensity: num('density'),
+      ...('seed' in parts ? { seed: num('seed') } : {}),
+      ...('causal' in parts ? { causal: true } : {}),
     };
   }
   if ('blocks' in parts) return { kind: 'block_list', blockSize: num('blocks'), blocks: parseBlockList(parts.list ?? '', field, spec) };
@@ -147,12 +150,15 @@ function parseBaseMask(spec: string, field: string): unknown {
 }
 
 function parsePerHead(spec: string, field: string): Mask {
-  const groups = spec.slice('perhead:'.length).split('|').map((part) => {
-    const star = part.lastIndexOf('*');
-    const count = star < 0 ? 1 : Number(part.slice(star + 1));
-    if (!Number.isInteger(count) || count <= 0) throw new InputError(field, `"${part}": a per-head group is MASK*HEADS with HEADS a positive whole number`);
-    return { mask: parseBaseMask((star < 0 ? part : part.slice(0, star)).trim(), field), count };
-  });
+  const groups = spec
+    .slice('perhead:'.length)
+    .split('|')
+    .map((part) => {
+      const star = part.lastIndexOf('*');
+      const count = star < 0 ? 1 : Number(part.slice(star + 1));
+      if (!Number.isInteger(count) || count <= 0) throw new InputError(field, `"${part}": a per-head group is MASK*HEADS with HEADS a positive whole number`);
+      return { mask: parseBaseMask((star < 0 ? part : part.slice(0, star)).trim(), field), count };
+    });
   return validateMask({ kind: 'per_head', groups }, field);
 }
 

@@ -118,8 +118,7 @@ export function neighborhoodKeptCounter(mask: NeighborhoodMask, qLen: number, kv
       return [lo, hi];
     });
   const disjoint = (a: Box, b: Box) => a.some(([lo, hi], d) => hi <= b[d]![0] || b[d]![1] <= lo);
-  const boundsOf = (boxes: Box[]): Box =>
-    Array.from({ length: dims }, (_, d): [number, number] => [Math.min(...boxes.map((b) => b[d]![0])), Math.max(...boxes.map((b) => b[d]![1]))]);
+  const boundsOf = (boxes: Box[]): Box => Array.from({ length: dims }, (_, d): [number, number] => [Math.min(...boxes.map((b) => b[d]![0])), Math.max(...boxes.map((b) => b[d]![1]))]);
   return {
     // Key tiles are tested against the reach box in `count`; the flat range is all keys.
     reach: () => [0, kvLen],

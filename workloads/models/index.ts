@@ -21,11 +21,15 @@ export const modelSchema = z.strictObject({
   hiddenSize: count,
   maxContext: count,
   dtype: z.enum(DTYPES),
-  attention: z.array(z.strictObject({
-    /** "all", or an inclusive [first, last] range of layer indices. */
-    layers: z.union([z.literal('all'), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]),
-    mask: maskSchema,
-  })).min(1),
+  attention: z
+    .array(
+      z.strictObject({
+        /** "all", or an inclusive [first, last] range of layer indices. */
+        layers: z.union([z.literal('all'), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]),
+        mask: maskSchema,
+      }),
+    )
+    .min(1),
   source: z.string().min(1),
 });
 

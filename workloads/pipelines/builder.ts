@@ -78,9 +78,21 @@ export class PipelineBuilder {
 
   read(name: string, stream: string, bytes: number, rowLength: number, outputs: string[], broadcast = false): void {
     const rate = this.params.stream(stream);
-    this.add(name, 'memory-read', memoryStage(bytes, rate), rowLength, [], outputs.map((fifo) => ({ fifo, rate: 'each' })), NO_WORK, {
-      stream, level: rate.level, bytesPerFiring: bytes, ...(broadcast ? { broadcast } : {}),
-    });
+    this.add(
+      name,
+      'memory-read',
+      memoryStage(bytes, rate),
+      rowLength,
+      [],
+      outputs.map((fifo) => ({ fifo, rate: 'each' })),
+      NO_WORK,
+      {
+        stream,
+        level: rate.level,
+        bytesPerFiring: bytes,
+        ...(broadcast ? { broadcast } : {}),
+      },
+    );
   }
 
   write(name: string, stream: string, bytes: number, rowLength: number, input: string): void {
@@ -108,7 +120,15 @@ export class PipelineBuilder {
 
   private add(name: string, kind: UnitKind, timing: StageTiming, rowLength: number, inputs: Port[], outputs: Port[], work: FiringWork, memory?: UnitSpec['memory']): void {
     this.units.push({
-      name, kind, ...timing, rows: this.shape.rows, rowLength, inputs, outputs, work, ...(memory ? { memory } : {}),
+      name,
+      kind,
+      ...timing,
+      rows: this.shape.rows,
+      rowLength,
+      inputs,
+      outputs,
+      work,
+      ...(memory ? { memory } : {}),
     });
   }
 }

@@ -122,7 +122,10 @@ export function validateGraph(graph: PipelineGraph): void {
     if (!(u.initiationIntervalCycles > 0) || !Number.isFinite(u.initiationIntervalCycles)) {
       throw new InputError(where, `initiation interval must be > 0 cycles, got ${u.initiationIntervalCycles}`);
     }
-    for (const [ports, ends, role] of [[u.inputs, consumers, 'reads'], [u.outputs, producers, 'writes']] as const) {
+    for (const [ports, ends, role] of [
+      [u.inputs, consumers, 'reads'],
+      [u.outputs, producers, 'writes'],
+    ] as const) {
       for (const p of ports) {
         if (!fifoNames.has(p.fifo)) throw new InputError(where, `${role} unknown FIFO "${p.fifo}"`);
         if (ends.has(p.fifo)) throw new InputError(where, `FIFO "${p.fifo}" already has a ${role === 'reads' ? 'consumer' : 'producer'}`);

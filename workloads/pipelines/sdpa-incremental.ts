@@ -39,14 +39,19 @@ export function incrementalSdpaPipeline(params: PipelineParams): PipelineGraph {
     b.read(t('read-q'), 'q', bytes.q, 1, [q]);
     b.matmul(t('qk'), 'qk', { macs: cells * s.headDim, vectorOps: 0, exps: 0 }, s.headDim, [rowFirst(q), each(kFifos[i]!)], [each(scores)]);
     // Per block: block row max, new running max, s − m, m_old − m_new; exps of both.
-    b.vector(t('running-max'), 'running-max', 'scan', cells, { macs: 0, vectorOps: 2 * cells + 2 * s.blockQ, exps: cells + s.blockQ }, s.keyBlocks,
-      [each(scores)], [each(deltaToSum), each(expToSum), each(deltaToPv), each(expToPv)]);
-    b.vector(t('running-sum'), 'running-sum', 'scan', cells, { macs: 0, vectorOps: cells + s.blockQ, exps: 0 }, s.keyBlocks,
-      [each(deltaToSum), each(expToSum)], [rowLast(sum)]);
-    b.matmul(t('running-pv'), 'running-pv', { macs: cells * s.valueHeadDim, vectorOps: s.blockQ * s.valueHeadDim, exps: 0 }, 1,
-      [each(deltaToPv), each(expToPv), each(vFifos[i]!)], [rowLast(acc)]);
-    b.vector(t('divide'), 'divide', 'map', s.blockQ * s.valueHeadDim, { macs: 0, vectorOps: s.blockQ * s.valueHeadDim, exps: 0 }, 1,
-      [each(acc), rowFirst(sum)], [each(o)]);
+    b.vector(
+      t('running-max'),
+      'running-max',
+      'scan',
+      cells,
+      { macs: 0, vectorOps: 2 * cells + 2 * s.blockQ, exps: cells + s.blockQ },
+      s.keyBlocks,
+      [each(scores)],
+      [each(deltaToSum), each(expToSum), each(deltaToPv), each(expToPv)],
+    );
+    b.vector(t('running-sum'), 'running-sum', 'scan', cells, { macs: 0, vectorOps: cells + s.blockQ, exps: 0 }, s.keyBlocks, [each(deltaToSum), each(expToSum)], [rowLast(sum)]);
+    b.matmul(t('running-pv'), 'running-pv', { macs: cells * s.valueHeadDim, vectorOps: s.blockQ * s.valueHeadDim, exps: 0 }, 1, [each(deltaToPv), each(expToPv), each(vFifos[i]!)], [rowLast(acc)]);
+    b.vector(t('divide'), 'divide', 'map', s.blockQ * s.valueHeadDim, { macs: 0, vectorOps: s.blockQ * s.valueHeadDim, exps: 0 }, 1, [each(acc), rowFirst(sum)], [each(o)]);
     b.write(t('write-o'), 'o', bytes.o, 1, o);
   }
   return b.build('sdpa-incremental', b.tag('write-o', b.replicas - 1));

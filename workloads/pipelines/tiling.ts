@@ -113,22 +113,31 @@ export function planDataflow(w: Workload, res: DataflowResources, opts: PlanOpti
     notes.push(`mask ${w.mask.kind}: rows keep ${visited / coverage.qTiles} key blocks on average; simulated as ${keyBlocks} per row`);
   }
   const shape: SdpaShape = {
-    rows: 1, keyBlocks, blockQ, blockK, headDim: w.headDim, valueHeadDim: w.valueHeadDim,
-    elementBytes: bytesPerElement(w.dtype), accumulatorBytes: ACCUMULATOR_BYTES,
+    rows: 1,
+    keyBlocks,
+    blockQ,
+    blockK,
+    headDim: w.headDim,
+    valueHeadDim: w.valueHeadDim,
+    elementBytes: bytesPerElement(w.dtype),
+    accumulatorBytes: ACCUMULATOR_BYTES,
   };
   const rowBlocksPerKvHead = groupSize(w) * coverage.qTiles;
   const totalRowBlocks = w.batch * w.heads * coverage.qTiles;
 
   let strategy: DataflowStrategy = opts.strategy ?? 'streaming';
   if (strategy === 'time-multiplexed' && opts.kernel !== 'naive') throw new InputError('strategy', 'only the naive pipeline is cut into time-multiplexed phases');
-  const kinds = strategy === 'streaming'
-    ? [{ name: opts.kernel, make: opts.kernel === 'naive' ? naiveSdpaPipeline : incrementalSdpaPipeline }]
-    : NAIVE_PHASES.map((phase) => ({ name: phase, make: (p: PipelineParams) => naivePhasePipeline(phase, p) }));
+  const kinds =
+    strategy === 'streaming'
+      ? [{ name: opts.kernel, make: opts.kernel === 'naive' ? naiveSdpaPipeline : incrementalSdpaPipeline }]
+      : NAIVE_PHASES.map((phase) => ({ name: phase, make: (p: PipelineParams) => naivePhasePipeline(phase, p) }));
 
   const sized = kinds.map((k) => sizePhase(k.make, shape, res, opts));
   if (sized.some((s) => s.fifoBytesPerReplica > res.fifoBudgetBytes)) {
     if (opts.kernel === 'naive' && opts.strategy === undefined) {
-      notes.push(`the bypass FIFOs (${(sized[0]!.fifoBytesPerReplica / 2 ** 20).toFixed(1)} MiB per replica) exceed the FIFO budget: time-multiplexed into ${NAIVE_PHASES.length} configurations with S and E in memory`);
+      notes.push(
+        `the bypass FIFOs (${(sized[0]!.fifoBytesPerReplica / 2 ** 20).toFixed(1)} MiB per replica) exceed the FIFO budget: time-multiplexed into ${NAIVE_PHASES.length} configurations with S and E in memory`,
+      );
       strategy = 'time-multiplexed';
       sized.splice(0, sized.length, ...NAIVE_PHASES.map((phase) => sizePhase((p) => naivePhasePipeline(phase, p), shape, res, opts)));
     } else {
@@ -163,10 +172,16 @@ export function planDataflow(w: Workload, res: DataflowResources, opts: PlanOpti
   const phases = sized.map((s, i): PlannedPhase => {
     const streamBytesPerCycle = shareBandwidth(s.perRowProvisional, res.memory, res.streamFloorBytesPerCycle, replicas, kvStreams);
     const stream = (name: string): StreamRate => ({
-      ...res.memory, bytesPerCycle: streamBytesPerCycle[name] ?? res.memory.bytesPerCycle, burstBytesPerCycle: res.memory.bytesPerCycle,
+      ...res.memory,
+      bytesPerCycle: streamBytesPerCycle[name] ?? res.memory.bytesPerCycle,
+      burstBytesPerCycle: res.memory.bytesPerCycle,
     });
     const params = (rows: number, copies: number): PipelineParams => ({
-      shape: { ...shape, rows }, rates: res.rates, stream, unitsPerStage: s.unitsPerStage, replicas: copies,
+      shape: { ...shape, rows },
+      rates: res.rates,
+      stream,
+      unitsPerStage: s.unitsPerStage,
+      replicas: copies,
       ...(opts.streamDepth !== undefined ? { streamDepth: opts.streamDepth } : {}),
       ...(opts.bypassDepth !== undefined ? { bypassDepth: opts.bypassDepth } : {}),
     });
@@ -174,7 +189,9 @@ export function planDataflow(w: Workload, res: DataflowResources, opts: PlanOpti
       name: phaseNames[i]!,
       build: (rows) => s.make(params(rows, simulatedReplicas)),
       perRow: s.make(params(1, 1)),
-      rowsPerReplica, replicas, simulatedReplicas,
+      rowsPerReplica,
+      replicas,
+      simulatedReplicas,
       unitsPerStage: s.unitsPerStage,
       computeUnitsUsed: s.computeUnitsUsed,
       fifoBytesPerReplica: s.fifoBytesPerReplica,
@@ -182,12 +199,25 @@ export function planDataflow(w: Workload, res: DataflowResources, opts: PlanOpti
     };
   });
   return {
-    kernel: opts.kernel, strategy, shape, queryBlocks: coverage.qTiles, totalRowBlocks, memoryLevel: res.memory.level,
+    kernel: opts.kernel,
+    strategy,
+    shape,
+    queryBlocks: coverage.qTiles,
+    totalRowBlocks,
+    memoryLevel: res.memory.level,
     coverage: {
-      fullBlocks: coverage.fullTiles, partialBlocks: coverage.partialTiles, skippedBlocks: coverage.skippedTiles,
-      keptElements: coverage.keptElements, computedElements: coverage.computedElements, totalElements: coverage.totalElements,
+      fullBlocks: coverage.fullTiles,
+      partialBlocks: coverage.partialTiles,
+      skippedBlocks: coverage.skippedTiles,
+      keptElements: coverage.keptElements,
+      computedElements: coverage.computedElements,
+      totalElements: coverage.totalElements,
     },
-    replicasPerKvStream, kvPasses, phases, reconfigurations: phases.length - 1, notes,
+    replicasPerKvStream,
+    kvPasses,
+    phases,
+    reconfigurations: phases.length - 1,
+    notes,
   };
 }
 

@@ -4,8 +4,14 @@ import type { Mask } from '../masks/mask.js';
 import { groupSize, type Workload } from '../workload.js';
 import { checkDensity, type SparseMethod } from './method.js';
 import {
-  BLOCK_REDUCE_FLOPS_PER_SCORE, INDEX_BYTES, QUANTIZE_FLOPS_PER_ELEMENT, SCORE_BYTES, SOFTMAX_FLOPS_PER_SCORE,
-  VERTICAL_SLASH_FLOPS_PER_SCORE, operator, type SparseOperator,
+  BLOCK_REDUCE_FLOPS_PER_SCORE,
+  INDEX_BYTES,
+  QUANTIZE_FLOPS_PER_ELEMENT,
+  SCORE_BYTES,
+  SOFTMAX_FLOPS_PER_SCORE,
+  VERTICAL_SLASH_FLOPS_PER_SCORE,
+  operator,
+  type SparseOperator,
 } from './operators.js';
 
 /**
@@ -72,11 +78,15 @@ function estimateOperators(method: SparseMethod, w: Workload, baseFraction: numb
       return [
         operator(`quantize Q, K to ${s.bits}-bit`, 'estimate', {
           vectorFlops: (qElements + kElements) * QUANTIZE_FLOPS_PER_ELEMENT,
-          readBytes: (qElements + kElements) * e, writeBytes: (qElements + kElements) * q,
+          readBytes: (qElements + kElements) * e,
+          writeBytes: (qElements + kElements) * q,
         }),
         operator(`${s.bits}-bit QKᵀ, reduced per ${B}×${B} block`, 'estimate', {
-          matrixFlops: 2 * scores * d, matrixBits: s.bits, vectorFlops: scores * BLOCK_REDUCE_FLOPS_PER_SCORE,
-          readBytes: (qElements + kElements) * q, writeBytes: blockScores * SCORE_BYTES,
+          matrixFlops: 2 * scores * d,
+          matrixBits: s.bits,
+          vectorFlops: scores * BLOCK_REDUCE_FLOPS_PER_SCORE,
+          readBytes: (qElements + kElements) * q,
+          writeBytes: blockScores * SCORE_BYTES,
         }),
       ];
     }
@@ -89,11 +99,17 @@ function estimateOperators(method: SparseMethod, w: Workload, baseFraction: numb
       const selectionScores = bh * pq * Math.ceil(w.kvLen / Math.max(B, s.poolK)) * baseFraction;
       return [
         operator(`mean-pool Q by ${s.poolQ}, K by ${s.poolK}`, 'estimate', {
-          vectorFlops: qElements + kElements, readBytes: (qElements + kElements) * e, writeBytes: pooled * (s.bits / 8),
+          vectorFlops: qElements + kElements,
+          readBytes: (qElements + kElements) * e,
+          writeBytes: pooled * (s.bits / 8),
         }),
         operator(`pooled QKᵀ (${s.bits}-bit) + softmax`, 'estimate', {
-          matrixFlops: 2 * scores * d, matrixBits: s.bits, exps: scores, vectorFlops: scores * SOFTMAX_FLOPS_PER_SCORE,
-          readBytes: pooled * (s.bits / 8), writeBytes: selectionScores * SCORE_BYTES,
+          matrixFlops: 2 * scores * d,
+          matrixBits: s.bits,
+          exps: scores,
+          vectorFlops: scores * SOFTMAX_FLOPS_PER_SCORE,
+          readBytes: pooled * (s.bits / 8),
+          writeBytes: selectionScores * SCORE_BYTES,
         }),
       ];
     }
@@ -102,7 +118,10 @@ function estimateOperators(method: SparseMethod, w: Workload, baseFraction: numb
       const scores = bh * rows * w.kvLen;
       return [
         operator(`last ${rows} queries × all keys, column and diagonal sums`, 'estimate', {
-          matrixFlops: 2 * scores * d, matrixBits: s.bits, exps: scores, vectorFlops: scores * VERTICAL_SLASH_FLOPS_PER_SCORE,
+          matrixFlops: 2 * scores * d,
+          matrixBits: s.bits,
+          exps: scores,
+          vectorFlops: scores * VERTICAL_SLASH_FLOPS_PER_SCORE,
           readBytes: bh * rows * d * e + kElements * e,
           // A vertical score per key and a slash score per diagonal, per head.
           writeBytes: bh * 2 * w.kvLen * SCORE_BYTES,
@@ -113,11 +132,16 @@ function estimateOperators(method: SparseMethod, w: Workload, baseFraction: numb
       const scores = bh * w.qLen * w.kvLen * baseFraction;
       return [
         operator(`project Q on rank ${s.rank}`, 'estimate', {
-          matrixFlops: 2 * qElements * s.rank, matrixBits: 16, readBytes: qElements * e + d * s.rank * e, writeBytes: bh * w.qLen * s.rank * e,
+          matrixFlops: 2 * qElements * s.rank,
+          matrixBits: 16,
+          readBytes: qElements * e + d * s.rank * e,
+          writeBytes: bh * w.qLen * s.rank * e,
         }),
         operator(`approximate scores in rank ${s.rank}`, 'estimate', {
-          matrixFlops: 2 * scores * s.rank, matrixBits: s.bits,
-          readBytes: bh * w.qLen * s.rank * e + bkv * w.kvLen * s.rank * e, writeBytes: scores * e,
+          matrixFlops: 2 * scores * s.rank,
+          matrixBits: s.bits,
+          readBytes: bh * w.qLen * s.rank * e + bkv * w.kvLen * s.rank * e,
+          writeBytes: scores * e,
         }),
       ];
     }
@@ -145,9 +169,7 @@ function selectOperators(method: SparseMethod, w: Workload, density: number, bas
   const qRows = lastQ ? 1 : Math.ceil(w.qLen / (method.attend.gather ? 1 : Math.min(B, poolQ)));
   // Items each selection row chooses among: blocks of the base mask, or for token-level and
   // vertical-slash estimators, keys (and diagonals).
-  const perRow = lastQ ? 2 * w.kvLen
-    : method.attend.gather ? w.kvLen * baseFraction
-    : Math.ceil(w.kvLen / B) * baseFraction;
+  const perRow = lastQ ? 2 * w.kvLen : method.attend.gather ? w.kvLen * baseFraction : Math.ceil(w.kvLen / B) * baseFraction;
   const kept = Math.max(1, perRow * density);
   const items = heads * qRows * perRow;
   const selection = method.selection.kind === 'topk' ? topkCompares(kept) : thresholdOps(perRow);

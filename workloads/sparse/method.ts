@@ -27,12 +27,14 @@ export const methodSchema = z.strictObject({
   /** Absent: the block mask is given (an oracle, or a static pattern): no estimation stage. */
   score: scoreSchema.optional(),
   /** Absent together with `score`: nothing to select. */
-  selection: z.strictObject({
-    /** topk: a fixed count per row; threshold: sort and keep up to a cumulative mass (top-p / CDF). */
-    kind: z.enum(['topk', 'threshold']),
-    /** One selection per GQA group (scores summed over its query heads), as NSA does. */
-    sharedAcrossGroup: z.boolean().optional(),
-  }).optional(),
+  selection: z
+    .strictObject({
+      /** topk: a fixed count per row; threshold: sort and keep up to a cumulative mass (top-p / CDF). */
+      kind: z.enum(['topk', 'threshold']),
+      /** One selection per GQA group (scores summed over its query heads), as NSA does. */
+      sharedAcrossGroup: z.boolean().optional(),
+    })
+    .optional(),
   attend: z.strictObject({
     /** Square block of the selection and of the block-sparse kernel, tokens. */
     blockSize: positiveInt,
@@ -70,7 +72,11 @@ export function checkDensity(density: number, field = 'density'): number {
 /** Block-sparse attention with the blocks given for free: no estimator, no selection. */
 export function oracleMethod(blockSize: number, baseMask: 'none' | 'causal'): SparseMethod {
   return {
-    id: 'oracle', name: `given block mask (${blockSize}-token blocks, no estimation)`, attend: { blockSize }, baseMask,
-    source: 'attnsim', notes: 'The block mask is known in advance, as in the FlexAttention block-sparse measurements.',
+    id: 'oracle',
+    name: `given block mask (${blockSize}-token blocks, no estimation)`,
+    attend: { blockSize },
+    baseMask,
+    source: 'attnsim',
+    notes: 'The block mask is known in advance, as in the FlexAttention block-sparse measurements.',
   };
 }

@@ -43,14 +43,20 @@ export function registerCalibrate(program: Command, io: CliIo): void {
       // Constants fitted on a partly read file would be silently wrong: every line must parse.
       if (errors.length > 0) {
         const first = errors[0]!;
-        throw new InputError('--data', `${relative(process.cwd(), first.file) || first.file}:${first.line}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more bad lines)` : ''}; fix or remove the bad lines before fitting`);
+        throw new InputError(
+          '--data',
+          `${relative(process.cwd(), first.file) || first.file}:${first.line}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more bad lines)` : ''}; fix or remove the bad lines before fitting`,
+        );
       }
       const own = cases.filter((c) => c.hardware === hardware);
       const where = opts.data ? 'the given files' : 'the shipped data';
       if (own.length === 0) throw new InputError(field, `no calibration data for "${hardware}": ${where} hold no measured case of it; ${HOW_TO_ADD(hardware)}`);
       const split = own.filter((c) => isCalibrationCase(c.id)).length;
       if (split === 0) {
-        throw new InputError(field, `no calibration data for "${hardware}": none of its ${own.length} measured cases falls in the calibration split (FNV-1a(id) mod 4 = 0, about a quarter of the cases); ${HOW_TO_ADD(hardware)}`);
+        throw new InputError(
+          field,
+          `no calibration data for "${hardware}": none of its ${own.length} measured cases falls in the calibration split (FNV-1a(id) mod 4 = 0, about a quarter of the cases); ${HOW_TO_ADD(hardware)}`,
+        );
       }
       if (opts.engine === 'cycle') {
         fitCycle(cases, hardware, own.length, field, opts.write === true, io);
@@ -59,10 +65,20 @@ export function registerCalibrate(program: Command, io: CliIo): void {
       const prepared = prepareCases(cases, hardware).length;
       if (prepared === 0) throw new InputError(field, `no calibration data for "${hardware}": the simulator cannot model any of its ${split} calibration-split cases (validate --data lists why)`);
       const root = packageRoot();
-      const result = calibrate(cases, hardware, files.map((f) => relative(root, f) || f), new Date().toISOString().slice(0, 10));
+      const result = calibrate(
+        cases,
+        hardware,
+        files.map((f) => relative(root, f) || f),
+        new Date().toISOString().slice(0, 10),
+      );
       io.stdout(`fitted on ${prepared} calibration-split case${prepared === 1 ? '' : 's'} of ${hardware} (of ${own.length} measured)\n\n`);
       const rows = [['constant', 'value', 'calibration cases', 'fit MAPE']];
-      rows.push(['L2: dirty bytes left at kernel end', `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`, String(result.l2.calibrationCases), fitCell(result.l2.fitMape, result.l2.calibrationCases, ' (DRAM)')]);
+      rows.push([
+        'L2: dirty bytes left at kernel end',
+        `${(result.l2.retainedDirtyBytes / 2 ** 20).toFixed(2)} MiB`,
+        String(result.l2.calibrationCases),
+        fitCell(result.l2.fitMape, result.l2.calibrationCases, ' (DRAM)'),
+      ]);
       rows.push(['energy: SM-side scale', result.energy.smScale.toFixed(3), String(result.energy.calibrationCases), fitCell(result.energy.fitMape, result.energy.calibrationCases)]);
       rows.push(['energy: memory-side scale', result.energy.memoryScale.toFixed(3), '', '']);
       rows.push(['energy: softmax-side scale', result.energy.softmaxScale.toFixed(3), '', '']);
@@ -92,7 +108,10 @@ export function registerCalibrate(program: Command, io: CliIo): void {
 function fitCycle(cases: readonly MeasuredCase[], hardware: string, measured: number, field: string, write: boolean, io: CliIo): void {
   const probe = shippedL2Probe(hardware);
   if (probe.points.length === 0) {
-    throw new InputError('--hardware', `no L2 probe table for "${hardware}": the cycle engine takes its L2 constants from validation/data/${hardware}/probes/l2-replacement*.jsonl (validation/harness/probe_l2.py, probe_l2_table.py)`);
+    throw new InputError(
+      '--hardware',
+      `no L2 probe table for "${hardware}": the cycle engine takes its L2 constants from validation/data/${hardware}/probes/l2-replacement*.jsonl (validation/harness/probe_l2.py, probe_l2_table.py)`,
+    );
   }
   const prepared = prepareCycleCases(cases, hardware).length;
   if (prepared === 0) throw new InputError(field, `no calibration data for "${hardware}": none of its calibration-split cases names a kernel profile and a mask the simulator has`);
@@ -100,7 +119,12 @@ function fitCycle(cases: readonly MeasuredCase[], hardware: string, measured: nu
   io.stdout(`cycle engine: fitted on ${prepared} calibration-split case${prepared === 1 ? '' : 's'} of ${hardware} (of ${measured} measured) and ${probe.points.length} L2 probe points\n\n`);
   const num = (x: number | undefined, digits: number, scale = 1) => (x === undefined ? '-' : (x * scale).toFixed(digits));
   const rows = [['constant', 'value', 'calibration cases', 'fit MAPE']];
-  rows.push(['L2: fraction that holds data for reuse', num(result.l2EffectiveFraction, 3), '', result.l2FittedOn ? `RMS ${result.l2FittedOn.rmsLostFraction} of the lost fraction (${result.l2FittedOn.points} probe points)` : '']);
+  rows.push([
+    'L2: fraction that holds data for reuse',
+    num(result.l2EffectiveFraction, 3),
+    '',
+    result.l2FittedOn ? `RMS ${result.l2FittedOn.rmsLostFraction} of the lost fraction (${result.l2FittedOn.points} probe points)` : '',
+  ]);
   rows.push(['L2: half-width of the edge', num(result.l2SurvivalSpread, 2), '', '']);
   rows.push(['L2: room per byte every SM reads', num(result.l2SharedRoom, 2), '', '']);
   rows.push(['HBM round trip under load', `${num(result.dramRoundTripSeconds, 2, 1e6)} µs`, String(result.fittedOn.cases), fitCell(result.fittedOn.dramFitMape, result.fittedOn.cases, ' (DRAM)')]);
@@ -116,7 +140,12 @@ function fitCycle(cases: readonly MeasuredCase[], hardware: string, measured: nu
   if (write) {
     // The engine reads the section through its own registry (sim/engines/gpu-cycle/calibration.ts).
     const loaded = cycleCalibrationFor(hardware) !== undefined;
-    writeSections(hardware, { cycle: result }, io, loaded ? null : `sim/engines/gpu-cycle/calibration.ts loads no cycle section of ${hardware} yet: add it to its CALIBRATIONS, then rebuild (npm run build)`);
+    writeSections(
+      hardware,
+      { cycle: result },
+      io,
+      loaded ? null : `sim/engines/gpu-cycle/calibration.ts loads no cycle section of ${hardware} yet: add it to its CALIBRATIONS, then rebuild (npm run build)`,
+    );
   }
 }
 

@@ -32,7 +32,14 @@ interface CompareFlags {
 }
 
 /** The flags that describe the workload list when no --workloads file gives it, with their names. */
-const WORKLOAD_FLAGS = [['model', '--model'], ['phase', '--phase'], ['contexts', '--contexts'], ['batch', '--batch'], ['layer', '--layer'], ['mask', '--mask']] as const;
+const WORKLOAD_FLAGS = [
+  ['model', '--model'],
+  ['phase', '--phase'],
+  ['contexts', '--contexts'],
+  ['batch', '--batch'],
+  ['layer', '--layer'],
+  ['mask', '--mask'],
+] as const;
 
 /** One workload on one machine: the report, and which kernel of the list ran it. */
 interface Cell {
@@ -52,7 +59,7 @@ export function registerCompare(program: Command, io: CliIo): void {
     .option('--contexts <list>', 'context lengths, e.g. 32k,64k,128k', '32k')
     .option('--batch <list>', 'batch sizes, e.g. 1,16', '1')
     .option('--layer <n>', 'layer of the model (its mask)')
-    .option('--mask <spec>', 'mask instead of the model\'s (none | causal | window:W | ...)')
+    .option('--mask <spec>', "mask instead of the model's (none | causal | window:W | ...)")
     .option('--kernel <list>', `kernel, or a list to use the first that runs on each machine, e.g. fa3,fa2 (${listKernels().join(', ')})`, 'fa2')
     .option('--objectives <list>', 'what to compare: latency, energy, edp, area, cost', 'latency,energy')
     .option('--set <path=value>', 'override a spec number on every machine (repeatable)', (v, acc: string[]) => [...acc, v], [])
@@ -70,7 +77,9 @@ export function registerCompare(program: Command, io: CliIo): void {
       const machines = names.map((n) => resolveDevice(n, flags.set, io, 'compare <hardware...>'));
       const workloads = workloadList(flags);
       const kernels = flags.kernel.split(',').map((k) => k.trim());
-      for (const k of kernels) if (!listKernels().includes(k) && !isDataflowKernel(k)) throw new InputError('--kernel', `unknown kernel "${k}"; valid kernels: ${listKernels().join(', ')} (dataflow devices: ${Object.keys(dataflowKernelAliases()).join(', ')})`);
+      for (const k of kernels)
+        if (!listKernels().includes(k) && !isDataflowKernel(k))
+          throw new InputError('--kernel', `unknown kernel "${k}"; valid kernels: ${listKernels().join(', ')} (dataflow devices: ${Object.keys(dataflowKernelAliases()).join(', ')})`);
       const objectives = parseObjectives(flags.objectives);
       const grid = workloads.map((w) => machines.map((spec) => run(spec, w, kernels)));
       // A table of nothing but n/a answers no question: the first reason says what to change.

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import {
-  deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec,
-} from '../../../hardware/dataflow/index.js';
+import { deriveDataflowSpec, getDataflowPreset, isDataflowPreset, listDataflowPresets, loadDataflowSpec, type DataflowSpec } from '../../../hardware/dataflow/index.js';
 import { InputError } from '../../../hardware/errors.js';
 import { parseOverrides } from '../args.js';
 import type { CliIo } from '../io.js';

@@ -50,7 +50,10 @@ interface SweepFlags {
 export function parseDepths(text: string, n: number): number[] {
   const out: number[] = [];
   const tooMany = () => new InputError('--depths', `at most ${MAX_SWEEP_DEPTHS} depths per sweep (each is a run of the pipeline), got more in "${text}"`);
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const relative = /^N\s*([+-]\s*\d+)?$/i.exec(part);
     const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
     if (relative) out.push(n + (relative[1] ? Number(relative[1].replace(/\s/g, '')) : 0));
@@ -70,19 +73,34 @@ export function parseDepths(text: string, n: number): number[] {
 export function registerDataflow(program: Command, io: CliIo): void {
   const dataflow = program.command('dataflow').description('streaming dataflow devices: presets and FIFO sizing');
 
-  dataflow.command('list').description('the dataflow presets, one line each').action(() => {
-    const rows = [['id', 'name', 'compute units', 'MAC/cycle/unit', 'clock', 'on-chip', 'FIFO budget', 'inputs in']];
-    for (const id of listDataflowPresets()) {
-      const s = getDataflowPreset(id);
-      rows.push([id, s.name, String(s.units.compute.count), String(s.units.compute.macsPerCycle), withPrefix(s.clockHz, 'Hz'),
-        formatBytes(s.memory.onChip.bytes), formatBytes(s.memory.fifoBudgetBytes), s.memory.inputTier]);
-    }
-    io.stdout(`${table(rows)}\n`);
-  });
+  dataflow
+    .command('list')
+    .description('the dataflow presets, one line each')
+    .action(() => {
+      const rows = [['id', 'name', 'compute units', 'MAC/cycle/unit', 'clock', 'on-chip', 'FIFO budget', 'inputs in']];
+      for (const id of listDataflowPresets()) {
+        const s = getDataflowPreset(id);
+        rows.push([
+          id,
+          s.name,
+          String(s.units.compute.count),
+          String(s.units.compute.macsPerCycle),
+          withPrefix(s.clockHz, 'Hz'),
+          formatBytes(s.memory.onChip.bytes),
+          formatBytes(s.memory.fifoBudgetBytes),
+          s.memory.inputTier,
+        ]);
+      }
+      io.stdout(`${table(rows)}\n`);
+    });
 
-  dataflow.command('show <id|file>').description('every number of a dataflow preset (or spec file) with its source').option('--json', 'as JSON').action((id: string, opts: { json?: boolean }) => {
-    showSpec(resolveDataflowHardware(id, [], io, 'dataflow show <id|file>'), opts.json === true, io);
-  });
+  dataflow
+    .command('show <id|file>')
+    .description('every number of a dataflow preset (or spec file) with its source')
+    .option('--json', 'as JSON')
+    .action((id: string, opts: { json?: boolean }) => {
+      showSpec(resolveDataflowHardware(id, [], io, 'dataflow show <id|file>'), opts.json === true, io);
+    });
 
   dataflow
     .command('fifo-sweep')
@@ -105,7 +123,10 @@ export function registerDataflow(program: Command, io: CliIo): void {
       const count = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseCount(v, flag));
       const blockQ = count(flags.blockQ, '--block-q');
       const blockK = count(flags.blockK, '--block-k');
-      for (const [block, flag, what] of [[blockQ, '--block-q', 'query'], [blockK, '--block-k', 'key']] as const) {
+      for (const [block, flag, what] of [
+        [blockQ, '--block-q', 'query'],
+        [blockK, '--block-k', 'key'],
+      ] as const) {
         if (block !== undefined && block > n) throw new InputError(flag, `a ${what} block of ${block} tokens is longer than the sequence (N = ${n})`);
       }
       const workload = makeWorkload({ heads: 1, qLen: n, headDim });
@@ -115,19 +136,32 @@ export function registerDataflow(program: Command, io: CliIo): void {
       const keyBlockTokens = blockK ?? Math.min(resources.block.keys, n);
       const keyBlocksPerRow = Math.ceil(n / keyBlockTokens);
       if (keyBlocksPerRow > MAX_SWEEP_KEY_BLOCKS) {
-        throw new InputError(blockK !== undefined ? '--block-k' : '--n', `N = ${n} in ${keyBlockTokens}-key blocks is ${keyBlocksPerRow} key blocks per row, ` +
-          `above the sweep's limit of ${MAX_SWEEP_KEY_BLOCKS} (its time grows with the key blocks of a row: ~2 s at the limit); use a smaller --n or a larger --block-k`);
+        throw new InputError(
+          blockK !== undefined ? '--block-k' : '--n',
+          `N = ${n} in ${keyBlockTokens}-key blocks is ${keyBlocksPerRow} key blocks per row, ` +
+            `above the sweep's limit of ${MAX_SWEEP_KEY_BLOCKS} (its time grows with the key blocks of a row: ~2 s at the limit); use a smaller --n or a larger --block-k`,
+        );
       }
       const queryBlockTokens = blockQ ?? Math.min(resources.block.queries, n);
       const queryBlocks = Math.ceil(n / queryBlockTokens);
       if (queryBlocks > MAX_QUERY_BLOCKS) {
-        throw new InputError(blockQ !== undefined ? '--block-q' : '--n', `N = ${n} in ${queryBlockTokens}-query blocks is ${queryBlocks} query blocks, above the planner's limit of ${MAX_QUERY_BLOCKS} (2^20); use a smaller --n or a larger --block-q`);
+        throw new InputError(
+          blockQ !== undefined ? '--block-q' : '--n',
+          `N = ${n} in ${queryBlockTokens}-query blocks is ${queryBlocks} query blocks, above the planner's limit of ${MAX_QUERY_BLOCKS} (2^20); use a smaller --n or a larger --block-q`,
+        );
       }
       // One pipeline, unbounded FIFO budget: the sweep is about depths, not about what fits.
-      const plan = planDataflow(workload, { ...resources, fifoBudgetBytes: Number.POSITIVE_INFINITY }, {
-        kernel, maxReplicas: 1, strategy: 'streaming',
-        ...(blockQ !== undefined ? { blockQ } : {}), ...(blockK !== undefined ? { blockK } : {}),
-      });
+      const plan = planDataflow(
+        workload,
+        { ...resources, fifoBudgetBytes: Number.POSITIVE_INFINITY },
+        {
+          kernel,
+          maxReplicas: 1,
+          strategy: 'streaming',
+          ...(blockQ !== undefined ? { blockQ } : {}),
+          ...(blockK !== undefined ? { blockK } : {}),
+        },
+      );
       const phase = plan.phases[0]!;
       const rows = phase.rowsPerReplica;
       const requirements = fifoRequirements(phase.build, rows, { exactRowLimit: SWEEP_EXACT_ROWS });
@@ -136,8 +170,12 @@ export function registerDataflow(program: Command, io: CliIo): void {
       const bypass = requirements.fifos.filter((f) => f.bypass).map((f) => f.name);
       const swept = flags.fifo !== undefined ? flags.fifo.split(',').map((s) => s.trim()) : bypass.length > 0 ? bypass : known;
       for (const name of swept) if (!known.includes(name)) throw new InputError('--fifo', `no FIFO "${name}" in ${phase.name}; FIFOs: ${known.join(', ')}`);
-      const depths = flags.depths !== undefined ? parseDepths(flags.depths, keyBlocks)
-        : bypass.length > 0 && flags.fifo === undefined ? [keyBlocks - 2, keyBlocks - 1, keyBlocks, keyBlocks + 1, keyBlocks + 2].filter((d) => d >= 1) : [1, 2, 3, 4];
+      const depths =
+        flags.depths !== undefined
+          ? parseDepths(flags.depths, keyBlocks)
+          : bypass.length > 0 && flags.fifo === undefined
+            ? [keyBlocks - 2, keyBlocks - 1, keyBlocks, keyBlocks + 1, keyBlocks + 2].filter((d) => d >= 1)
+            : [1, 2, 3, 4];
       // Sweeps run small pipelines many times: simulate them in full up to this many rows.
       const engine = { exactRowLimit: SWEEP_EXACT_ROWS };
       // The swept FIFOs move together; the others sit at their minimum full-rate depths when
@@ -154,29 +192,36 @@ export function registerDataflow(program: Command, io: CliIo): void {
       const base = minimumIsFullRate ? atMinimum : withDepths((f) => f.peakUnbounded);
       const points = cyclesVsDepth(base, rows, swept, depths, engine);
       if (flags.json) {
-        io.stdout(`${JSON.stringify({ hardware: spec.id, pipeline: kernel, n, headDim, keyBlocks, rows, idealCycles: requirements.idealCycles, fifos: requirements.fifos, swept, points }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ hardware: spec.id, pipeline: kernel, n, headDim, keyBlocks, rows, idealCycles: requirements.idealCycles, fifos: requirements.fifos, swept, points }, null, 2)}\n`,
+        );
         return;
       }
       const lines: string[] = [];
       lines.push(`${phase.name} SDPA pipeline on ${spec.name} (${spec.id})`);
-      lines.push(`  N = ${n}, d = ${headDim}, blocks ${plan.shape.blockQ}×${plan.shape.blockK}: ${rows} rows × ${keyBlocks} key blocks; ` +
-        `full rate (unbounded FIFOs): ${requirements.idealCycles} cycles`);
+      lines.push(
+        `  N = ${n}, d = ${headDim}, blocks ${plan.shape.blockQ}×${plan.shape.blockK}: ${rows} rows × ${keyBlocks} key blocks; ` + `full rate (unbounded FIFOs): ${requirements.idealCycles} cycles`,
+      );
       lines.push('');
       lines.push('minimum FIFO depths (each alone, the others at their peak):');
-      lines.push(table([
-        ['fifo', 'token bytes', 'peak (never stalls)', 'min depth, full rate', 'min depth, runs at all'],
-        ...requirements.fifos.map((f) => [f.name + (f.bypass ? ' (bypass)' : ''), String(f.tokenBytes), String(f.peakUnbounded), String(f.minFullRateDepth), String(f.minRunningDepth)]),
-      ]));
+      lines.push(
+        table([
+          ['fifo', 'token bytes', 'peak (never stalls)', 'min depth, full rate', 'min depth, runs at all'],
+          ...requirements.fifos.map((f) => [f.name + (f.bypass ? ' (bypass)' : ''), String(f.tokenBytes), String(f.peakUnbounded), String(f.minFullRateDepth), String(f.minRunningDepth)]),
+        ]),
+      );
       lines.push('');
       lines.push(`cycles vs depth of ${swept.join(', ')} (N = ${keyBlocks}; other FIFOs at their ${minimumIsFullRate ? 'minimum full-rate depths' : 'peaks'}):`);
-      lines.push(table([
-        ['depth', 'cycles', 'vs full rate'],
-        ...points.map((p) => [
-          `${p.depth}${relativeToN(p.depth, keyBlocks)}`,
-          p.cycles === null ? '-' : String(p.cycles),
-          p.cycles === null ? 'deadlock' : p.cycles === requirements.idealCycles ? 'full rate' : `+${p.cycles - requirements.idealCycles} cycles (stalls)`,
+      lines.push(
+        table([
+          ['depth', 'cycles', 'vs full rate'],
+          ...points.map((p) => [
+            `${p.depth}${relativeToN(p.depth, keyBlocks)}`,
+            p.cycles === null ? '-' : String(p.cycles),
+            p.cycles === null ? 'deadlock' : p.cycles === requirements.idealCycles ? 'full rate' : `+${p.cycles - requirements.idealCycles} cycles (stalls)`,
+          ]),
         ]),
-      ]));
+      );
       const deepestDeadlock = [...points].reverse().find((p) => p.cycles === null);
       if (deepestDeadlock) lines.push(`at depth ${deepestDeadlock.depth}: ${deepestDeadlock.deadlock}`);
       io.stdout(`${lines.join('\n')}\n`);

@@ -26,8 +26,8 @@ const HASH_SHOWN = 19;
 export function registerMerge(program: Command, io: CliIo): void {
   program
     .command('merge <inputs...>')
-    .description('join the results of sweep shards (or partial runs) into one file sorted by point, identical to an unsharded run\'s')
-    .requiredOption('-o, --output <file>', 'merged results, .jsonl or .csv (the format may differ from the inputs\')')
+    .description("join the results of sweep shards (or partial runs) into one file sorted by point, identical to an unsharded run's")
+    .requiredOption('-o, --output <file>', "merged results, .jsonl or .csv (the format may differ from the inputs')")
     .option('--sweep <spec>', 'check the rows against this sweep file and that none is missing')
     .option('--allow-partial', 'with --sweep: write the merge even if points are missing')
     .action((inputs: string[], flags: MergeFlags) => {
@@ -44,7 +44,10 @@ export function registerMerge(program: Command, io: CliIo): void {
           columns = results.columns;
           header = results.header;
         } else if (results.header?.specHash !== header?.specHash) {
-          throw new InputError(`${path}: line 1`, `its sweep header differs from ${inputs[0]}'s (${describeHeader(results.header)} against ${describeHeader(header)}): results of different sweep specs`);
+          throw new InputError(
+            `${path}: line 1`,
+            `its sweep header differs from ${inputs[0]}'s (${describeHeader(results.header)} against ${describeHeader(header)}): results of different sweep specs`,
+          );
         } else if (results.columns.join(',') !== columns!.join(',')) {
           throw new InputError(path, `its columns differ from ${inputs[0]}'s: not shards of one sweep`);
         }
@@ -64,7 +67,10 @@ export function registerMerge(program: Command, io: CliIo): void {
         const plan = planSweep(readSweepInput(flags.sweep));
         const planHeader = { sweep: plan.name, specHash: specHash(plan) };
         if (header !== null && header.specHash !== planHeader.specHash) {
-          throw new InputError('--sweep', `the results were written under another spec than ${flags.sweep} (${describeHeader(header)} against ${describeHeader(planHeader)}): the sweep file or a spec it names changed`);
+          throw new InputError(
+            '--sweep',
+            `the results were written under another spec than ${flags.sweep} (${describeHeader(header)} against ${describeHeader(planHeader)}): the sweep file or a spec it names changed`,
+          );
         }
         if (columns!.join(',') !== plan.columns.join(',')) throw new InputError('--sweep', `the results' columns are not those of ${flags.sweep}`);
         for (const seen of byIndex.values()) checkRowBelongsToPlan(seen.row, plan, { start: 0, end: plan.pointCount }, at(seen));
@@ -74,7 +80,10 @@ export function registerMerge(program: Command, io: CliIo): void {
         for (let i = 0; i < plan.pointCount && missing.length <= MISSING_SHOWN; i++) if (!byIndex.has(i)) missing.push(i);
         if (missing.length > 0 && !flags.allowPartial) {
           const shown = missing.slice(0, MISSING_SHOWN).join(', ');
-          throw new InputError('--sweep', `${plan.pointCount - byIndex.size} of ${plan.pointCount} points are missing (${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}); run the missing shards, or pass --allow-partial`);
+          throw new InputError(
+            '--sweep',
+            `${plan.pointCount - byIndex.size} of ${plan.pointCount} points are missing (${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}); run the missing shards, or pass --allow-partial`,
+          );
         }
       }
       const text = formatResults(header, rows, columns!, format);

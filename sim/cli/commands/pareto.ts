@@ -21,7 +21,7 @@ interface ParetoFlags {
 export function registerPareto(program: Command, io: CliIo): void {
   program
     .command('pareto <results>')
-    .description('the Pareto front of a sweep\'s results over 2–3 objectives (all minimized), as a table and CSV')
+    .description("the Pareto front of a sweep's results over 2–3 objectives (all minimized), as a table and CSV")
     .option('--objectives <list>', 'two or three of latency, energy, edp, area, cost (default: the objectives the results hold, or latency,energy)')
     .option('--per-point', 'compare single design × workload points instead of designs over their whole workload list')
     .option('--csv <file>', 'also write the front as CSV ("-" prints CSV instead of the table)')
@@ -45,10 +45,18 @@ export function registerPareto(program: Command, io: CliIo): void {
       if (flags.csv !== undefined) writeTextFile(flags.csv, csv, '--csv');
       const unit = flags.perPoint ? 'points' : 'designs';
       const left = [set.infeasible > 0 ? `${set.infeasible} infeasible` : '', set.incomplete > 0 ? `${set.incomplete} incomplete` : ''].filter(Boolean).join(', ');
-      const lines = [`Pareto front over ${objectives.join(' × ')}: ${front.length} of ${set.candidates.length} ${unit}${left ? ` (left out: ${left})` : ''}${flags.perPoint ? '' : ', totals over each design\'s workloads'}`, ''];
+      const lines = [
+        `Pareto front over ${objectives.join(' × ')}: ${front.length} of ${set.candidates.length} ${unit}${left ? ` (left out: ${left})` : ''}${flags.perPoint ? '' : ", totals over each design's workloads"}`,
+        '',
+      ];
       const rows = [[flags.perPoint ? 'point' : 'design', ...objectives, ...varying, 'bound']];
       for (const c of front) {
-        rows.push([String(flags.perPoint ? c.point : c.design), ...objectives.map((id) => formatObjective(id, c.objectives[id])), ...varying.map((f) => formatFactor(f, c.factors[f] ?? null)), c.bound]);
+        rows.push([
+          String(flags.perPoint ? c.point : c.design),
+          ...objectives.map((id) => formatObjective(id, c.objectives[id])),
+          ...varying.map((f) => formatFactor(f, c.factors[f] ?? null)),
+          c.bound,
+        ]);
       }
       lines.push(table(rows));
       if (flags.csv !== undefined) lines.push('', `front written to ${flags.csv}`);

@@ -44,11 +44,15 @@ function parseDensities(text: string): number[] {
 
 /** `attnsim plot roofline|breakdown|sparse|timeline --out FILE.svg`: the visualizer's views, drawn to SVG files for papers and reports. */
 export function registerPlot(program: Command, io: CliIo): void {
-  addWorkloadOptions(addHardwareOptions(program
-    .command('plot')
-    .description('draw a visualizer view (roofline, breakdown, sparse, timeline) of one attention call to an SVG file, without a browser')
-    .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
-    .requiredOption('--out <file.svg>', 'where to write the SVG')))
+  addWorkloadOptions(
+    addHardwareOptions(
+      program
+        .command('plot')
+        .description('draw a visualizer view (roofline, breakdown, sparse, timeline) of one attention call to an SVG file, without a browser')
+        .argument('<view>', `view to draw (${PLOT_VIEWS.join(', ')})`)
+        .requiredOption('--out <file.svg>', 'where to write the SVG'),
+    ),
+  )
     .option('--compare <ids>', 'more presets of any kind to overlay (roofline) or set beside it (breakdown), comma-separated')
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal] (sparse: replaced per density)')
@@ -95,14 +99,25 @@ function drawView(view: PlotView, flags: PlotFlags, document: Document, io: CliI
       title: `Cycle-engine timeline: ${flags.kernel} on ${primary.id}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen} (${formatSeconds(report.latencySeconds)})`,
     });
   }
-  const others = (flags.compare ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== primary.id).map((id) => resolveDevice(id, [], io, '--compare'));
+  const others = (flags.compare ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '' && id !== primary.id)
+    .map((id) => resolveDevice(id, [], io, '--compare'));
   const machines: DeviceSpec[] = [primary, ...others];
   // A kernel a dataflow device has no pipeline for is named as the flag's error, before any run.
   if (machines.some((m) => m.kind === 'dataflow')) dataflowKernelOf(flags.kernel, '--kernel');
   const reports = machines.map((spec) => simulate({ hardware: spec, workload, kernel: flags.kernel }));
-  if (view === 'breakdown') return breakdownView(reports.map((r, i) => breakdownItem(r, machines[i]!.kind)), { document });
-  return rooflineView(machines.map((spec, i) => rooflineSeries(spec, reports[i]!)), {
-    document,
-    title: `Roofline: ${flags.kernel}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen}, d ${workload.headDim}`,
-  });
+  if (view === 'breakdown')
+    return breakdownView(
+      reports.map((r, i) => breakdownItem(r, machines[i]!.kind)),
+      { document },
+    );
+  return rooflineView(
+    machines.map((spec, i) => rooflineSeries(spec, reports[i]!)),
+    {
+      document,
+      title: `Roofline: ${flags.kernel}, ${workload.phase} q ${workload.qLen} × kv ${workload.kvLen}, d ${workload.headDim}`,
+    },
+  );
 }

@@ -13,9 +13,9 @@ import { resolveDevice } from '../device.js';
 
 /** `attnsim simulate`: one attention call on one machine. */
 export function registerSimulate(program: Command, io: CliIo): void {
-  addWorkloadOptions(addHardwareOptions(program
-    .command('simulate')
-    .description('predict latency, bytes per memory level and energy of one attention call (default: Llama-3.1-8B, 32K prefill, h200-sxm)')))
+  addWorkloadOptions(
+    addHardwareOptions(program.command('simulate').description('predict latency, bytes per memory level and energy of one attention call (default: Llama-3.1-8B, 32K prefill, h200-sxm)')),
+  )
     .option('--kernel <id>', `kernel lowering (${listKernels().join(', ')})`, DEFAULT_CALL.kernel)
     .option('--engine <id>', `engine (${engineIds().join(', ')}; default: the device kind's first)`)
     .option('--mask <spec>', 'none | causal | window:W | sinks:S,window:W | block:B,density:D | doc:LxN[,causal]')
@@ -28,8 +28,13 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const spec = resolveDevice(flags.hardware, flags.set, io);
       const engine = engineFor(spec, flags.engine, '--engine');
       if (flags.trace !== undefined && !engine.timeline) {
-        const keepers = listEngines(spec.kind).filter((e) => e.timeline).map((e) => e.id);
-        throw new InputError('--trace', keepers.length > 0 ? `a timeline comes from the ${keepers.join(' or ')} engine: add --engine ${keepers[0]}` : `no engine of a ${spec.kind} device keeps a timeline`);
+        const keepers = listEngines(spec.kind)
+          .filter((e) => e.timeline)
+          .map((e) => e.id);
+        throw new InputError(
+          '--trace',
+          keepers.length > 0 ? `a timeline comes from the ${keepers.join(' or ')} engine: add --engine ${keepers[0]}` : `no engine of a ${spec.kind} device keeps a timeline`,
+        );
       }
       if (spec.kind === 'dataflow') {
         if (flags.splits !== undefined) throw new InputError('--splits', 'split-KV is a GPU kernel option; dataflow pipelines stream the whole key range');
@@ -47,7 +52,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
       });
       if (flags.trace !== undefined && report.timeline) {
         writeTrace(flags.trace, chromeTrace(report.timeline, `${report.kernel.id} on ${report.hardware.id}`));
-        io.stderr(`attnsim: wrote the timeline to ${flags.trace} (${report.timeline.ctas.length} CTA spans${report.timeline.droppedCtas > 0 ? `, ${report.timeline.droppedCtas} more not kept` : ''})\n`);
+        io.stderr(
+          `attnsim: wrote the timeline to ${flags.trace} (${report.timeline.ctas.length} CTA spans${report.timeline.droppedCtas > 0 ? `, ${report.timeline.droppedCtas} more not kept` : ''})\n`,
+        );
       }
       io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
     });

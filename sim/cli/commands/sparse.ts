@@ -33,17 +33,25 @@ const DEFAULT_KERNEL = 'flex';
 const DEFAULT_DECODE_KERNEL = 'fa2';
 
 export function registerSparse(program: Command, io: CliIo): void {
-  addWorkloadOptions(addHardwareOptions(program
-    .command('sparse')
-    .description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')))
-    .option('--kernel <id>', `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, fa2 tiled at the block (rounded up to whole tensor-core instructions) when it is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`)
+  addWorkloadOptions(
+    addHardwareOptions(program.command('sparse').description('sparse attention: (a) ideal 1/kept bound, (b) tile-level bound, (c) predicted speedup with the estimator, (d) break-even density')),
+  )
+    .option(
+      '--kernel <id>',
+      `kernel of both runs (default ${DEFAULT_KERNEL} for prefill, fa2 tiled at the block (rounded up to whole tensor-core instructions) when it is not a multiple of ${FLEX_BLOCK}; ${DEFAULT_DECODE_KERNEL} for decode)`,
+    )
     .option('--engine <id>', `engine of both runs (${engineIds().join(', ')}; default: analytical on a GPU, the device kind's first otherwise)`)
     .option('--tile-q <n>', 'query rows per tile')
     .option('--tile-k <n>', 'keys per tile')
     .option('--mask <spec>', 'static sparse pattern (e.g. window:4096, strided:128, nbhd:64x64,window:7x7, perhead:causal*8|window:1024*24)')
-    .option('--base <mask>', 'mask of the dense run compared against: none or causal (default: the method\'s, else none)')
-    .option('--method <id>', `dynamic sparsity preset (${listMethods().map((m) => m.id).join(', ')})`)
-    .option('--density <x>', 'kept fraction of the base mask\'s blocks, in (0, 1] (with no --method: the blocks are given, no estimator)')
+    .option('--base <mask>', "mask of the dense run compared against: none or causal (default: the method's, else none)")
+    .option(
+      '--method <id>',
+      `dynamic sparsity preset (${listMethods()
+        .map((m) => m.id)
+        .join(', ')})`,
+    )
+    .option('--density <x>', "kept fraction of the base mask's blocks, in (0, 1] (with no --method: the blocks are given, no estimator)")
     .option('--block <n>', `block size of the selection (default: the method's, else ${FLEX_BLOCK})`)
     .option('--sweep <axis>', 'density or seq: print a curve instead of one point')
     .option('--points <list>', 'comma-separated densities or sequence lengths of the sweep')
@@ -73,7 +81,10 @@ function withBlockBlamed(flags: SparseFlags, query: SparseQuery, run: () => void
     run();
   } catch (e) {
     if (!tilesFromBlock || !(e instanceof InputError) || !/^(--tile|tile)/.test(e.field)) throw e;
-    throw new InputError('--block', `FlashAttention-2 tiled at the block (${query.kernelOptions!.tileQ}×${query.kernelOptions!.tileK}): ${e.detail}; blocks that are multiples of ${FLEX_BLOCK} run on flex`);
+    throw new InputError(
+      '--block',
+      `FlashAttention-2 tiled at the block (${query.kernelOptions!.tileQ}×${query.kernelOptions!.tileK}): ${e.detail}; blocks that are multiples of ${FLEX_BLOCK} run on flex`,
+    );
   }
 }
 
@@ -129,8 +140,16 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
 
 function runSweep(q: SparseQuery, flags: SparseFlags): SparseSweepRow[] {
   const points = flags.points?.split(',').map((p) => p.trim());
-  if (flags.sweep === 'density') return sweepDensity(q, points?.map((p) => checkDensity(Number(p), '--points')));
-  if (flags.sweep === 'seq') return sweepSeq(q, points?.map((p) => parseCount(p, '--points')));
+  if (flags.sweep === 'density')
+    return sweepDensity(
+      q,
+      points?.map((p) => checkDensity(Number(p), '--points')),
+    );
+  if (flags.sweep === 'seq')
+    return sweepSeq(
+      q,
+      points?.map((p) => parseCount(p, '--points')),
+    );
   throw new InputError('--sweep', `sweep density or seq, got "${flags.sweep}"`);
 }
 
@@ -138,8 +157,10 @@ function header(q: SparseQuery): string {
   const w = q.workload;
   const what = q.pattern.kind === 'static' ? `static mask ${describeMask(q.pattern.mask)}` : `${q.pattern.method.name}`;
   const estimate = estimateNote(q.hardware.id);
-  return `${what} on ${q.hardware.id}, kernel ${q.kernel}: b${w.batch} h${w.heads}/${w.kvHeads} q${w.qLen} k${w.kvLen} d${w.headDim} ${w.dtype} ${w.phase}; dense run: ${describeMask(w.mask)}` +
-    (estimate !== null ? `\n${estimate}` : '');
+  return (
+    `${what} on ${q.hardware.id}, kernel ${q.kernel}: b${w.batch} h${w.heads}/${w.kvHeads} q${w.qLen} k${w.kvLen} d${w.headDim} ${w.dtype} ${w.phase}; dense run: ${describeMask(w.mask)}` +
+    (estimate !== null ? `\n${estimate}` : '')
+  );
 }
 
 const times = (x: number) => `${x.toFixed(2)}×`;
@@ -149,8 +170,18 @@ export function renderBounds(b: SparseBounds): string {
   const rows = [
     ['bound', 'speedup', 'what it counts'],
     ['(a) ideal, 1/kept fraction', times(b.ideal), `keeps ${percent(b.keptFraction)} of the dense run's computed elements${b.density !== null ? ` (density ${b.density.toPrecision(3)})` : ''}`],
-    ['(b) tile level', times(b.tileLevel), t ? `${t.visited.toFixed(0)} of ${t.denseVisited.toFixed(0)} ${t.tileQ}×${t.tileK} tiles (${t.partial.toFixed(0)} partial), ${formatBytes(t.metadataBytes)} metadata per head` : 'unfused kernel: every score computed'],
-    ['(c) predicted', times(b.predicted), `dense ${formatSeconds(b.seconds.dense)} → ${formatSeconds(b.seconds.total)} (attend ${formatSeconds(b.seconds.attend)}, estimate + select ${b.seconds.estimator > 0 ? formatSeconds(b.seconds.estimator) : 'none'})`],
+    [
+      '(b) tile level',
+      times(b.tileLevel),
+      t
+        ? `${t.visited.toFixed(0)} of ${t.denseVisited.toFixed(0)} ${t.tileQ}×${t.tileK} tiles (${t.partial.toFixed(0)} partial), ${formatBytes(t.metadataBytes)} metadata per head`
+        : 'unfused kernel: every score computed',
+    ],
+    [
+      '(c) predicted',
+      times(b.predicted),
+      `dense ${formatSeconds(b.seconds.dense)} → ${formatSeconds(b.seconds.total)} (attend ${formatSeconds(b.seconds.attend)}, estimate + select ${b.seconds.estimator > 0 ? formatSeconds(b.seconds.estimator) : 'none'})`,
+    ],
     ['(d) break-even density', breakEvenCell(b.breakEvenDensity), breakEvenText(b)],
   ];
   const lines = [table(rows, true)];
@@ -177,11 +208,20 @@ const SWEEP_COLUMNS = ['density', 'seqLen', 'keptFraction', 'ideal', 'tileLevel'
 function sweepTable(rows: SparseSweepRow[]): string {
   const hasBreakEven = rows.some((r) => r.breakEvenDensity !== undefined);
   const head = ['density', 'seq', 'kept', '(a) ideal', '(b) tile', '(c) predicted', 'dense', 'sparse + estimator', ...(hasBreakEven ? ['(d) break-even'] : [])];
-  return table([head, ...rows.map((r) => [
-    r.density === null ? '-' : r.density.toPrecision(3), String(r.seqLen), percent(r.keptFraction), times(r.ideal), times(r.tileLevel), times(r.predicted),
-    formatSeconds(r.denseSeconds), formatSeconds(r.sparseSeconds),
-    ...(hasBreakEven ? [breakEvenCell(r.breakEvenDensity ?? null)] : []),
-  ])]);
+  return table([
+    head,
+    ...rows.map((r) => [
+      r.density === null ? '-' : r.density.toPrecision(3),
+      String(r.seqLen),
+      percent(r.keptFraction),
+      times(r.ideal),
+      times(r.tileLevel),
+      times(r.predicted),
+      formatSeconds(r.denseSeconds),
+      formatSeconds(r.sparseSeconds),
+      ...(hasBreakEven ? [breakEvenCell(r.breakEvenDensity ?? null)] : []),
+    ]),
+  ]);
 }
 
 function sweepCsv(rows: SparseSweepRow[]): string {

@@ -38,7 +38,10 @@ export function registerSweep(program: Command, io: CliIo): void {
     .description('run a sweep file (YAML or JSON; see docs/dse.md) on all cores, streaming results to JSONL or CSV; rerun the same command to resume')
     .option('-o, --output <file>', 'results file, .jsonl or .csv (default: <spec name>.results.jsonl, with .shard-I-of-N when sharded)')
     .option('--shard <i/n>', 'compute only the i-th of n equal blocks of points (i from 0), e.g. $SLURM_ARRAY_TASK_ID/8; join with attnsim merge')
-    .option('--workers <n>', `threads that evaluate points, this one included (default: one per core, ${availableParallelism()} here, the others started only if the sweep is long enough to gain from them)`)
+    .option(
+      '--workers <n>',
+      `threads that evaluate points, this one included (default: one per core, ${availableParallelism()} here, the others started only if the sweep is long enough to gain from them)`,
+    )
     .option('--limit <n>', 'compute at most n new points, then stop; rerun to continue')
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .option('--no-progress', 'no progress bar, even on a terminal')
@@ -62,14 +65,25 @@ export function registerSweep(program: Command, io: CliIo): void {
       if (ownProcess) for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       let summary: SweepRunSummary;
       try {
-        summary = await runSweep(plan, { output, workers, alwaysStartWorkers: flags.workers !== undefined, progress: progressSink(io, flags.progress), shouldStop: () => stopSignal !== undefined, ...(shard ? { shard } : {}), ...(limit !== undefined ? { limit } : {}) });
+        summary = await runSweep(plan, {
+          output,
+          workers,
+          alwaysStartWorkers: flags.workers !== undefined,
+          progress: progressSink(io, flags.progress),
+          shouldStop: () => stopSignal !== undefined,
+          ...(shard ? { shard } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
       } finally {
         if (ownProcess) for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       }
       io.stdout(describeRun(plan, shard, output, summary, stopSignal !== undefined));
       // main() answers 0 for a command that returns; the shell should still see the interruption.
       const exitCode = stopSignal !== undefined ? SIGNAL_EXIT_BASE + constants.signals[stopSignal] : undefined;
-      if (exitCode !== undefined && ownProcess) process.once('exit', () => { process.exitCode = exitCode; });
+      if (exitCode !== undefined && ownProcess)
+        process.once('exit', () => {
+          process.exitCode = exitCode;
+        });
     });
 }
 
@@ -134,7 +148,9 @@ function describeRun(plan: SweepPlan, shard: Shard | undefined, output: string, 
   const lines = [`${what} → ${output}`];
   const how = s.mode === 'threads' ? `${s.threads} threads` : s.mode;
   const rate = s.seconds > 0 ? `, ${formatRate(s.computed / s.seconds)} points/s` : '';
-  lines.push(`computed ${s.computed} (${s.infeasible} infeasible) in ${s.seconds.toFixed(2)} s${rate}, ${how}; ${s.resumed} already in the file${s.droppedPartialLine ? ' (a cut-off last line was dropped)' : ''}`);
+  lines.push(
+    `computed ${s.computed} (${s.infeasible} infeasible) in ${s.seconds.toFixed(2)} s${rate}, ${how}; ${s.resumed} already in the file${s.droppedPartialLine ? ' (a cut-off last line was dropped)' : ''}`,
+  );
   if (s.remaining > 0) lines.push(`${interrupted ? 'interrupted: ' : ''}${s.remaining} points left; rerun the same command to continue`);
   return `${lines.join('\n')}\n`;
 }

@@ -18,7 +18,10 @@ import { getProfile } from '../../kernels/profiles/index.js';
 import { simulatePlan } from '../../simulate.js';
 
 /** Engines whose predictions the shipped measurements score. */
-const VALIDATED_ENGINES = (): string[] => listEngines().filter((e) => e.validates).map((e) => e.id);
+const VALIDATED_ENGINES = (): string[] =>
+  listEngines()
+    .filter((e) => e.validates)
+    .map((e) => e.id);
 import { caseMask } from '../../validate/format.js';
 
 export function loadCaseFiles(files: readonly string[], io: CliIo, option = '--data'): { cases: MeasuredCase[]; errors: FormatError[] } {
@@ -46,9 +49,15 @@ function caseRows(cases: readonly CaseResult[]): string[][] {
   const rows = [['case', 'split', 'latency meas', 'pred', 'err', 'roofline err', 'DRAM err', 'L2 err', 'energy err']];
   for (const c of cases) {
     rows.push([
-      c.id, c.split === 'calibration' ? 'cal' : 'held',
-      formatMetric('latency', c.measured.latency), formatMetric('latency', c.predicted.latency), pct(c.error.latency),
-      pct(c.baseline.error), pct(c.error.dramBytes), pct(c.error.l2Bytes), pct(c.error.energy),
+      c.id,
+      c.split === 'calibration' ? 'cal' : 'held',
+      formatMetric('latency', c.measured.latency),
+      formatMetric('latency', c.predicted.latency),
+      pct(c.error.latency),
+      pct(c.baseline.error),
+      pct(c.error.dramBytes),
+      pct(c.error.l2Bytes),
+      pct(c.error.energy),
     ]);
   }
   return rows;
@@ -75,11 +84,15 @@ export function summaryTable(result: ValidationResult): string {
 export function orderingLine(o: OrderingSummary, listWrong = false): string {
   const tie = `${(100 * o.tieFraction).toFixed(0)}%`;
   const apart = o.repeatPasses > 0 ? `more than ${tie} apart, the same way round, in each of up to ${o.repeatPasses + 1} passes` : `more than ${tie} apart`;
-  const lines = [`DRAM ordering of kernel pairs on one workload: ${o.ordered} of ${o.scored} right ` +
-    `(pairs measured ${apart}; ${o.ties} other pairs are ties, ${o.tiesAgreed} of them predicted within ${tie} too)`];
+  const lines = [
+    `DRAM ordering of kernel pairs on one workload: ${o.ordered} of ${o.scored} right ` +
+      `(pairs measured ${apart}; ${o.ties} other pairs are ties, ${o.tiesAgreed} of them predicted within ${tie} too)`,
+  ];
   for (const w of listWrong ? o.wrong : []) {
-    lines.push(`  wrong: ${w.workload}: ${w.kernels[0]} ${formatBytes(w.measured[0])} vs ${w.kernels[1]} ${formatBytes(w.measured[1])} measured, ` +
-      `${formatBytes(w.predicted[0])} vs ${formatBytes(w.predicted[1])} predicted`);
+    lines.push(
+      `  wrong: ${w.workload}: ${w.kernels[0]} ${formatBytes(w.measured[0])} vs ${w.kernels[1]} ${formatBytes(w.measured[1])} measured, ` +
+        `${formatBytes(w.predicted[0])} vs ${formatBytes(w.predicted[1])} predicted`,
+    );
   }
   return lines.join('\n');
 }
@@ -113,7 +126,10 @@ export function registerValidate(program: Command, io: CliIo): void {
     .command('validate')
     .description('predict measured kernels (default: all shipped H200 data) and report the error per case and in summary')
     .option('--data <file...>', 'measured-case JSONL files (validation-format.md); default: validation/data/*/*.jsonl')
-    .option('--repeat <file...>', 'the same cases measured again, one file per pass: a kernel pair is an ordering only if every pass agrees; default with the shipped data: validation/data/*/repeat/*.jsonl')
+    .option(
+      '--repeat <file...>',
+      'the same cases measured again, one file per pass: a kernel pair is an ordering only if every pass agrees; default with the shipped data: validation/data/*/repeat/*.jsonl',
+    )
     .option('--engine <id>', `engine (${VALIDATED_ENGINES().join(', ')})`, 'analytical')
     .option('--cases', 'print every case, not only the summary')
     .option('--json', 'print the result as JSON')
@@ -129,15 +145,24 @@ export function registerValidate(program: Command, io: CliIo): void {
       const { cases, errors } = loadCaseFiles(files, io);
       const repeatFiles = opts.repeat ?? (opts.data ? [] : shippedRepeatFiles());
       const repeats = repeatFiles.map((f) => loadCaseFiles([f], io, '--repeat'));
-      for (const [field, bad] of [['--data', errors], ['--repeat', repeats.flatMap((r) => r.errors)]] as const) {
+      for (const [field, bad] of [
+        ['--data', errors],
+        ['--repeat', repeats.flatMap((r) => r.errors)],
+      ] as const) {
         if (bad.length === 0) continue;
         const count = `${bad.length} line${bad.length === 1 ? ' is' : 's are'} not a measured case`;
         throw new InputError(field, `${count} (first: ${lineText(bad[0]!)}); fix or remove ${bad.length === 1 ? 'it' : 'them'} (format: validation/FORMAT.md)`);
       }
-      const result = validateCases(cases, opts.engine as GpuEngineId, repeats.map((r) => r.cases));
+      const result = validateCases(
+        cases,
+        opts.engine as GpuEngineId,
+        repeats.map((r) => r.cases),
+      );
       if (result.cases.length === 0) {
-        const why = cases.length === 0 ? 'the files hold no case'
-          : `the simulator cannot model any of the ${cases.length} case${cases.length === 1 ? '' : 's'} (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})`;
+        const why =
+          cases.length === 0
+            ? 'the files hold no case'
+            : `the simulator cannot model any of the ${cases.length} case${cases.length === 1 ? '' : 's'} (first: ${result.unsupported[0]!.id}: ${result.unsupported[0]!.reason})`;
         throw new InputError('--data', `no case could be predicted: ${why}; the format is in validation/FORMAT.md`);
       }
       if (opts.trace !== undefined) {
@@ -155,8 +180,10 @@ export function registerValidate(program: Command, io: CliIo): void {
         return;
       }
       if (opts.cases) io.stdout(`${table(caseRows(result.cases))}\n\n`);
-      io.stdout(`${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
-        `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`);
+      io.stdout(
+        `${result.cases.length} cases predicted from ${files.length} file(s)${repeatFiles.length > 0 ? ` and ${repeatFiles.length} repeat pass${repeatFiles.length === 1 ? '' : 'es'}` : ''} with the ${opts.engine} engine; ` +
+          `calibration split: FNV-1a(id) mod 4 = 0 (${result.summary.calibration.count} cases), held out: the rest (${result.summary.heldOut.count})\n\n`,
+      );
       io.stdout(`${summaryTable(result)}\n`);
       io.stdout(`\n${orderingLine(result.summary.dramOrdering, opts.cases)}\n`);
       if (result.unsupported.length > 0) {

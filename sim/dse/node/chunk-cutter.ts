@@ -15,7 +15,10 @@ export class ChunkCutter {
   private next = 0;
   private secondsPerPoint: number | null = null;
 
-  constructor(private readonly todo: readonly number[], private readonly threads: number) {}
+  constructor(
+    private readonly todo: readonly number[],
+    private readonly threads: number,
+  ) {}
 
   get remaining(): number {
     return this.todo.length - this.next;

@@ -38,7 +38,10 @@ function checkObjectives(results: ParsedResults, path: string): void {
       if (v === null || v === undefined) {
         if (row.status === 'ok') throw new InputError(`${path}: line ${results.rowLines[i]}`, `${column} is empty on a point whose status is ok`);
       } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new InputError(`${path}: line ${results.rowLines[i]}`, `${column} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; an objective is a finite number ≥ 0 (or empty where the point cannot run)`);
+        throw new InputError(
+          `${path}: line ${results.rowLines[i]}`,
+          `${column} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; an objective is a finite number ≥ 0 (or empty where the point cannot run)`,
+        );
       }
     }
   });
@@ -70,7 +73,10 @@ export function uniqueRows(results: ParsedResults, path: string): readonly Resul
   });
   if (firstRepeat) {
     const { line, index, of } = firstRepeat;
-    throw new InputError(`${path}: line ${line}`, `repeats point ${index} of line ${of} (${repeats} repeated row${repeats === 1 ? '' : 's'} in all), which would count twice; keep one of each with attnsim merge -o NEW_FILE ${path}`);
+    throw new InputError(
+      `${path}: line ${line}`,
+      `repeats point ${index} of line ${of} (${repeats} repeated row${repeats === 1 ? '' : 's'} in all), which would count twice; keep one of each with attnsim merge -o NEW_FILE ${path}`,
+    );
   }
   return results.rows;
 }

@@ -7,7 +7,10 @@ export const MAX_PARETO_OBJECTIVES = 3;
 
 /** `--objectives latency,energy`: known ids, each once. */
 export function parseObjectives(text: string, flag = '--objectives'): ObjectiveId[] {
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const id of ids) {
     if (!isObjectiveId(id)) throw new InputError(flag, `unknown objective "${id}"; valid objectives: ${OBJECTIVE_IDS.join(', ')}`);
   }

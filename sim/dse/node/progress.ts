@@ -19,7 +19,11 @@ export class ProgressBar {
   private lastDraw = 0;
   private readonly start = performance.now();
 
-  constructor(private readonly sink: ProgressSink, private readonly total: number, private readonly label: string) {}
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly total: number,
+    private readonly label: string,
+  ) {}
 
   /** `points` more finished. */
   advance(points: number): void {

@@ -61,7 +61,10 @@ export function prepareResults(path: string, plan: SweepPlan, header: ResultsHea
 function checkHeader(path: string, firstLine: string, header: ResultsHeader, format: ResultsFormat): void {
   if (!isHeaderLine(firstLine, format)) throw notResults(path, 'has no sweep header on line 1: it was written by another program or an older attnsim');
   if (parseHeaderLine(firstLine, format, `${path}: line 1`).specHash !== header.specHash) {
-    throw new InputError('--output', `"${path}" holds results of another sweep spec: the sweep file (its set:, parameters, workloads, hardware, engine …) or a spec file it names changed since they were written; to start afresh, delete it or choose another --output`);
+    throw new InputError(
+      '--output',
+      `"${path}" holds results of another sweep spec: the sweep file (its set:, parameters, workloads, hardware, engine …) or a spec file it names changed since they were written; to start afresh, delete it or choose another --output`,
+    );
   }
 }
 
@@ -82,7 +85,10 @@ export function checkRowBelongsToPlan(row: ResultRow, plan: SweepPlan, range: { 
   const expected = pointIdentity(plan, index);
   for (const [column, value] of Object.entries(expected)) {
     if (row[column] !== value) {
-      throw new InputError(where, `point ${index} has ${column} = ${JSON.stringify(row[column])} but this sweep's point ${index} has ${JSON.stringify(value)}: the rows are from another sweep; use another output file`);
+      throw new InputError(
+        where,
+        `point ${index} has ${column} = ${JSON.stringify(row[column])} but this sweep's point ${index} has ${JSON.stringify(value)}: the rows are from another sweep; use another output file`,
+      );
     }
   }
 }

@@ -14,7 +14,9 @@ export function specHash(plan: SweepPlan): string {
   // `engines` is left out as well: it follows from `engine` and the hardware, both hashed.
   const { name: _name, description: _description, hardware, engines: _engines, ...rest } = plan;
   const specs = [...hardware.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, spec]) => [id, withoutProvenance(spec)]);
-  return `sha256:${createHash('sha256').update(canonicalJson({ ...rest, hardware: specs })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson({ ...rest, hardware: specs }))
+    .digest('hex')}`;
 }
 
 function withoutProvenance(spec: object): object {
@@ -26,7 +28,9 @@ function withoutProvenance(spec: object): object {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -68,7 +68,7 @@ export function runCompressed(build: (rows: number) => PipelineGraph, totalRows:
         const { rows: p, cycles: c } = period;
         // The target row's phase within the period, then whole periods on top.
         const target = totalRows - 1;
-        const base = last - (((last - target) % p) + p) % p;
+        const base = last - ((((last - target) % p) + p) % p);
         lastRowDone = done[base]! + ((target - base) / p) * c;
         cyclesPerRow = c / p;
       } else {

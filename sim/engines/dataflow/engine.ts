@@ -165,22 +165,49 @@ export function runPipeline(graph: PipelineGraph, options: EngineOptions = {}): 
   // Refused before it starts rather than after minutes: the firings are known up front.
   const estimate = EVENTS_PER_FIRING * graph.units.reduce((sum, u) => sum + firingsOf(u), 0);
   if (estimate > maxEvents) {
-    throw new InputError('workload', `simulating pipeline ${graph.name} event by event takes ~${estimate.toExponential(1)} events, above the dataflow engine's limit of ` +
-      `${maxEvents.toExponential(1)} (about 6 s); use a shorter sequence, fewer sequences, or larger key blocks`);
+    throw new InputError(
+      'workload',
+      `simulating pipeline ${graph.name} event by event takes ~${estimate.toExponential(1)} events, above the dataflow engine's limit of ` +
+        `${maxEvents.toExponential(1)} (about 6 s); use a shorter sequence, fewer sequences, or larger key blocks`,
+    );
   }
   const fifoIndex = new Map(graph.fifos.map((f, i) => [f.name, i]));
   const fifos: FifoState[] = graph.fifos.map((f) => ({
-    name: f.name, depth: f.depth, tokenBytes: f.tokenBytes, bypass: f.bypass ?? false,
-    count: 0, peak: 0, pushes: 0, pops: 0, producer: -1, consumer: -1,
+    name: f.name,
+    depth: f.depth,
+    tokenBytes: f.tokenBytes,
+    bypass: f.bypass ?? false,
+    count: 0,
+    peak: 0,
+    pushes: 0,
+    pops: 0,
+    producer: -1,
+    consumer: -1,
   }));
   const units: UnitState[] = graph.units.map((u, i) => {
     const ports = (list: typeof u.inputs): PortState[] => list.map((p) => ({ fifo: fifoIndex.get(p.fifo)!, rate: p.rate }));
     const state: UnitState = {
-      name: u.name, kind: u.kind, latency: u.latencyCycles, interval: u.initiationIntervalCycles,
-      slots: Math.max(1, Math.ceil(u.latencyCycles / u.initiationIntervalCycles)), rowLength: u.rowLength,
-      firings: firingsOf(u), inputs: ports(u.inputs), outputs: ports(u.outputs),
-      fired: 0, nextFire: 0, pendingReady: [], pendingFiring: [], pendingHead: 0, lastDeliverCycle: -1,
-      fireScheduledAt: -1, deliverScheduledAt: -1, blockedSince: -1, stallCycles: 0, firstFire: -1, lastDone: 0,
+      name: u.name,
+      kind: u.kind,
+      latency: u.latencyCycles,
+      interval: u.initiationIntervalCycles,
+      slots: Math.max(1, Math.ceil(u.latencyCycles / u.initiationIntervalCycles)),
+      rowLength: u.rowLength,
+      firings: firingsOf(u),
+      inputs: ports(u.inputs),
+      outputs: ports(u.outputs),
+      fired: 0,
+      nextFire: 0,
+      pendingReady: [],
+      pendingFiring: [],
+      pendingHead: 0,
+      lastDeliverCycle: -1,
+      fireScheduledAt: -1,
+      deliverScheduledAt: -1,
+      blockedSince: -1,
+      stallCycles: 0,
+      firstFire: -1,
+      lastDone: 0,
     };
     for (const p of state.inputs) fifos[p.fifo]!.consumer = i;
     for (const p of state.outputs) fifos[p.fifo]!.producer = i;
@@ -321,13 +348,26 @@ export function runPipeline(graph: PipelineGraph, options: EngineOptions = {}): 
     units: units.map((s) => {
       const busy = s.fired * s.interval;
       return {
-        name: s.name, kind: s.kind, firings: s.fired, busyCycles: busy, stallCycles: s.stallCycles,
-        utilization: cycles > 0 ? Math.min(1, busy / cycles) : 0, firstFireCycle: s.firstFire, lastDoneCycle: s.lastDone,
+        name: s.name,
+        kind: s.kind,
+        firings: s.fired,
+        busyCycles: busy,
+        stallCycles: s.stallCycles,
+        utilization: cycles > 0 ? Math.min(1, busy / cycles) : 0,
+        firstFireCycle: s.firstFire,
+        lastDoneCycle: s.lastDone,
       };
     }),
     fifos: fifos.map((f) => ({
-      name: f.name, depth: f.depth, tokenBytes: f.tokenBytes, bypass: f.bypass, peakOccupancy: f.peak,
-      pushes: f.pushes, pops: f.pops, producer: producerName(f), consumer: consumerName(f),
+      name: f.name,
+      depth: f.depth,
+      tokenBytes: f.tokenBytes,
+      bypass: f.bypass,
+      peakOccupancy: f.peak,
+      pushes: f.pushes,
+      pops: f.pops,
+      producer: producerName(f),
+      consumer: consumerName(f),
     })),
     deadlock: completed ? null : describeDeadlock(units, fifos, now),
     rowDoneCycles,
@@ -336,9 +376,7 @@ export function runPipeline(graph: PipelineGraph, options: EngineOptions = {}): 
 }
 
 function describeDeadlock(units: UnitState[], fifos: FifoState[], cycle: number): DeadlockReport {
-  const fullFifos = fifos
-    .filter((f) => f.count >= f.depth)
-    .map((f) => ({ name: f.name, occupancy: f.count, depth: f.depth, producer: units[f.producer]!.name, consumer: units[f.consumer]!.name }));
+  const fullFifos = fifos.filter((f) => f.count >= f.depth).map((f) => ({ name: f.name, occupancy: f.count, depth: f.depth, producer: units[f.producer]!.name, consumer: units[f.consumer]!.name }));
   const waiting: WaitingUnit[] = [];
   for (const s of units) {
     const stuck = s.pendingHead < s.pendingReady.length;
@@ -356,8 +394,6 @@ function describeDeadlock(units: UnitState[], fifos: FifoState[], cycle: number)
     waiting.push({ unit: s.name, waitsOn: 'input', fifos: empty.map((p) => fifos[p.fifo]!.name), firingsDone: s.fired, firings: s.firings });
   }
   const fullText = fullFifos.map((f) => `${f.name} (${f.occupancy}/${f.depth})`).join(', ') || 'none';
-  const waitText = waiting
-    .map((w) => `${w.unit} ${w.waitsOn === 'output' ? 'cannot write' : 'waits for'} ${w.fifos.join(', ')} (${w.firingsDone}/${w.firings} firings)`)
-    .join('; ');
+  const waitText = waiting.map((w) => `${w.unit} ${w.waitsOn === 'output' ? 'cannot write' : 'waits for'} ${w.fifos.join(', ')} (${w.firingsDone}/${w.firings} firings)`).join('; ');
   return { cycle, fullFifos, waiting, message: `deadlock at cycle ${cycle}: full FIFOs: ${fullText}; ${waitText}` };
 }

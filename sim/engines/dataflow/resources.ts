@@ -9,11 +9,11 @@ export function resourcesOf(spec: DataflowSpec): DataflowResources {
   const dram = spec.memory.dram[tier];
   const memory = dram
     ? {
-      level: tier,
-      bytesPerCycle: dram.bandwidthBytesPerSecond / spec.clockHz,
-      // At least one cycle: a memory access is never free in the engine's clock.
-      latencyCycles: Math.max(1, Math.ceil(dram.latencySeconds * spec.clockHz)),
-    }
+        level: tier,
+        bytesPerCycle: dram.bandwidthBytesPerSecond / spec.clockHz,
+        // At least one cycle: a memory access is never free in the engine's clock.
+        latencyCycles: Math.max(1, Math.ceil(dram.latencySeconds * spec.clockHz)),
+      }
     : { level: ON_CHIP, bytesPerCycle: m.count * m.portBytesPerCycle, latencyCycles: m.accessLatencyCycles };
   return {
     computeUnits: c.count,

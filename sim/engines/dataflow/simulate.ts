@@ -83,8 +83,11 @@ export function simulateDataflow(request: DataflowRequest): Report {
   const blockQ = Math.min(planOptions.blockQ ?? resources.block.queries, w.qLen);
   const queryBlocks = Math.ceil(w.qLen / blockQ);
   if (queryBlocks > MAX_QUERY_BLOCKS) {
-    throw new InputError('workload', `${w.qLen} queries in ${blockQ}-query blocks are ${queryBlocks} query blocks per sequence, above the dataflow planner's limit of ` +
-      `${MAX_QUERY_BLOCKS} (2^20, seconds of planning already); use a shorter sequence or larger query blocks`);
+    throw new InputError(
+      'workload',
+      `${w.qLen} queries in ${blockQ}-query blocks are ${queryBlocks} query blocks per sequence, above the dataflow planner's limit of ` +
+        `${MAX_QUERY_BLOCKS} (2^20, seconds of planning already); use a shorter sequence or larger query blocks`,
+    );
   }
   const plan = planDataflow(w, resources, { ...planOptions, kernel });
 
@@ -146,11 +149,19 @@ export function simulateDataflow(request: DataflowRequest): Report {
     breakdown: [],
     warnings,
     dataflow: {
-      kernel, strategy: plan.strategy, clockHz: spec.clockHz, cycles,
+      kernel,
+      strategy: plan.strategy,
+      clockHz: spec.clockHz,
+      cycles,
       block: { queries: plan.shape.blockQ, keys: plan.shape.blockK },
-      keyBlocksPerRow: plan.shape.keyBlocks, queryBlocks: plan.queryBlocks, totalRowBlocks: plan.totalRowBlocks,
-      replicas: plan.phases[0]!.replicas, replicasPerKvStream: plan.replicasPerKvStream, kvPasses: plan.kvPasses,
-      reconfigurations: plan.reconfigurations, reconfigurationSeconds,
+      keyBlocksPerRow: plan.shape.keyBlocks,
+      queryBlocks: plan.queryBlocks,
+      totalRowBlocks: plan.totalRowBlocks,
+      replicas: plan.phases[0]!.replicas,
+      replicasPerKvStream: plan.replicasPerKvStream,
+      kvPasses: plan.kvPasses,
+      reconfigurations: plan.reconfigurations,
+      reconfigurationSeconds,
       bytesByLevel: counts.bytes,
       phases,
     },
@@ -223,8 +234,12 @@ function usefulFlops(w: Workload, plan: DataflowPlan): number {
 function tilesOf(plan: DataflowPlan): Report['tiles'] {
   const c = plan.coverage;
   return {
-    tileQ: plan.shape.blockQ, tileK: plan.shape.blockK, full: c.fullBlocks, partial: c.partialBlocks, skipped: c.skippedBlocks,
-    keptFraction: c.keptElements / c.totalElements, computedFraction: c.computedElements / c.totalElements,
+    tileQ: plan.shape.blockQ,
+    tileK: plan.shape.blockK,
+    full: c.fullBlocks,
+    partial: c.partialBlocks,
+    skipped: c.skippedBlocks,
+    keptFraction: c.keptElements / c.totalElements,
+    computedFraction: c.computedElements / c.totalElements,
   };
 }
-

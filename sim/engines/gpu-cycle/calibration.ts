@@ -60,7 +60,10 @@ export function cycleKernelConstants(hardware: string, kernel: string): CycleKer
 }
 
 /** The plan with the cycle engine's latency constants on its main-loop launches (as calibratePlan does). */
-export function withCycleConstants(plan: KernelPlan, constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction' | 'dynamicEnergyScale' | 'iterationOverheadSeconds'> | undefined): KernelPlan {
+export function withCycleConstants(
+  plan: KernelPlan,
+  constants: Pick<CycleKernelConstants, 'matrixEfficiency' | 'extraFixedSeconds' | 'tileOverheadSeconds' | 'ctaSoloFraction' | 'dynamicEnergyScale' | 'iterationOverheadSeconds'> | undefined,
+): KernelPlan {
   if (!constants) return plan;
   // The energy scale covers every launch of the family, as calibratePlan's does.
   const scaled = (l: LaunchPlan): LaunchPlan => (constants.dynamicEnergyScale !== undefined ? { ...l, dynamicEnergyScale: constants.dynamicEnergyScale } : l);

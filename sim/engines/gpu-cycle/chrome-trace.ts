@@ -24,8 +24,14 @@ export function chromeTrace(timeline: Timeline, title: string): object {
   }
   for (const c of timeline.ctas) {
     events.push({
-      name: `${timeline.launches[c.launch]?.name ?? 'launch'} tile ${c.tile}`, cat: `class ${c.workClass}`, ph: 'X', pid: PID, tid: c.sm + 1,
-      ts: us(c.startSeconds), dur: us(c.endSeconds - c.startSeconds), args: { tile: c.tile, workClass: c.workClass },
+      name: `${timeline.launches[c.launch]?.name ?? 'launch'} tile ${c.tile}`,
+      cat: `class ${c.workClass}`,
+      ph: 'X',
+      pid: PID,
+      tid: c.sm + 1,
+      ts: us(c.startSeconds),
+      dur: us(c.endSeconds - c.startSeconds),
+      args: { tile: c.tile, workClass: c.workClass },
     });
   }
   for (const s of timeline.counters) {

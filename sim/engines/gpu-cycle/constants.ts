@@ -45,7 +45,6 @@ export const MAX_COUNTER_SAMPLES_PER_LAUNCH = 2_000;
 /** Launch results kept for replay (identical layers of a model, repeated sweep points). */
 export const REPLAY_CACHE_ENTRIES = 256;
 
-
 /**
  * Half-width, as a fraction of the capacity, of the stack distances over which a block's lines
  * leave L2 (l2-cache.ts, survival). A modelling choice: an exact LRU is a cliff at the capacity,

@@ -88,15 +88,24 @@ export class L2Cache {
    * `sharedRoom`: L2 room per byte of data that every SM reads (SHARED_L2_ROOM); an operand read
    * by some CTAs takes roomPerByte(readers, sharedRoom) (launch-traffic.ts).
    */
-  constructor(readonly capacityBytes: number, readonly spread = SURVIVAL_SPREAD, readonly sharedRoom = 1) {}
+  constructor(
+    readonly capacityBytes: number,
+    readonly spread = SURVIVAL_SPREAD,
+    readonly sharedRoom = 1,
+  ) {}
 
   /** Tracked blocks of one operand (copies × chunks), created never used. */
   blocks(key: string, count: number, options: BlockOptions = {}): Blocks {
     let b = this.stamps.get(key);
     if (!b || b.lastUse.length !== count) {
       b = {
-        lastUse: new Float64Array(count), lastUseLasting: new Float64Array(count), residentBytes: new Float64Array(count),
-        lo: new Float64Array(count), hi: new Float64Array(count), room: options.room ?? 1, evictLast: options.evictLast ?? false,
+        lastUse: new Float64Array(count),
+        lastUseLasting: new Float64Array(count),
+        residentBytes: new Float64Array(count),
+        lo: new Float64Array(count),
+        hi: new Float64Array(count),
+        room: options.room ?? 1,
+        evictLast: options.evictLast ?? false,
       };
       this.stamps.set(key, b);
     }

@@ -67,8 +67,17 @@ export class CycleLaunchRunner {
   private launchIndex = 0;
   private writtenBack = 0;
 
-  constructor(private readonly spec: GpuSpec, private readonly plan: KernelPlan, private readonly w: Workload, options: CycleOptions = {}) {
-    this.cache = new L2Cache(spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION), options.l2SurvivalSpread ?? SURVIVAL_SPREAD, options.l2SharedRoom ?? SHARED_L2_ROOM);
+  constructor(
+    private readonly spec: GpuSpec,
+    private readonly plan: KernelPlan,
+    private readonly w: Workload,
+    options: CycleOptions = {},
+  ) {
+    this.cache = new L2Cache(
+      spec.memory.l2.bytes * (options.l2EffectiveFraction ?? DEFAULT_L2_EFFECTIVE_FRACTION),
+      options.l2SurvivalSpread ?? SURVIVAL_SPREAD,
+      options.l2SharedRoom ?? SHARED_L2_ROOM,
+    );
     this.recorder = options.timeline ? new TimelineRecorder(spec.compute.sms) : null;
     this.farFraction = options.farPartitionFillFraction ?? FAR_PARTITION_FILL_FRACTION;
     this.coldLaunches = options.coldLaunches ?? false;
@@ -93,7 +102,13 @@ export class CycleLaunchRunner {
     // A combine kernel reads the partials its split launch wrote a moment ago: L2 hits unless
     // they outgrew the cache.
     const traffic = new LaunchTraffic({
-      launch, order, costs, cache: this.cache, key: String(index), w: this.w, spec,
+      launch,
+      order,
+      costs,
+      cache: this.cache,
+      key: String(index),
+      w: this.w,
+      spec,
       readsRecentWrites: !this.coldLaunches && launch.role === 'combine' && launch.compulsoryReadBytes <= this.cache.capacityBytes,
       dramRoundTripSeconds: this.dramRoundTrip,
     });
@@ -119,10 +134,16 @@ export class CycleLaunchRunner {
       phase: (tile, index) => phase(tile + replayed.tiles, index),
       ...(rec
         ? {
-            onSpan: (sm: number, tile: number, s: number, e: number) => rec.span(sm, tile + replayed.tiles, order.workOf(tile + replayed.tiles), (replayed.cycles + s) / clock, (replayed.cycles + e) / clock),
-            onSample: (cycle: number, hbm: number, l2: number, hitRate: number, resident: number) => rec.sample({
-              seconds: (replayed.cycles + cycle) / clock, hbmBytesPerSecond: hbm * clock, l2BytesPerSecond: l2 * clock, l2HitRate: hitRate, residentCtas: resident,
-            }),
+            onSpan: (sm: number, tile: number, s: number, e: number) =>
+              rec.span(sm, tile + replayed.tiles, order.workOf(tile + replayed.tiles), (replayed.cycles + s) / clock, (replayed.cycles + e) / clock),
+            onSample: (cycle: number, hbm: number, l2: number, hitRate: number, resident: number) =>
+              rec.sample({
+                seconds: (replayed.cycles + cycle) / clock,
+                hbmBytesPerSecond: hbm * clock,
+                l2BytesPerSecond: l2 * clock,
+                l2HitRate: hitRate,
+                residentCtas: resident,
+              }),
           }
         : {}),
     });
@@ -148,8 +169,16 @@ export class CycleLaunchRunner {
     return { counts, timing, events: result.events };
   }
 
-  private timing(launch: LaunchPlan, counts: Counts, busySeconds: number, result: { hbmLimitedCycles: number; l2LimitedCycles: number; cycles: number },
-    costs: readonly ClassCost[], tiles: number, slots: number, chained: boolean): LaunchTiming {
+  private timing(
+    launch: LaunchPlan,
+    counts: Counts,
+    busySeconds: number,
+    result: { hbmLimitedCycles: number; l2LimitedCycles: number; cycles: number },
+    costs: readonly ClassCost[],
+    tiles: number,
+    slots: number,
+    chained: boolean,
+  ): LaunchTiming {
     const spec = this.spec;
     const sms = spec.compute.sms;
     let workSeconds = 0;
@@ -197,8 +226,16 @@ const REPLAY_AFTER_WAVES = 2;
  * leading full waves beyond REPLAY_AFTER_WAVES are replayed by that formula (their tiles still
  * pass through the L2 model, without events); the rest, tail included, is simulated.
  */
-function replayUniformWaves(launch: LaunchPlan, tiles: number, slots: number, sms: number, firstPhase: (tile: number) => PhaseCost,
-  hbmBytesPerCycle: number, l2BytesPerCycle: number, dispatchCycles: number): { tiles: number; cycles: number; hbmLimitedCycles: number } {
+function replayUniformWaves(
+  launch: LaunchPlan,
+  tiles: number,
+  slots: number,
+  sms: number,
+  firstPhase: (tile: number) => PhaseCost,
+  hbmBytesPerCycle: number,
+  l2BytesPerCycle: number,
+  dispatchCycles: number,
+): { tiles: number; cycles: number; hbmLimitedCycles: number } {
   const none = { tiles: 0, cycles: 0, hbmLimitedCycles: 0 };
   const fullChip = sms * Math.max(1, launch.ctasPerSm);
   if (launch.work.length !== 1 || launch.sharedOperands.length > 0 || launch.persistent || slots !== fullChip) return none;
@@ -210,8 +247,7 @@ function replayUniformWaves(launch: LaunchPlan, tiles: number, slots: number, sm
     let cost = firstPhase(tile);
     for (let t = tile + 1; t < tile + slots; t++) cost = firstPhase(t);
     const tileCycles = Math.max(1, cost.cycles);
-    const factor = Math.min(1, cost.hbmBytes > 0 ? (hbmBytesPerCycle * tileCycles) / (sms * cost.hbmBytes) : 1,
-      cost.l2Bytes > 0 ? (l2BytesPerCycle * tileCycles) / (sms * cost.l2Bytes) : 1);
+    const factor = Math.min(1, cost.hbmBytes > 0 ? (hbmBytesPerCycle * tileCycles) / (sms * cost.hbmBytes) : 1, cost.l2Bytes > 0 ? (l2BytesPerCycle * tileCycles) / (sms * cost.l2Bytes) : 1);
     // A wave also takes at least the block scheduler's time to start its CTAs.
     const wave = Math.max((tileCycles * launch.ctasPerSm) / factor, slots * dispatchCycles);
     cycles += wave;

@@ -115,9 +115,7 @@ export class LaunchTraffic {
     this.costs = input.costs;
     this.cache = cache;
     this.spec = input.spec;
-    this.blocks = op
-      ? cache.blocks(`${key}:${op.label}`, op.instances * order.chunks, { room: roomPerByte(op.readersPerInstance, cache.sharedRoom), evictLast: launch.kvEvictLast ?? false })
-      : null;
+    this.blocks = op ? cache.blocks(`${key}:${op.label}`, op.instances * order.chunks, { room: roomPerByte(op.readersPerInstance, cache.sharedRoom), evictLast: launch.kvEvictLast ?? false }) : null;
     this.revisitBytes = launch.revisitBytesPerTile ?? 0;
     this.ownBlocks = this.revisitBytes > 0 ? cache.blocks(`${key}:own`, order.tiles) : null;
     this.readsRecentWrites = input.readsRecentWrites;
@@ -150,9 +148,7 @@ export class LaunchTraffic {
       // Its share of the operand, at most what it asks of L2 (a short last key tile). A tile
       // that reads its copy whole (split-KV decode, where the last splits may get more or
       // fewer key tiles than an even share) reads all but its once-only bytes from it.
-      const bytesPerKeyTile = this.order.keyTiles === 1
-        ? Math.max(0, cost.readBytes - this.onceBytesPerTile)
-        : Math.min(op.bytes / this.order.keyTiles, cost.readBytes / visited);
+      const bytesPerKeyTile = this.order.keyTiles === 1 ? Math.max(0, cost.readBytes - this.onceBytesPerTile) : Math.min(op.bytes / this.order.keyTiles, cost.readBytes / visited);
       if (hi > lo) {
         const ch = chunkOfPhase(this.order, lo, hi, index);
         const from = Math.max(first, ch * tpc);

@@ -78,7 +78,7 @@ function planId(plan: KernelPlan): number {
 
 /** Simulate every launch of a plan in order on one GPU whose L2 starts cold (the call after a flush). */
 export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requested: CyclePlanOptions = {}): CyclePlanResult {
-  const family = requested.kernelId ? given.calibrationFamily ?? requested.kernelId : undefined;
+  const family = requested.kernelId ? (given.calibrationFamily ?? requested.kernelId) : undefined;
   const plan = family ? withConstantsOnce(given, cycleKernelConstants(spec.id, family)) : given;
   const calibration = cycleCalibrationFor(spec.id);
   const options: CycleOptions = {
@@ -88,7 +88,19 @@ export function runCyclePlan(given: KernelPlan, spec: GpuSpec, w: Workload, requ
     l2SharedRoom: requested.l2SharedRoom ?? calibration?.l2SharedRoom ?? SHARED_L2_ROOM,
     dramRoundTripSeconds: requested.dramRoundTripSeconds ?? calibration?.dramRoundTripSeconds ?? spec.memory.hbm.latencySeconds,
   };
-  const key = options.timeline ? null : JSON.stringify([planId(plan), w, options.l2EffectiveFraction, options.l2SurvivalSpread, options.l2SharedRoom, options.farPartitionFillFraction, options.coldLaunches, options.dramRoundTripSeconds, options.dirtyL2AtStart]);
+  const key = options.timeline
+    ? null
+    : JSON.stringify([
+        planId(plan),
+        w,
+        options.l2EffectiveFraction,
+        options.l2SurvivalSpread,
+        options.l2SharedRoom,
+        options.farPartitionFillFraction,
+        options.coldLaunches,
+        options.dramRoundTripSeconds,
+        options.dirtyL2AtStart,
+      ]);
   const cached = key ? replay.get(spec)?.get(key) : undefined;
   if (cached) return { plan, launches: cached, events: 0, replayed: true };
   checkCycleWork(plan);
@@ -121,6 +133,9 @@ export function estimateCycleWork(plan: KernelPlan): { tiles: number; events: nu
 function checkCycleWork(plan: KernelPlan): void {
   const { tiles, events } = estimateCycleWork(plan);
   if (tiles > MAX_CYCLE_TILES || events > MAX_CYCLE_EVENTS) {
-    throw new InputError('engine', `the cycle engine would simulate ${tiles.toExponential(2)} CTA tiles and ~${events.toExponential(1)} events, above its limits of ${MAX_CYCLE_TILES.toExponential(0)} tiles and ${MAX_CYCLE_EVENTS.toExponential(1)} events (about half a minute and 1 GB); use --engine analytical, or a smaller batch, head count or sequence`);
+    throw new InputError(
+      'engine',
+      `the cycle engine would simulate ${tiles.toExponential(2)} CTA tiles and ~${events.toExponential(1)} events, above its limits of ${MAX_CYCLE_TILES.toExponential(0)} tiles and ${MAX_CYCLE_EVENTS.toExponential(1)} events (about half a minute and 1 GB); use --engine analytical, or a smaller batch, head count or sequence`,
+    );
   }
 }

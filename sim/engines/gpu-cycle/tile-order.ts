@@ -114,8 +114,7 @@ function endsOnPartialDiagonal(w: Workload): boolean {
 
 /** Does this launch run the fused main loop whose tiles follow `coverage` query tile by query tile? */
 function followsCoverage(launch: LaunchPlan, coverage: TileCoverage | null): coverage is TileCoverage {
-  return coverage !== null && launch.role === 'attention' && launch.tileQ === coverage.tileQ &&
-    launch.tileK === coverage.tileK && launch.work.length === coverage.classes.length;
+  return coverage !== null && launch.role === 'attention' && launch.tileQ === coverage.tileQ && launch.tileK === coverage.tileK && launch.work.length === coverage.classes.length;
 }
 
 export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: Workload): TileOrder {
@@ -159,7 +158,11 @@ export function tileOrder(launch: LaunchPlan, coverage: TileCoverage | null, w: 
   const longestFirst = launch.persistent && coverage.classes.length > 1;
   const queryOf = (tile: number) => (longestFirst ? qTiles - 1 - (tile % qTiles) : tile % qTiles);
   return {
-    tiles, operand, keyTiles: kTiles, tilesPerChunk, chunks: Math.ceil(kTiles / tilesPerChunk),
+    tiles,
+    operand,
+    keyTiles: kTiles,
+    tilesPerChunk,
+    chunks: Math.ceil(kTiles / tilesPerChunk),
     workOf: (tile) => workOfQuery[queryOf(tile)]!,
     instanceOf,
     descending: launch.keyOrder === 'descending',

@@ -60,8 +60,12 @@ export class TimelineRecorder {
       return;
     }
     this.timeline.ctas.push({
-      launch: this.launchIndex, sm, tile, workClass,
-      startSeconds: this.offsetSeconds + startSeconds, endSeconds: this.offsetSeconds + endSeconds,
+      launch: this.launchIndex,
+      sm,
+      tile,
+      workClass,
+      startSeconds: this.offsetSeconds + startSeconds,
+      endSeconds: this.offsetSeconds + endSeconds,
     });
   }
 

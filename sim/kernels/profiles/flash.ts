@@ -20,12 +20,13 @@ export const FA2_SPILL_STORE_BYTES_PER_ITERATION = 7294;
 
 export function lowerSdpaFlash(w: Workload, spec: GpuSpec): KernelPlan {
   const plan = lowerFa2(w, spec);
-  const withSpills = (l: LaunchPlan): LaunchPlan => (l.role !== 'attention'
-    ? l
-    : {
-        ...l,
-        work: l.work.map((c) => ({ ...c, globalWriteBytes: c.globalWriteBytes + c.iterations * FA2_SPILL_STORE_BYTES_PER_ITERATION })),
-        revisitBytesPerTile: FA2_SPILL_STORE_BYTES_PER_ITERATION,
-      });
+  const withSpills = (l: LaunchPlan): LaunchPlan =>
+    l.role !== 'attention'
+      ? l
+      : {
+          ...l,
+          work: l.work.map((c) => ({ ...c, globalWriteBytes: c.globalWriteBytes + c.iterations * FA2_SPILL_STORE_BYTES_PER_ITERATION })),
+          revisitBytesPerTile: FA2_SPILL_STORE_BYTES_PER_ITERATION,
+        };
   return { ...plan, launches: plan.launches.map(withSpills) };
 }

@@ -23,15 +23,35 @@ function pass(spec: GpuSpec, name: string, readBytes: number, writeBytes: number
   const ctas = Math.max(1, Math.ceil((readBytes + writeBytes) / (THREADS * 64)));
   const per = (x: number) => x / ctas;
   const work: CtaWork = {
-    count: ctas, iterations: 1, matrixFlops: 0, vectorFlops: per(flops), exps: per(exps),
-    globalReadBytes: per(readBytes), globalWriteBytes: per(writeBytes), smemReadBytes: 0, smemWriteBytes: 0,
+    count: ctas,
+    iterations: 1,
+    matrixFlops: 0,
+    vectorFlops: per(flops),
+    exps: per(exps),
+    globalReadBytes: per(readBytes),
+    globalWriteBytes: per(writeBytes),
+    smemReadBytes: 0,
+    smemWriteBytes: 0,
   };
   return {
-    name, role: 'softmax', matrixPath: null, dtype: 'fp32', tileQ: null, tileK: null, threadsPerCta: THREADS,
-    sharedBytesPerCta: 0, registersPerThread: 32, ctaCount: ctas, persistent: false,
+    name,
+    role: 'softmax',
+    matrixPath: null,
+    dtype: 'fp32',
+    tileQ: null,
+    tileK: null,
+    threadsPerCta: THREADS,
+    sharedBytesPerCta: 0,
+    registersPerThread: 32,
+    ctaCount: ctas,
+    persistent: false,
     ...occupancy(spec, THREADS, 32, 0),
-    work: [work], softmaxOverlap: 0, compulsoryReadBytes: readBytes, compulsoryWriteBytes: writeBytes,
-    sharedOperands: [], usefulFlops: 0,
+    work: [work],
+    softmaxOverlap: 0,
+    compulsoryReadBytes: readBytes,
+    compulsoryWriteBytes: writeBytes,
+    sharedOperands: [],
+    usefulFlops: 0,
   };
 }
 
@@ -46,13 +66,9 @@ export function lowerMath(w: Workload, spec: GpuSpec): KernelPlan {
   const o = bh * w.qLen * w.valueHeadDim;
   const scores = bh * w.qLen * w.kvLen;
   const kept = tileCoverage(w.mask, w.qLen, w.kvLen, w.qLen, w.kvLen).keptElements * bh;
-  const launches: LaunchPlan[] = [
-    pass(spec, 'upcast_q', q * e, q * f),
-    pass(spec, 'upcast_k', k * e, k * f),
-    pass(spec, 'upcast_v', v * e, v * f),
-  ];
+  const launches: LaunchPlan[] = [pass(spec, 'upcast_q', q * e, q * f), pass(spec, 'upcast_k', k * e, k * f), pass(spec, 'upcast_v', v * e, v * f)];
   if (w.kvHeads !== w.heads) {
-    launches.push(pass(spec, 'expand_k', k * f, (k * w.heads / w.kvHeads) * f), pass(spec, 'expand_v', v * f, (v * w.heads / w.kvHeads) * f));
+    launches.push(pass(spec, 'expand_k', k * f, ((k * w.heads) / w.kvHeads) * f), pass(spec, 'expand_v', v * f, ((v * w.heads) / w.kvHeads) * f));
   }
   launches.push(pass(spec, 'scale_q', q * f, q * f));
   // QKᵀ and PV as fp32 FFMA GEMMs: every operand read once, the scores written once.

@@ -5,14 +5,21 @@ import { packageRoot } from '../../node/paths.js';
 
 /** The JSON-lines files of a directory whose names pass `keep`, sorted; none if it does not exist. */
 export function jsonlFilesIn(dir: string, keep: (name: string) => boolean = () => true): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl') && keep(f)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl') && keep(f))
+        .sort()
+    : [];
 }
 
 /** validation/data/<hardware> for every hardware preset with shipped data. */
 export function shippedHardwareDirs(): string[] {
   const root = join(packageRoot(), 'validation', 'data');
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort().map((hw) => join(root, hw)).filter((dir) => statSync(dir).isDirectory());
+  return readdirSync(root)
+    .sort()
+    .map((hw) => join(root, hw))
+    .filter((dir) => statSync(dir).isDirectory());
 }
 
 /** Every shipped measurement file: validation/data/<hardware>/*.jsonl (not raw/, not ceilings). */

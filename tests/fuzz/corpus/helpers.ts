@@ -77,7 +77,10 @@ export function toyDataflowWith(fields: Record<string, unknown>): string {
 
 /** The measured cases of fixtures/cases.jsonl, as parsed objects (small H200 cases of each kernel). */
 export function fixtureCases(): Array<Record<string, unknown>> {
-  return readFileSync(join(FIXTURES, 'cases.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(join(FIXTURES, 'cases.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** A measured case (of fixtureCases) as one JSONL line, with fields replaced by path (`workload.qLen`). */

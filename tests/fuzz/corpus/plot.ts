@@ -24,7 +24,7 @@ const plot: FuzzEntry[] = [
   bad(`plot sparse ${SMALL} --densities 0,1 --out x.svg`, '--densities', 'a density of 0'),
   bad(['plot', 'sparse', ...SMALL.split(' '), '--densities', '', '--out', 'x.svg'], '--densities', 'no densities'),
   bad(`plot sparse ${SMALL} --block 0 --out x.svg`, '--block', 'an empty block'),
-  bad('plot timeline --context 10m --out x.svg', '--context', 'past the model\'s context, and the cycle engine\'s limits'),
+  bad('plot timeline --context 10m --out x.svg', '--context', "past the model's context, and the cycle engine's limits"),
   bad('plot timeline --heads 32 --q-len 10M --head-dim 128 --out x.svg', /^(--(engine|q-len|heads)|workload)\b/, 'billions of CTA tiles for a timeline'),
 ];
 

@@ -39,7 +39,9 @@ const merge: FuzzEntry[] = [
   ok('merge -o out.csv --sweep {fx}/tiny.yaml {gen}/shard-b.jsonl {gen}/shard-a.jsonl', 'two shards in any order, checked against the sweep, as CSV', { outputs: ['out.csv'] }),
   ok('merge -o out.jsonl {gen}/results.jsonl {gen}/shard-a.jsonl', 'points that appear twice, the same both times', { outputs: ['out.jsonl'] }),
   ok('merge -o out.jsonl --sweep {fx}/tiny.yaml --allow-partial {gen}/shard-a.jsonl', 'half the points, allowed', { outputs: ['out.jsonl'] }),
-  ...brokenFor(['empty.jsonl', 'garbage.csv', 'results-dup.jsonl', 'results-mid-garbage.jsonl', 'results-index-fraction.jsonl', 'results-no-index.jsonl']).map(([file, why]) => bad(`merge -o out.jsonl ${file}`, fileField(file), why)),
+  ...brokenFor(['empty.jsonl', 'garbage.csv', 'results-dup.jsonl', 'results-mid-garbage.jsonl', 'results-index-fraction.jsonl', 'results-no-index.jsonl']).map(([file, why]) =>
+    bad(`merge -o out.jsonl ${file}`, fileField(file), why),
+  ),
   bad('merge -o out.jsonl {gen}/results-truncated.jsonl', /results-truncated\.jsonl/, 'a cut-off last line: the run did not finish'),
   bad('merge -o out.jsonl {gen}/results.jsonl {gen}/results-dup.jsonl', /results-dup\.jsonl/, 'point 2 differs between the files'),
   bad('merge -o out.jsonl {gen}/results.jsonl {gen}/results-wrong-header.csv', /results-wrong-header\.csv/, 'columns of another sweep'),
@@ -82,13 +84,20 @@ const sensitivity: FuzzEntry[] = [
   ok('sensitivity {gen}/results.jsonl', 'across the tiny sweep'),
   ok('sensitivity {gen}/results.csv --objectives latency --per-point', 'per point, from CSV'),
   ok('sensitivity {gen}/results.jsonl --csv table.csv', 'the table to a file', { outputs: ['table.csv'] }),
-  ...brokenFor(['garbage.jsonl', 'results-wrong-header.csv', 'results-dup.jsonl', 'results-infinite.jsonl', 'results-negative.jsonl', 'results-string-number.jsonl']).map(([file, why]) => bad(`sensitivity ${file}`, fileField(file), why)),
+  ...brokenFor(['garbage.jsonl', 'results-wrong-header.csv', 'results-dup.jsonl', 'results-infinite.jsonl', 'results-negative.jsonl', 'results-string-number.jsonl']).map(([file, why]) =>
+    bad(`sensitivity ${file}`, fileField(file), why),
+  ),
   bad('sensitivity {gen}/results-one-design.jsonl', /results-one-design\.jsonl/, 'one design: nothing to compare'),
   bad('sensitivity missing.yaml', /missing\.yaml/, 'no such sweep file'),
   bad('sensitivity missing.jsonl', /missing\.jsonl/, 'no such results file'),
   bad('sensitivity {gen}/empty.yaml', /empty\.yaml|^sweep\b/, 'an empty sweep file'),
   bad('sensitivity s.yaml', /parameters/, 'a sweep that varies nothing', { files: { 's.yaml': sweepYaml({ parameters: [] }) } }),
-  bad('sensitivity s.yaml', /^sweep\b|s\.yaml/, 'the alias bomb, as a sensitivity input', { files: { 's.yaml': 'a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nname: *g\n' } }),
+  bad('sensitivity s.yaml', /^sweep\b|s\.yaml/, 'the alias bomb, as a sensitivity input', {
+    files: {
+      's.yaml':
+        'a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nname: *g\n',
+    },
+  }),
   bad('sensitivity r.txt', /r\.txt|^sweep\b/, 'results under a .txt name are read as a sweep file and refused', { files: { 'r.txt': '{"index":0}\n' } }),
   bad('sensitivity {gen}/results.jsonl --objectives speed', '--objectives', 'an unknown objective'),
   ...UNWRITABLE.slice(0, 1).map(([path, why]) => bad(`sensitivity {gen}/results.jsonl --csv ${path}`, '--csv', why)),

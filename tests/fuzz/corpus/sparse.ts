@@ -10,7 +10,7 @@ export const SPARSE: FuzzEntry[] = [
   ok(`sparse ${SHAPE} --density 1`, 'every block kept: no speedup'),
   ...['sale', 'minference', 'spargeattn', 'loki', 'fsa'].map((m) => ok(`sparse ${SHAPE} --method ${m}`, `the ${m} preset`)),
   ok(`sparse ${SHAPE} --mask window:64`, 'a static window'),
-  ok(`sparse ${SHAPE} --density 0.1 --block 64`, 'blocks smaller than FlexAttention\'s 128'),
+  ok(`sparse ${SHAPE} --density 0.1 --block 64`, "blocks smaller than FlexAttention's 128"),
   ok(`sparse ${SHAPE} --method sale --sweep density --points 0.05,0.5`, 'a density curve'),
   ok(`sparse ${SHAPE} --density 0.1 --sweep seq --points 1k,2k`, 'a sequence-length curve'),
   ok(`sparse ${SHAPE} --density 0.1 --json`, 'one point as JSON'),
@@ -31,6 +31,6 @@ export const SPARSE: FuzzEntry[] = [
   bad('sparse --heads 1 --q-len 1M --head-dim 64 --mask block:16,density:0.1', '--mask', 'a 16-token block mask at 1M tokens'),
   bad('sparse --heads 32 --q-len 10M --head-dim 128 --density 0.1 --engine cycle', /^(--(engine|q-len)|workload)\b/, 'the cycle engine at 10M tokens'),
   bad(`sparse ${SHAPE} --density 0.1 --tile-q 7`, '--tile-q', 'a 7-row tile'),
-  bad('sparse --model llama-3.1-8b --context 10M --method sale', '--context', 'past the model\'s context'),
+  bad('sparse --model llama-3.1-8b --context 10M --method sale', '--context', "past the model's context"),
   bad(`sparse ${SHAPE} --density 0.1 --set power.maxWatts=0W`, '--set', 'no power'),
 ];

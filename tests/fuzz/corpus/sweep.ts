@@ -45,12 +45,12 @@ const keys: FuzzEntry[] = [
   badSweep(sweepYaml({ base: '/dev/zero' }), /base|dev\/zero/, 'an endless base spec file'),
   badSweep(sweepYaml({ kernel: 'nope' }), /kernel/, 'an unknown kernel'),
   badSweep(sweepYaml({ objectives: ['speed'] }), /objectives/, 'an unknown objective'),
-  badSweep(sweepYaml({ set: { 'power.maxWatts': '100 W' } }), /set/, 'a power cap below the H100\'s idle power'),
+  badSweep(sweepYaml({ set: { 'power.maxWatts': '100 W' } }), /set/, "a power cap below the H100's idle power"),
   badSweep(sweepYaml({ parameters: 'sms' }), /parameters/, 'a string where a list is expected'),
   badSweep(sweepYaml({ parameters: THIRTY_PARAMETERS }), /parameters/, '2^30 designs: past the point limit, refused before planning them'),
   badSweep(sweepYaml({ workloads: undefined }), /workloads/, 'no workloads'),
   badSweep(sweepYaml({ workloads: [{ model: 'nope' }] }), /workloads\[0\]/, 'an unknown model'),
-  badSweep(sweepYaml({ workloads: [{ model: 'llama-3.1-8b', contexts: ['10M'] }] }), /workloads\[0\]/, 'past the model\'s 131072-token context'),
+  badSweep(sweepYaml({ workloads: [{ model: 'llama-3.1-8b', contexts: ['10M'] }] }), /workloads\[0\]/, "past the model's 131072-token context"),
   badSweep(sweepYaml({ workloads: [{ heads: 8, qLen: '1k' }] }), /workloads\[0\]/, 'an explicit shape without a head dim'),
 ];
 
@@ -69,8 +69,14 @@ const parameters: FuzzEntry[] = [
   badSweep(sweepWithParameter({ path: 'sms', values: { from: 1, to: 10 } }), VALUES, 'a range without steps'),
   badSweep(sweepWithParameter({ path: 'hbmBandwidthBytesPerSecond', values: { from: 0, to: 4e12, steps: 5, scale: 'log' } }), VALUES, 'a log range from 0'),
   badSweep(sweepWithParameter({ path: 'hbmBandwidthBytesPerSecond', unit: 'furlongs', values: [1] }), /parameters\[0\]\.unit|parameters\[0\]/, 'an unknown unit'),
-  ok('sweep s.yaml -o out.jsonl', 'a range scaled by a unit', { files: { 's.yaml': sweepWithParameter({ path: 'hbmBandwidthBytesPerSecond', unit: 'TB/s', values: { from: 2, to: 8, steps: 3, scale: 'log' } }) }, outputs: ['out.jsonl'] }),
-  ok('sweep s.yaml -o out.jsonl', 'a hardware parameter naming a spec file beside the sweep', { files: { 's.yaml': sweepWithParameter({ path: 'hardware', values: ['hw.json', 'h100-sxm'] }), 'hw.json': toySpecWith({}) }, outputs: ['out.jsonl'] }),
+  ok('sweep s.yaml -o out.jsonl', 'a range scaled by a unit', {
+    files: { 's.yaml': sweepWithParameter({ path: 'hbmBandwidthBytesPerSecond', unit: 'TB/s', values: { from: 2, to: 8, steps: 3, scale: 'log' } }) },
+    outputs: ['out.jsonl'],
+  }),
+  ok('sweep s.yaml -o out.jsonl', 'a hardware parameter naming a spec file beside the sweep', {
+    files: { 's.yaml': sweepWithParameter({ path: 'hardware', values: ['hw.json', 'h100-sxm'] }), 'hw.json': toySpecWith({}) },
+    outputs: ['out.jsonl'],
+  }),
 ];
 
 /** Where sweep results go, and the flags of a run. */
@@ -82,9 +88,14 @@ const runs: FuzzEntry[] = [
   ok('sweep {fx}/tiny.yaml -o out.jsonl', 'rerun a finished sweep: nothing left to compute', { before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.jsonl']], outputs: ['out.jsonl'] }),
   ok('sweep {fx}/tiny.yaml -o out.jsonl --shard 3/1000', 'more shards than points: this one is empty'),
   ok('sweep {repo}/examples/fa3-sram-128k-prefill.yaml --dry-run', 'a shipped example, planned'),
-  bad('sweep {fx}/tiny-set.yaml -o out.jsonl', /set|out\.jsonl|--output/, 'resuming under a changed `set:` would mix two machines in one file: refused, the file kept', { before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.jsonl', '--limit', '3']] }),
+  bad('sweep {fx}/tiny-set.yaml -o out.jsonl', /set|out\.jsonl|--output/, 'resuming under a changed `set:` would mix two machines in one file: refused, the file kept', {
+    before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.jsonl', '--limit', '3']],
+  }),
   bad('sweep {fx}/tiny-set.yaml -o out.csv', /set|out\.csv|--output/, 'the same, for a finished CSV file', { before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.csv']] }),
-  bad('sweep s.yaml -o out.jsonl', /out\.jsonl|--output/, 'the output holds another sweep\'s results: refused, the file kept', { files: { 's.yaml': sweepYaml({ name: 'other' }) }, before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.jsonl']] }),
+  bad('sweep s.yaml -o out.jsonl', /out\.jsonl|--output/, "the output holds another sweep's results: refused, the file kept", {
+    files: { 's.yaml': sweepYaml({ name: 'other' }) },
+    before: [['sweep', '{fx}/tiny.yaml', '-o', 'out.jsonl']],
+  }),
   bad('sweep {fx}/tiny.yaml -o out.jsonl', /out\.jsonl|--output/, 'the output holds garbage: refused, never overwritten', { files: { 'out.jsonl': 'not results\n' } }),
   bad('sweep {fx}/tiny.yaml -o /proc/x.jsonl', '--output', '/proc cannot hold a file'),
   bad('sweep {fx}/tiny.yaml -o {gen}/a-directory.jsonl', '--output', 'a directory'),
