@@ -1,21 +1,11 @@
-import { estimateNote } from '../../hardware/device.js';
-import { describeMask } from '../../workloads/masks/mask.js';
 import type { Report } from '../report.js';
+import { reportHeader } from './header.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from './format.js';
 
 /** The short human report of a dataflow simulation. */
 export function renderDataflowReport(r: Report): string {
   const d = r.dataflow!;
-  const w = r.workload;
-  const lines: string[] = [];
-  lines.push(`${r.kernel.id} on ${r.hardware.name} (${r.hardware.id}), ${r.engine} engine`);
-  const estimate = estimateNote(r.hardware.id);
-  if (estimate !== null) lines.push(`  ${estimate}`);
-  lines.push(
-    `  ${w.phase}: batch ${w.batch}, heads ${w.heads} (kv ${w.kvHeads}), q ${w.qLen} × kv ${w.kvLen}, d ${w.headDim}` +
-      `${w.valueHeadDim !== w.headDim ? `/${w.valueHeadDim}` : ''}, ${w.dtype}, mask ${describeMask(w.mask)}`,
-  );
-  lines.push('');
+  const lines = reportHeader(r);
   const levels = Object.entries(d.bytesByLevel)
     .map(([level, rw]) => `${level} ${formatBytes(rw.read)} read, ${formatBytes(rw.write)} written`)
     .join('; ');

@@ -1,23 +1,13 @@
-import { estimateNote } from '../../hardware/device.js';
-import { describeMask } from '../../workloads/masks/mask.js';
 import type { Report } from '../report.js';
 import { renderDataflowReport } from './dataflow.js';
+import { reportHeader } from './header.js';
 import { formatBytes, formatJoules, formatSeconds, percent, table, withPrefix } from './format.js';
 
 /** The short human report of `attnsim simulate`. */
 export function renderReport(r: Report): string {
   // A dataflow run reports its pipeline: phases, units and FIFOs instead of launches.
   if (r.dataflow) return renderDataflowReport(r);
-  const w = r.workload;
-  const lines: string[] = [];
-  lines.push(`${r.kernel.id} on ${r.hardware.name} (${r.hardware.id}), ${r.engine} engine`);
-  const estimate = estimateNote(r.hardware.id);
-  if (estimate !== null) lines.push(`  ${estimate}`);
-  lines.push(
-    `  ${w.phase}: batch ${w.batch}, heads ${w.heads} (kv ${w.kvHeads}), q ${w.qLen} × kv ${w.kvLen}, ` +
-      `d ${w.headDim}${w.valueHeadDim !== w.headDim ? `/${w.valueHeadDim}` : ''}, ${w.dtype}, mask ${describeMask(w.mask)}`,
-  );
-  lines.push('');
+  const lines = reportHeader(r);
   const rw = (x: { read: number; write: number }) => `${formatBytes(x.read)} read, ${formatBytes(x.write)} written`;
   lines.push(
     table(
