@@ -185,7 +185,7 @@ describe('conflicting flags are refused, not silently dropped', () => {
     ],
     [['compare', 'h100-sxm', 'h200-sxm', '--model', 'X', '--workloads', workloads], /--model: describes the workload list, which --workloads already gives/],
     [['compare', 'h100-sxm', 'h200-sxm', '--contexts', '64k', '--workloads', workloads], /--contexts: describes the workload list, which --workloads already gives/],
-    [['plot', 'roofline', '--out', join(dir, 'r.svg'), '--hardware', 'sn40l-like'], /--hardware: "sn40l-like" is a dataflow device; plot draws GPU presets/],
+    [['plot', 'timeline', '--out', join(dir, 't.svg'), '--hardware', 'sn40l-like'], /--hardware: plot timeline draws the GPU cycle engine's CTAs on SMs; sn40l-like is a dataflow device/],
     [['sparse', '--density', '0.5', '--points', '0.1'], /--points: are the points of a sweep: add --sweep/],
     [['sparse', '--mask', 'window:64', '--block', '64'], /--block: sets the block size of a --method or --density selection/],
     [['sparse', '--density', '0.5', '--csv', '--json'], /--csv: give --csv or --json, not both/],

@@ -8,9 +8,9 @@ import type { Provenance } from '../schema.js';
  * hardware/presets/FORMAT.md) and `loadDataflowSpec` unwraps, parses and validates.
  */
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
-const count = z.number().int().positive();
+const positive = z.number().positive('must be above 0');
+const nonNegative = z.number().nonnegative('must not be negative');
+const count = z.number().int('must be a whole number').positive('must be at least 1');
 
 const dramTier = z.strictObject({
   bytes: positive,
