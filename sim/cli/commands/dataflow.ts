@@ -16,8 +16,8 @@ import { resolveDataflowHardware } from './dataflow-hardware.js';
 import { showSpec } from './hardware.js';
 
 /**
- * `attnsim dataflow list|show|fifo-sweep`, and the dataflow branch of `attnsim simulate`
- * (taken when --hardware names a dataflow preset or a spec file of kind "dataflow").
+ * `attnsim dataflow list|show|fifo-sweep`: the dataflow presets and FIFO sizing. Simulating a
+ * dataflow device goes through `attnsim simulate --hardware <dataflow preset>` like any kind.
  */
 
 const DEFAULT_SWEEP = { hardware: 'streaming-dataflow-generic', pipeline: 'naive', n: 64, headDim: 64 } as const;
