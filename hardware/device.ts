@@ -51,6 +51,8 @@ export interface DeviceKindEntry<S extends DeviceCommon = DeviceCommon> {
   /** Parse and validate a spec file's contents (the unit-wrapped, sourced form). */
   load(raw: unknown, origin: string): S;
   summarize(spec: S): DeviceSummary;
+  /** Its compute units: each kind of datapath, how many, and its rates. */
+  units(spec: S): ComputeUnit[];
   /** Its memory hierarchy, innermost level first. */
   levels(spec: S): MemoryLevel[];
 }
@@ -138,6 +140,52 @@ export function summarizeDevice(spec: DeviceCommon): DeviceSummary {
   const entry = KINDS.find((k) => k.kind === spec.kind);
   if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
   return entry.summarize(spec);
+}
+
+/**
+ * One kind of datapath of a device, as every kind describes it: tensor cores on one
+ * instruction path, vector lanes, special-function units, a dataflow array's MACs.
+ */
+export interface ComputeUnit {
+  name: string;
+  /** What it does: matrix multiply-accumulate, element-wise vector work, or exponentials. */
+  role: 'matrix' | 'vector' | 'exp';
+  /** The instruction path (GPU tensor cores), or null. */
+  path: string | null;
+  /** Units that hold one (SMs, compute units of an array). */
+  instances: number;
+  /** Whole-device rate per operand type: FLOP/s for matrix and vector work, exp/s for exponentials ("any": type-independent). */
+  ratesPerSecond: Readonly<Record<string, number>>;
+}
+
+/** The compute units of a device of any registered kind. */
+export function computeUnits(spec: DeviceCommon): ComputeUnit[] {
+  const entry = KINDS.find((k) => k.kind === spec.kind);
+  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
+  return entry.units(spec);
+}
+
+function gpuUnits(spec: GpuSpec): ComputeUnit[] {
+  const c = spec.compute;
+  const defined = (r: Readonly<Record<string, number | undefined>>): Record<string, number> => Object.fromEntries(Object.entries(r).filter((e): e is [string, number] => e[1] !== undefined));
+  return [
+    ...Object.entries(c.matrixFlopsPerSecond).map(([path, rates]): ComputeUnit => ({ name: `tensor cores (${path})`, role: 'matrix', path, instances: c.sms, ratesPerSecond: defined(rates ?? {}) })),
+    { name: 'vector lanes', role: 'vector', path: null, instances: c.sms, ratesPerSecond: defined(c.vectorFlopsPerSecond) },
+    { name: 'special-function units', role: 'exp', path: null, instances: c.sms, ratesPerSecond: { any: c.expPerSecond } },
+  ];
+}
+
+function dataflowUnits(spec: DataflowSpec): ComputeUnit[] {
+  const u = spec.units.compute;
+  // A unit's MAC takes bf16 or fp16 operands and accumulates in fp32: two FLOPs per MAC.
+  const matrix = 2 * u.count * u.macsPerCycle * spec.clockHz;
+  const lanes = u.count * u.vectorLanes * spec.clockHz;
+  return [
+    { name: 'compute units (MACs)', role: 'matrix', path: null, instances: u.count, ratesPerSecond: { bf16: matrix, fp16: matrix } },
+    // Map, reduce and exponentials share the same lanes.
+    { name: 'compute units (vector lanes)', role: 'vector', path: null, instances: u.count, ratesPerSecond: { any: lanes } },
+    { name: 'compute units (exp on the lanes)', role: 'exp', path: null, instances: u.count, ratesPerSecond: { any: lanes } },
+  ];
 }
 
 /** The memory hierarchy of a device of any registered kind, innermost level first. */
@@ -243,6 +291,7 @@ registerDeviceKind<GpuSpec>({
   load: (raw, origin) => loadSpec(raw, { requireProvenance: false, origin }),
   summarize: summarizeGpu,
   levels: gpuLevels,
+  units: gpuUnits,
 });
 registerDeviceKind<DataflowSpec>({
   kind: 'dataflow',
@@ -252,4 +301,5 @@ registerDeviceKind<DataflowSpec>({
   load: (raw, origin) => loadDataflowSpec(raw, { requireProvenance: false, origin }),
   summarize: summarizeDataflow,
   levels: dataflowLevels,
+  units: dataflowUnits,
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getDevicePreset, listDevicePresets, registerDeviceKind, summarizeDevice } from '../hardware/device.js';
+import { computeUnits, getDevicePreset, listDevicePresets, registerDeviceKind, summarizeDevice } from '../hardware/device.js';
+import { getPreset } from '../hardware/index.js';
 import { engineFor, engineIds, registerEngine, simulate } from '../sim/simulate.js';
 import { makeWorkload } from '../workloads/workload.js';
 import { toyEngine } from './fixtures/toy-device/engine.js';
@@ -57,6 +58,17 @@ describe('device kinds and engines plug in through their registries', () => {
     expect(sn40l.memory.map((m) => m.level)).toEqual(['onChip', 'hbm', 'ddr']);
     expect(sn40l.memory[1]!.read).toBe(sn40l.bytes.hbm.read); // inputs live in HBM; DDR is not touched
     expect(sn40l.memory[2]!.read).toBe(0);
+  });
+
+  it('computeUnits: every kind lists its datapaths with whole-device rates (H200 wgmma bf16 from its spec; SN40L-like 2 FLOPs per MAC)', () => {
+    const h200 = getPreset('h200-sxm');
+    const wgmma = computeUnits(h200).find((u) => u.path === 'wgmma')!;
+    expect(wgmma.ratesPerSecond.bf16).toBe(h200.compute.matrixFlopsPerSecond.wgmma!.bf16);
+    expect(wgmma.instances).toBe(132);
+    expect(computeUnits(h200).find((u) => u.role === 'exp')!.ratesPerSecond.any).toBe(h200.compute.expPerSecond);
+    // 1040 units × 192 MACs per cycle × 1.6 GHz × 2 FLOPs.
+    expect(computeUnits(getDevicePreset('sn40l-like')).find((u) => u.role === 'matrix')!.ratesPerSecond.bf16).toBeCloseTo(1040 * 192 * 1.6e9 * 2, 0);
+    expect(computeUnits(TOY_PRESET).map((u) => u.ratesPerSecond.bf16)).toEqual([1e12]);
   });
 
   it('engines refuse devices of kinds they do not run, and the kinds list only their own engines', () => {

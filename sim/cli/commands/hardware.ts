@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { estimateNote, evidenceOf, getDevicePreset, listDevicePresets, memoryLevels, summarizeDevice, type DeviceCommon } from '../../../hardware/device.js';
+import { computeUnits, estimateNote, evidenceOf, getDevicePreset, listDevicePresets, memoryLevels, summarizeDevice, type DeviceCommon } from '../../../hardware/device.js';
 import { formatBytes, table, withPrefix } from '../../render/format.js';
 import { resolveHardware } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -54,8 +54,18 @@ export function showSpec(spec: DeviceCommon, json: boolean, io: CliIo): void {
     ['memory level', 'scope', 'capacity', 'bandwidth'],
     ...memoryLevels(spec).map((l) => [l.name, l.instances > 1 ? `${l.instances} × per ${l.scope}` : `per ${l.scope}`, formatBytes(l.bytesPerInstance), withPrefix(l.bandwidthBytesPerSecond, 'B/s')]),
   ];
+  const units = [
+    ['compute unit', 'instances', 'rates'],
+    ...computeUnits(spec).map((u) => [
+      u.name,
+      String(u.instances),
+      Object.entries(u.ratesPerSecond)
+        .map(([type, rate]) => `${type === 'any' ? '' : `${type} `}${withPrefix(rate, u.role === 'exp' ? 'exp/s' : 'FLOP/s')}`)
+        .join(', '),
+    ]),
+  ];
   const rows = [['field', 'value', 'basis', 'source']];
   for (const [path, p] of Object.entries(spec.provenance)) rows.push([path, p.written, p.basis, p.source]);
   const estimate = estimateNote(spec.id);
-  io.stdout(`${spec.name} (${spec.id}), ${spec.kind}, ${spec.architecture}${estimate !== null ? `\n${estimate}` : ''}\n\n${table(levels)}\n\n${table(rows, true)}\n`);
+  io.stdout(`${spec.name} (${spec.id}), ${spec.kind}, ${spec.architecture}${estimate !== null ? `\n${estimate}` : ''}\n\n${table(units)}\n\n${table(levels)}\n\n${table(rows, true)}\n`);
 }
