@@ -1,4 +1,4 @@
-import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, ON_CHIP, type DataflowSpec } from './dataflow/index.js';
+import { getDataflowPreset, listDataflowPresets, loadDataflowSpec, ON_CHIP, onChipBandwidthBytesPerSecond, peakMatrixFlopsPerSecond, type DataflowSpec } from './dataflow/index.js';
 import { InputError } from './errors.js';
 import { calibrationSource } from './calibration.js';
 import { getPreset, listPresets } from './index.js';
@@ -66,18 +66,16 @@ export function registerDeviceKind<S extends DeviceCommon>(entry: DeviceKindEntr
   KINDS.push(entry as unknown as DeviceKindEntry);
 }
 
-export function deviceKinds(): readonly DeviceKindEntry[] {
-  return [...KINDS];
+/** The registered entry of a spec's kind. */
+function entryOf(spec: DeviceCommon): DeviceKindEntry {
+  const entry = KINDS.find((k) => k.kind === spec.kind);
+  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
+  return entry;
 }
 
 /** Every preset of every kind, by id (ids are unique across kinds). */
 export function listDevicePresets(): Array<{ id: string; kind: string }> {
   return KINDS.flatMap((k) => k.listPresets().map((id) => ({ id, kind: k.kind }))).sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/** The kind a preset id belongs to, or undefined when no kind has it. */
-export function presetKind(id: string): string | undefined {
-  return KINDS.find((k) => k.listPresets().includes(id))?.kind;
 }
 
 /**
@@ -137,9 +135,7 @@ export interface DeviceSummary {
 
 /** The headline numbers of a device of any registered kind. */
 export function summarizeDevice(spec: DeviceCommon): DeviceSummary {
-  const entry = KINDS.find((k) => k.kind === spec.kind);
-  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
-  return entry.summarize(spec);
+  return entryOf(spec).summarize(spec);
 }
 
 /**
@@ -160,9 +156,7 @@ export interface ComputeUnit {
 
 /** The compute units of a device of any registered kind. */
 export function computeUnits(spec: DeviceCommon): ComputeUnit[] {
-  const entry = KINDS.find((k) => k.kind === spec.kind);
-  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
-  return entry.units(spec);
+  return entryOf(spec).units(spec);
 }
 
 function gpuUnits(spec: GpuSpec): ComputeUnit[] {
@@ -177,8 +171,7 @@ function gpuUnits(spec: GpuSpec): ComputeUnit[] {
 
 function dataflowUnits(spec: DataflowSpec): ComputeUnit[] {
   const u = spec.units.compute;
-  // A unit's MAC takes bf16 or fp16 operands and accumulates in fp32: two FLOPs per MAC.
-  const matrix = 2 * u.count * u.macsPerCycle * spec.clockHz;
+  const matrix = peakMatrixFlopsPerSecond(spec);
   const lanes = u.count * u.vectorLanes * spec.clockHz;
   return [
     { name: 'compute units (MACs)', role: 'matrix', path: null, instances: u.count, ratesPerSecond: { bf16: matrix, fp16: matrix } },
@@ -190,9 +183,7 @@ function dataflowUnits(spec: DataflowSpec): ComputeUnit[] {
 
 /** The memory hierarchy of a device of any registered kind, innermost level first. */
 export function memoryLevels(spec: DeviceCommon): MemoryLevel[] {
-  const entry = KINDS.find((k) => k.kind === spec.kind);
-  if (!entry) throw new InputError('hardware', `unknown device kind "${spec.kind}"`);
-  return entry.levels(spec);
+  return entryOf(spec).levels(spec);
 }
 
 function gpuLevels(spec: GpuSpec): MemoryLevel[] {
@@ -234,7 +225,7 @@ function dataflowLevels(spec: DataflowSpec): MemoryLevel[] {
     scope: 'unit',
     instances: units,
     bytesPerInstance: spec.memory.onChip.bytes / units,
-    bandwidthBytesPerSecond: units * spec.units.memory.portBytesPerCycle * spec.clockHz,
+    bandwidthBytesPerSecond: onChipBandwidthBytesPerSecond(spec),
     latencySeconds: spec.units.memory.accessLatencyCycles / spec.clockHz,
     readEnergyJoulesPerByte: spec.memory.onChip.readEnergyJoulesPerByte,
     writeEnergyJoulesPerByte: spec.memory.onChip.writeEnergyJoulesPerByte,
@@ -269,7 +260,6 @@ function summarizeGpu(spec: GpuSpec): DeviceSummary {
 
 function summarizeDataflow(spec: DataflowSpec): DeviceSummary {
   const tier = spec.memory.dram[spec.memory.inputTier];
-  const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
   return {
     kind: 'dataflow',
     computeUnits: spec.units.compute.count,
@@ -277,9 +267,8 @@ function summarizeDataflow(spec: DataflowSpec): DeviceSummary {
     clockHz: spec.clockHz,
     mainMemory: tier
       ? { name: tier.technology, bytes: tier.bytes, bandwidthBytesPerSecond: tier.bandwidthBytesPerSecond }
-      : { name: 'on-chip SRAM', bytes: spec.memory.onChip.bytes, bandwidthBytesPerSecond: onChipBandwidth },
-    // A unit's MACs take bf16 operands: two FLOPs per MAC per cycle.
-    peakBf16MatrixFlopsPerSecond: 2 * spec.units.compute.count * spec.units.compute.macsPerCycle * spec.clockHz,
+      : { name: 'on-chip SRAM', bytes: spec.memory.onChip.bytes, bandwidthBytesPerSecond: onChipBandwidthBytesPerSecond(spec) },
+    peakBf16MatrixFlopsPerSecond: peakMatrixFlopsPerSecond(spec),
   };
 }
 

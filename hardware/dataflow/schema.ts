@@ -81,3 +81,13 @@ export interface DataflowSpec extends DataflowSpecData {
 
 /** The name of the on-chip level in byte counts and stream levels. */
 export const ON_CHIP = 'onChip';
+
+/** Peak matrix rate of the whole array: a MAC takes bf16 or fp16 operands and is two FLOPs. */
+export function peakMatrixFlopsPerSecond(spec: DataflowSpecData): number {
+  return 2 * spec.units.compute.count * spec.units.compute.macsPerCycle * spec.clockHz;
+}
+
+/** Bandwidth of the on-chip memory units together: each moves its port's bytes every cycle. */
+export function onChipBandwidthBytesPerSecond(spec: DataflowSpecData): number {
+  return spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
+}

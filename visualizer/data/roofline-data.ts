@@ -1,5 +1,5 @@
 import { summarizeDevice, type DeviceSpec } from '../../hardware/device.js';
-import { ON_CHIP, type DataflowSpec } from '../../hardware/dataflow/schema.js';
+import { ON_CHIP, onChipBandwidthBytesPerSecond, type DataflowSpec } from '../../hardware/dataflow/schema.js';
 import type { GpuSpec, MatrixPath } from '../../hardware/schema.js';
 import type { Report } from '../../sim/report.js';
 
@@ -111,8 +111,7 @@ function gpuCeilings(spec: GpuSpec): Pick<RooflineSeries, 'memory' | 'compute'> 
  * on chip has that one memory ceiling only.
  */
 function dataflowCeilings(spec: DataflowSpec): Pick<RooflineSeries, 'memory' | 'compute'> {
-  const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
-  const memory: MemoryCeiling[] = [{ level: 'smem', label: 'on-chip SRAM', bandwidthBytesPerSecond: onChipBandwidth }];
+  const memory: MemoryCeiling[] = [{ level: 'smem', label: 'on-chip SRAM', bandwidthBytesPerSecond: onChipBandwidthBytesPerSecond(spec) }];
   const headline = headlineCeilings(spec);
   if (spec.memory.inputTier !== ON_CHIP) memory.push(...headline.memory);
   return { memory, compute: headline.compute };

@@ -1,5 +1,5 @@
 import { memoryLevels } from '../../../hardware/device.js';
-import { ON_CHIP, type DataflowSpec } from '../../../hardware/dataflow/schema.js';
+import { ON_CHIP, onChipBandwidthBytesPerSecond, peakMatrixFlopsPerSecond, type DataflowSpec } from '../../../hardware/dataflow/schema.js';
 import { withFifoDepths, type PipelineGraph } from '../../../workloads/pipelines/graph.js';
 import { planDataflow, type DataflowKernel, type DataflowPlan, type PlanOptions, type PlannedPhase } from '../../../workloads/pipelines/tiling.js';
 import type { Workload } from '../../../workloads/workload.js';
@@ -119,9 +119,8 @@ export function simulateDataflow(request: DataflowRequest): Report {
   }
   const matrixFlops = 2 * counts.macs;
   const useful = usefulFlops(w, plan);
-  const peakMatrixFlopsPerSecond = 2 * spec.units.compute.count * spec.units.compute.macsPerCycle * spec.clockHz;
+
   const dramBandwidth = Object.values(spec.memory.dram).reduce((sum, t) => sum + t.bandwidthBytesPerSecond, 0);
-  const onChipBandwidth = spec.units.memory.count * spec.units.memory.portBytesPerCycle * spec.clockHz;
   const elementBytes = plan.shape.elementBytes;
   const compulsory = {
     read: w.batch * (w.heads * w.qLen * w.headDim + w.kvHeads * w.kvLen * (w.headDim + w.valueHeadDim)) * elementBytes,
@@ -143,8 +142,8 @@ export function simulateDataflow(request: DataflowRequest): Report {
     // The engine counts every level: a DRAM tier the plan does not touch moved nothing.
     bytesByLevel: { [ON_CHIP]: onChip, ...Object.fromEntries(Object.keys(spec.memory.dram).map((tier) => [tier, counts.bytes[tier] ?? { read: 0, write: 0 }])) },
     compulsoryBytes: compulsory,
-    matrixCapacityFlops: peakMatrixFlopsPerSecond * latency,
-    bandwidth: { hbm: dramBandwidth, l2: 0, smem: onChipBandwidth },
+    matrixCapacityFlops: peakMatrixFlopsPerSecond(spec) * latency,
+    bandwidth: { hbm: dramBandwidth, l2: 0, smem: onChipBandwidthBytesPerSecond(spec) },
     tiles: tilesOf(plan),
     breakdown: [],
     warnings,
