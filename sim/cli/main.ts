@@ -80,6 +80,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   splits: '--splits',
   mask: '--mask',
   hardware: '--hardware',
+  method: '--method',
 };
 
 export function flagOf(field: string): string {

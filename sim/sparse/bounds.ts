@@ -98,6 +98,17 @@ function request(q: SparseQuery, workload: Workload): SimulateRequest {
   return { hardware: q.hardware, workload, kernel: q.kernel, ...(q.kernelOptions ? { kernelOptions: q.kernelOptions } : {}), ...(q.engine ? { engine: q.engine } : {}) };
 }
 
+/**
+ * A method that estimates and selects runs those steps as GPU kernels (their operators are
+ * costed on a GPU's rates); on another kind only given masks and block densities can run.
+ */
+export function checkPatternRunsOn(spec: DeviceSpec, pattern: SparsePattern): void {
+  if (spec.kind === 'gpu' || pattern.kind === 'static') return;
+  if (pattern.method.score || pattern.method.selection) {
+    throw new InputError('method', `${pattern.method.id}'s estimator runs as GPU kernels; on a ${spec.kind} device give a static mask or a block density`);
+  }
+}
+
 function runPattern(q: SparseQuery, pattern: SparsePattern): Run {
   if (pattern.kind === 'static') {
     const attend = { ...q.workload, mask: pattern.mask };
@@ -106,9 +117,7 @@ function runPattern(q: SparseQuery, pattern: SparsePattern): Run {
   const density = pattern.density ?? methodDensity(pattern.method, q.workload, q.workload.mask);
   const graph = buildSparseGraph(pattern.method, q.workload, density);
   const spec = q.hardware;
-  if (graph.operators.length > 0 && spec.kind !== 'gpu') {
-    throw new InputError('method', `${pattern.method.id}'s estimator runs as GPU kernels; on a ${spec.kind} device give a static mask or a block density`);
-  }
+  checkPatternRunsOn(spec, pattern);
   const efficiency = estimatorEfficiency(spec, q.kernel);
   const operators = spec.kind === 'gpu' ? graph.operators.map((op) => operatorTiming(op, spec, efficiency)) : [];
   return { report: simulate(request(q, graph.attend)), operators, attend: graph.attend };
@@ -138,6 +147,7 @@ function workOf(w: Workload, report: Report, blockSparse: boolean) {
 
 export function sparseBounds(q: SparseQuery): SparseBounds {
   const notes: string[] = [];
+  checkPatternRunsOn(q.hardware, q.pattern);
   const dense = simulate(request(q, q.workload));
   const sparse = runPattern(q, q.pattern);
   const denseWork = workOf(q.workload, dense, false);

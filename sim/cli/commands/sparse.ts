@@ -6,7 +6,7 @@ import { getMethod, listMethods } from '../../../workloads/sparse/presets.js';
 import type { Workload } from '../../../workloads/workload.js';
 import { InputError } from '../../../hardware/errors.js';
 import type { KernelOptions } from '../../kernels/options.js';
-import { sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
+import { checkPatternRunsOn, sparseBounds, type SparseBounds, type SparsePattern, type SparseQuery } from '../../sparse/bounds.js';
 import { blockSparseKernel, FLEX_BLOCK } from '../../sparse/kernel.js';
 import { sweepDensity, sweepSeq, type SparseSweepRow } from '../../sparse/sweep.js';
 import { engineFor, engineIds } from '../../simulate.js';
@@ -112,20 +112,18 @@ function queryFromFlags(flags: SparseFlags, io: CliIo): SparseQuery {
   const workload: Workload = { ...workloadFromFlags({ ...flags, mask: undefined }), mask: { kind: baseKind } };
   if (block !== undefined && block > workload.kvLen) throw new InputError('--block', `${block}-token blocks are longer than the sequence (${workload.kvLen} keys)`);
   const device = resolveDevice(flags.hardware, flags.set, io);
+  // Refused before any simulation runs.
+  checkPatternRunsOn(device, pattern);
+  const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
   if (device.kind !== 'gpu') {
-    // A dataflow pipeline streams the kept blocks; a method's estimator kernels are GPU kernels.
-    if (pattern.kind === 'dynamic' && (pattern.method.score || pattern.method.selection)) {
-      throw new InputError('--method', `${pattern.method.id}'s estimator runs as GPU kernels; on a ${device.kind} device give a static --mask or a --density`);
-    }
+    // A dataflow pipeline streams the kept blocks: its incremental-softmax pipeline by default.
     const kernel = flags.kernel ?? 'incremental';
     dataflowKernelOf(kernel, '--kernel');
     const engine = engineFor(device, flags.engine, '--engine').id;
-    const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
     return { hardware: device, workload, kernel, kernelOptions, engine, pattern };
   }
   const blockSize = pattern.kind === 'dynamic' && pattern.method.attend.gather !== true ? pattern.method.attend.blockSize : FLEX_BLOCK;
   let kernel = flags.kernel ?? (workload.phase === 'decode' ? DEFAULT_DECODE_KERNEL : DEFAULT_KERNEL);
-  const kernelOptions: KernelOptions = { tileQ: count(flags.tileQ, '--tile-q'), tileK: count(flags.tileK, '--tile-k') };
   if (flags.kernel === undefined && kernel === DEFAULT_KERNEL) {
     // Other block sizes go to FA2 tiled at the block, in whole tensor-core instructions.
     const chosen = blockSparseKernel(blockSize, workload.dtype);
