@@ -155,10 +155,6 @@ function countedCoverage(counter: KeptCounter, qLen: number, kvLen: number, tile
   const qTiles = Math.ceil(qLen / tileQ);
   const kTiles = Math.ceil(kvLen / tileK);
   const collector = new ClassCollector();
-  let full = 0;
-  let partial = 0;
-  let kept = 0;
-  let computed = 0;
   for (let t = 0; t < qTiles; t++) {
     const q0 = t * tileQ;
     const rows = tileWidth(t, tileQ, qLen);
@@ -176,13 +172,9 @@ function countedCoverage(counter: KeptCounter, qLen: number, kvLen: number, tile
       keptHere += n;
       if (n < rows * cols) partialHere += 1;
     }
-    full += visited - partialHere;
-    partial += partialHere;
-    kept += keptHere;
-    computed += rows * visitedKeys;
     collector.add(rows, visited, partialHere, visitedKeys, keptHere);
   }
-  return finish(tileQ, tileK, qTiles, kTiles, full, partial, kept, computed, qLen * kvLen, collector);
+  return finish(tileQ, tileK, qTiles, kTiles, qLen * kvLen, collector);
 }
 
 /** Keys in key tile `t` (only the last tile can be short). */
@@ -200,9 +192,19 @@ function visitedKeysOf(touched: Ranges, tileK: number, kvLen: number): number {
   return keys;
 }
 
+/** The query tiles of one classification, grouped into classes, with the totals over all of them. */
 class ClassCollector {
   private readonly byKey = new Map<string, QTileClass>();
+  fullTiles = 0;
+  partialTiles = 0;
+  keptElements = 0;
+  computedElements = 0;
   add(rows: number, visitedTiles: number, partialTiles: number, visitedKeys: number, kept: number): void {
+    this.fullTiles += visitedTiles - partialTiles;
+    this.partialTiles += partialTiles;
+    this.keptElements += kept;
+    // A visited tile is computed whole: every row against every key it holds.
+    this.computedElements += rows * visitedKeys;
     const key = `${rows}/${visitedTiles}/${partialTiles}/${visitedKeys}`;
     const c = this.byKey.get(key);
     if (c) {
@@ -230,10 +232,6 @@ function intervalCoverage(mask: IntervalMask, qLen: number, kvLen: number, tileQ
   const offset = kvLen - qLen;
   const out = [0, 0, 0, 0];
   const collector = new ClassCollector();
-  let full = 0;
-  let partial = 0;
-  let kept = 0;
-  let computed = 0;
   for (let t = 0; t < qTiles; t++) {
     const rows = tileWidth(t, tileQ, qLen);
     let fullSet: Ranges | null = null;
@@ -259,26 +257,22 @@ function intervalCoverage(mask: IntervalMask, qLen: number, kvLen: number, tileQ
     const fullTiles = rangesLength(fullSet ?? []);
     const visitedTiles = rangesLength(touched);
     const visitedKeys = visitedKeysOf(touched, tileK, kvLen);
-    full += fullTiles;
-    partial += visitedTiles - fullTiles;
-    kept += tileKept;
-    computed += rows * visitedKeys;
     collector.add(rows, visitedTiles, visitedTiles - fullTiles, visitedKeys, tileKept);
   }
-  return finish(tileQ, tileK, qTiles, kTiles, full, partial, kept, computed, qLen * kvLen, collector);
+  return finish(tileQ, tileK, qTiles, kTiles, qLen * kvLen, collector);
 }
 
-function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, full: number, partial: number, kept: number, computed: number, total: number, collector: ClassCollector): TileCoverage {
+function finish(tileQ: number, tileK: number, qTiles: number, kTiles: number, total: number, collector: ClassCollector): TileCoverage {
   return {
     tileQ,
     tileK,
     qTiles,
     kTiles,
-    fullTiles: full,
-    partialTiles: partial,
-    skippedTiles: qTiles * kTiles - full - partial,
-    keptElements: kept,
-    computedElements: computed,
+    fullTiles: collector.fullTiles,
+    partialTiles: collector.partialTiles,
+    skippedTiles: qTiles * kTiles - collector.fullTiles - collector.partialTiles,
+    keptElements: collector.keptElements,
+    computedElements: collector.computedElements,
     totalElements: total,
     classes: collector.classes(),
   };
@@ -362,7 +356,7 @@ function blockSparseCoverage(mask: Extract<Mask, { kind: 'block_sparse' }>, qLen
     const visited = keys / tileK;
     const collector = new ClassCollector();
     for (let t = 0; t < qTiles; t++) collector.add(tileQ, visited, 0, keys, tileQ * keys);
-    return finish(tileQ, tileK, qTiles, kvLen / tileK, qTiles * visited, 0, qLen * keys, qLen * keys, qLen * kvLen, collector);
+    return finish(tileQ, tileK, qTiles, kvLen / tileK, qLen * kvLen, collector);
   }
   if (aligned && kvLen >= qLen && (kvLen - qLen) % B === 0) return alignedCausalBlockCoverage(mask, qLen, kvLen, tileQ, tileK);
   return blockGridCoverage(() => blockSparsePattern(mask, qLen, kvLen), B, qLen, kvLen, tileQ, tileK, mask.causal === true ? kvLen - qLen : null);
@@ -379,10 +373,6 @@ function alignedCausalBlockCoverage(mask: Extract<Mask, { kind: 'block_sparse' }
   const tilesPerBlockRow = B / tileQ;
   const tilesPerBlock = B / tileK;
   const collector = new ClassCollector();
-  let full = 0;
-  let partial = 0;
-  let kept = 0;
-  let computed = 0;
   for (let t = 0; t < qTiles; t++) {
     const rb = Math.floor(t / tilesPerBlockRow);
     const j = t % tilesPerBlockRow;
@@ -395,13 +385,9 @@ function alignedCausalBlockCoverage(mask: Extract<Mask, { kind: 'block_sparse' }
     const partialTiles = diagonalTouched - diagonalFull;
     const visitedKeys = visitedTiles * tileK;
     const tileKept = tileQ * offDiagonal * B + causalPairs(j * tileQ, (j + 1) * tileQ, 0, B, 0);
-    full += visitedTiles - partialTiles;
-    partial += partialTiles;
-    kept += tileKept;
-    computed += tileQ * visitedKeys;
     collector.add(tileQ, visitedTiles, partialTiles, visitedKeys, tileKept);
   }
-  return finish(tileQ, tileK, qTiles, kvLen / tileK, full, partial, kept, computed, qLen * kvLen, collector);
+  return finish(tileQ, tileK, qTiles, kvLen / tileK, qLen * kvLen, collector);
 }
 
 /** The kept-block grid of an explicit block list; a block outside the grid is an input error. */
